@@ -1,0 +1,133 @@
+package io.holdfast;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/*
+ * This client's view of one grant (lock name + owner + fencing token) and of the local holds on it. Re-entrant
+ * acquires in this client share one Grant, so it is renewed once and declared lost once. State moves only
+ * forward, ACTIVE -> LOST or ACTIVE -> RELEASED, by compare-and-set, so concurrent renewal results, releases and
+ * deadline checks cannot both win. The validity deadline only moves forward (max), because a late reply to an
+ * older renewal must not shorten what a newer one confirmed.
+ */
+final class Grant {
+  enum State { ACTIVE, LOST, RELEASED }
+
+  record Key(LockName name, OwnerToken owner, FencingToken token) { }
+
+  private final Key key;
+  private final Duration ttl;
+  private final long driftNanos;
+  private final long renewAfterNanos;
+  private final long grantedAtNanos;
+  private final AtomicReference<State> state = new AtomicReference<>(State.ACTIVE);
+  private final AtomicInteger localHolds = new AtomicInteger();
+  private final List<HeldLease> leases = new CopyOnWriteArrayList<>();
+  private volatile long validUntilNanos;
+  private volatile long renewDueNanos;
+  private volatile boolean autoRenew;
+  private volatile boolean renewalInFlight;
+
+  Grant(Key key, Duration ttl, HoldfastOptions options, long sentNanos) {
+    this.key = key;
+    this.ttl = ttl;
+    this.driftNanos = options.driftAllowance(ttl).toNanos();
+    this.renewAfterNanos = (long) (ttl.toNanos() * options.renewalFraction());
+    this.grantedAtNanos = sentNanos;
+    this.validUntilNanos = sentNanos + ttl.toNanos() - driftNanos;
+    this.renewDueNanos = sentNanos + renewAfterNanos;
+  }
+
+  Key key() {
+    return key;
+  }
+
+  Duration ttl() {
+    return ttl;
+  }
+
+  long grantedAtNanos() {
+    return grantedAtNanos;
+  }
+
+  long renewAfterNanos() {
+    return renewAfterNanos;
+  }
+
+  /** Records that the backend confirmed the lease (grant, re-entry or renewal) for a request sent then. */
+  synchronized void confirmed(long sentNanos) {
+    long candidate = sentNanos + ttl.toNanos() - driftNanos;
+    if (candidate - validUntilNanos > 0) {
+      validUntilNanos = candidate;
+    }
+    long due = sentNanos + renewAfterNanos;
+    if (due - renewDueNanos > 0) {
+      renewDueNanos = due;
+    }
+  }
+
+  long validUntilNanos() {
+    return validUntilNanos;
+  }
+
+  long renewDueNanos() {
+    return renewDueNanos;
+  }
+
+  boolean isActive() {
+    return state.get() == State.ACTIVE;
+  }
+
+  boolean isValidAt(long nowNanos) {
+    return isActive() && !Deadlines.passed(validUntilNanos, nowNanos);
+  }
+
+  boolean markLost() {
+    return state.compareAndSet(State.ACTIVE, State.LOST);
+  }
+
+  boolean markReleased() {
+    return state.compareAndSet(State.ACTIVE, State.RELEASED);
+  }
+
+  State state() {
+    return state.get();
+  }
+
+  void addHold(HeldLease lease) {
+    localHolds.incrementAndGet();
+    leases.add(lease);
+    if (lease.autoRenew()) {
+      autoRenew = true;
+    }
+  }
+
+  /** Drops a released hold and says how many this client still has. */
+  int removeHold(HeldLease lease) {
+    leases.remove(lease);
+    return localHolds.decrementAndGet();
+  }
+
+  int localHolds() {
+    return localHolds.get();
+  }
+
+  List<HeldLease> leases() {
+    return leases;
+  }
+
+  boolean autoRenew() {
+    return autoRenew;
+  }
+
+  boolean renewalInFlight() {
+    return renewalInFlight;
+  }
+
+  void renewalInFlight(boolean value) {
+    renewalInFlight = value;
+  }
+}

@@ -1,0 +1,158 @@
+package io.holdfast;
+
+import io.holdfast.spi.LockBackend;
+import io.holdfast.spi.RenewRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * Renews every auto-renewed grant of the client in batches. One tick every P = renewalFraction * (shortest TTL
+ * tracked) renews each grant whose renewal falls due before the next tick, in one backend call per batch. Grants
+ * of equal TTL therefore line up after their first renewal and a client holding 10,000 of them makes one call
+ * per period, not 10,000. Each grant is renewed no later than its due time, so at least (1 - fraction) of its
+ * TTL remains when a renewal is sent.
+ *
+ * Ticks also run at the earliest validity deadline, so a grant whose renewal cannot be confirmed in time (the
+ * backend is paused or partitioned and the call is still hanging) is declared lost at its deadline, not when the
+ * call finally times out. Ticks run only on the client's single scheduler thread; grants are shared with backend
+ * callback threads through Grant's volatile fields and CAS transitions.
+ */
+final class RenewalScheduler {
+  private static final Logger log = LoggerFactory.getLogger(RenewalScheduler.class);
+
+  private final LockClient client;
+  private final LockBackend backend;
+  private final ScheduledExecutorService scheduler;
+  private final Set<Grant> tracked = ConcurrentHashMap.newKeySet();
+  private ScheduledFuture<?> nextTick;
+  private long nextTickAt;
+  private volatile int failuresInARow;
+  private volatile boolean stopped;
+
+  RenewalScheduler(LockClient client, LockBackend backend, ScheduledExecutorService scheduler) {
+    this.client = client;
+    this.backend = backend;
+    this.scheduler = scheduler;
+  }
+
+  void track(Grant grant) {
+    if (tracked.add(grant)) {
+      tickNoLaterThan(grant.renewDueNanos());
+    }
+  }
+
+  void untrack(Grant grant) {
+    tracked.remove(grant);
+  }
+
+  void stop() {
+    stopped = true;
+    synchronized (this) {
+      if (nextTick != null) {
+        nextTick.cancel(false);
+      }
+    }
+  }
+
+  private synchronized void tickNoLaterThan(long atNanos) {
+    if (stopped) {
+      return;
+    }
+    if (nextTick != null && !nextTick.isDone() && nextTickAt - atNanos <= 0) {
+      return;
+    }
+    if (nextTick != null) {
+      nextTick.cancel(false);
+    }
+    nextTickAt = atNanos;
+    long delay = Math.max(0, atNanos - System.nanoTime());
+    try {
+      nextTick = scheduler.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      stopped = true;
+    }
+  }
+
+  private void tick() {
+    long now = System.nanoTime();
+    long period = Long.MAX_VALUE;
+    long untilEarliestDeadline = TimeUnit.DAYS.toNanos(1);
+    List<Grant> due = new ArrayList<>();
+    for (Grant grant : tracked) {
+      period = Math.min(period, grant.renewAfterNanos());
+    }
+    for (Grant grant : tracked) {
+      if (!grant.isActive()) {
+        tracked.remove(grant);
+      } else if (Deadlines.passed(grant.validUntilNanos(), now)) {
+        client.declareLost(grant, LeaseLostReason.UNCONFIRMED);
+      } else {
+        if (!grant.renewalInFlight() && grant.renewDueNanos() - now <= period) {
+          due.add(grant);
+        }
+        untilEarliestDeadline = Math.min(untilEarliestDeadline, grant.validUntilNanos() - now);
+      }
+    }
+    if (tracked.isEmpty()) {
+      return;
+    }
+    int batch = client.options().renewalBatchSize();
+    for (int from = 0; from < due.size(); from += batch) {
+      send(due.subList(from, Math.min(due.size(), from + batch)));
+    }
+    long untilNext = failuresInARow > 0 ? Math.min(period, client.backoff().delayNanos(failuresInARow)) : period;
+    tickNoLaterThan(now + Math.min(untilNext, untilEarliestDeadline + 1));
+  }
+
+  private void send(List<Grant> grants) {
+    List<Grant> batch = List.copyOf(grants);
+    List<RenewRequest> requests = new ArrayList<>(batch.size());
+    for (Grant grant : batch) {
+      grant.renewalInFlight(true);
+      Grant.Key key = grant.key();
+      requests.add(new RenewRequest(key.name(), key.owner(), key.token(), grant.ttl()));
+    }
+    long sentNanos = System.nanoTime();
+    client.metrics().renewalCall(batch.size());
+    CompletableFutures.safely(() -> backend.renew(requests)).whenComplete((results, failure) -> {
+      batch.forEach(grant -> grant.renewalInFlight(false));
+      if (failure != null) {
+        renewalFailed(batch, failure);
+      } else {
+        renewed(batch, results, sentNanos);
+      }
+    });
+  }
+
+  private void renewed(List<Grant> batch, List<Boolean> results, long sentNanos) {
+    failuresInARow = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      Grant grant = batch.get(i);
+      if (Boolean.TRUE.equals(results.get(i))) {
+        grant.confirmed(sentNanos);
+      } else {
+        client.declareLost(grant, LeaseLostReason.NOT_OWNER);
+      }
+    }
+  }
+
+  private void renewalFailed(List<Grant> batch, Throwable failure) {
+    failuresInARow++;
+    client.metrics().renewalFailed();
+    Throwable cause = Failures.unwrap(failure);
+    if (backend.isTransient(cause)) {
+      log.info("renewal of {} leases failed transiently, retrying before their deadlines: {}", batch.size(),
+          Failures.describe(cause));
+    } else {
+      log.error("renewal of {} leases failed, retrying before their deadlines", batch.size(), cause);
+    }
+    tickNoLaterThan(System.nanoTime() + client.backoff().delayNanos(failuresInARow));
+  }
+}

@@ -1,0 +1,110 @@
+package io.holdfast;
+
+import io.holdfast.spi.LockBackend;
+import io.holdfast.spi.ReleaseSubscription;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/*
+ * Routes release messages to this client's waiters. One backend subscription per lock name that has local
+ * waiters (the backend multiplexes all of them over one connection), opened with the first waiter and closed with
+ * the last. A release wakes only the longest-waiting local waiter: only one of them can win, and waking all of
+ * them would multiply Redis calls per grant by the number of local waiters (the thundering herd). If the woken
+ * waiter loses the race to another process, the lock is held again and the next release wakes it again; if it
+ * has already left, the next one in line is woken instead.
+ *
+ * Thread safety: each Topic is guarded by its own monitor; the map entry is created and removed under that
+ * monitor and the map's compute, so a late subscriber cannot join a topic that is being closed.
+ */
+final class WakeupHub {
+  /** Something that can be woken; returns false if it no longer wants to be (done, or already awake). */
+  interface Sleeper {
+    boolean wake();
+  }
+
+  private final LockBackend backend;
+  private final Map<LockName, Topic> topics = new ConcurrentHashMap<>();
+
+  WakeupHub(LockBackend backend) {
+    this.backend = backend;
+  }
+
+  /** Registers a waiter; the future completes when release messages for the lock will reach it. */
+  Registration register(LockName name, Sleeper sleeper) {
+    while (true) {
+      Topic topic = topics.computeIfAbsent(name, n -> new Topic(n));
+      synchronized (topic) {
+        if (!topic.closed) {
+          topic.sleepers.addLast(sleeper);
+          return new Registration(topic, sleeper);
+        }
+      }
+    }
+  }
+
+  int waiterCount() {
+    return topics.values().stream().mapToInt(t -> {
+      synchronized (t) {
+        return t.sleepers.size();
+      }
+    }).sum();
+  }
+
+  /** One waiter's place in a topic. */
+  final class Registration {
+    private final Topic topic;
+    private final Sleeper sleeper;
+
+    private Registration(Topic topic, Sleeper sleeper) {
+      this.topic = topic;
+      this.sleeper = sleeper;
+    }
+
+    CompletableFuture<ReleaseSubscription> subscribed() {
+      return topic.subscription;
+    }
+
+    void close() {
+      topic.leave(sleeper);
+    }
+  }
+
+  private final class Topic {
+    private final LockName name;
+    private final Deque<Sleeper> sleepers = new ArrayDeque<>();
+    private final CompletableFuture<ReleaseSubscription> subscription;
+    private boolean closed;
+
+    Topic(LockName name) {
+      this.name = name;
+      this.subscription = backend.subscribe(name, this::released);
+    }
+
+    private void released() {
+      Sleeper[] snapshot;
+      synchronized (this) {
+        snapshot = sleepers.toArray(new Sleeper[0]);
+      }
+      for (Sleeper sleeper : snapshot) {
+        if (sleeper.wake()) {
+          return;
+        }
+      }
+    }
+
+    private void leave(Sleeper sleeper) {
+      synchronized (this) {
+        sleepers.remove(sleeper);
+        if (!sleepers.isEmpty() || closed) {
+          return;
+        }
+        closed = true;
+        topics.remove(name, this);
+      }
+      subscription.thenAccept(ReleaseSubscription::close);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.holdfast.spi;
+
+import io.holdfast.FencingToken;
+import io.holdfast.LockName;
+import io.holdfast.LockState;
+import io.holdfast.OwnerToken;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The primitive, atomic lock operations a backend provides. The Holdfast client builds everything else on top
+ * (waiting, retry, renewal scheduling, metrics, listeners), so each backend only has to get these right, and one
+ * contract test suite checks them all.
+ *
+ * <p>Rules every backend keeps:
+ * <ul>
+ *   <li>Each method is one atomic step in the backend; expiry is timed by the backend, never by a client's wall
+ *       clock.</li>
+ *   <li>Fencing tokens of one lock name strictly increase over all its grants, across release and expiry.</li>
+ *   <li>Retrying any call with the same arguments after an ambiguous failure is safe: acquire recognises its
+ *       request id and does not count the hold twice; release and renew are checked against owner and token.</li>
+ *   <li>Futures complete on a backend thread and must not be completed with {@code null}.</li>
+ * </ul>
+ */
+public interface LockBackend extends AutoCloseable {
+
+  /**
+   * Grants the lock to {@code owner} if it is free or already theirs (re-entry), else reports it busy.
+   *
+   * @param name the lock
+   * @param owner the would-be holder
+   * @param ttl the lease TTL; on re-entry the lease becomes the longer of its remaining TTL and this
+   * @param requestId unique per logical acquire; a repeat with the same id returns the earlier outcome
+   * @return the outcome
+   */
+  CompletableFuture<AcquireOutcome> tryAcquire(LockName name, OwnerToken owner, Duration ttl, long requestId);
+
+  /**
+   * Releases one hold if the lock is held by {@code owner} under {@code fencingToken}; publishes a release
+   * message when the last hold goes.
+   *
+   * @param name the lock
+   * @param owner the holder
+   * @param fencingToken the grant
+   * @param requestId unique per logical release; a repeat with the same id does not release a second hold
+   * @return the outcome
+   */
+  CompletableFuture<ReleaseOutcome> release(LockName name, OwnerToken owner, FencingToken fencingToken,
+      long requestId);
+
+  /**
+   * Renews every lease in the batch that is still held as described, in as few backend calls as the topology
+   * allows (one per Redis node is the goal).
+   *
+   * @param leases the leases
+   * @return for each lease in order, whether it was renewed (false: no longer held by that owner and token)
+   */
+  CompletableFuture<List<Boolean>> renew(List<RenewRequest> leases);
+
+  /**
+   * Reads who holds the lock.
+   *
+   * @param name the lock
+   * @return the holder, or empty when free
+   */
+  CompletableFuture<Optional<LockState>> inspect(LockName name);
+
+  /**
+   * Starts delivering release messages for {@code name} to {@code onRelease} (on a backend thread; it must not
+   * block). The future completes once the subscription is active, so a release after that is not missed.
+   *
+   * @param name the lock
+   * @param onRelease called for each release of the lock's last hold
+   * @return the subscription
+   */
+  CompletableFuture<ReleaseSubscription> subscribe(LockName name, Runnable onRelease);
+
+  /**
+   * Whether a failure is transient: worth retrying after a backoff (connection loss, timeout, {@code LOADING},
+   * {@code BUSY}, {@code TRYAGAIN}, failover in progress).
+   *
+   * @param failure a failure from one of this backend's futures (possibly wrapped in a
+   *     {@link java.util.concurrent.CompletionException})
+   * @return true to retry
+   */
+  boolean isTransient(Throwable failure);
+
+  /**
+   * A one-line description for logs and the CLI.
+   *
+   * @return e.g. {@code redis://127.0.0.1:6379 (Redis 7.0.15)}
+   */
+  String describe();
+
+  /** Closes connections; pending futures fail. Idempotent. */
+  @Override
+  void close();
+}
