@@ -81,6 +81,9 @@ final class RenewalScheduler {
   }
 
   private void tick() {
+    synchronized (this) {
+      nextTick = null; // this tick is running: the next one must be scheduled afresh
+    }
     long now = System.nanoTime();
     long period = Long.MAX_VALUE;
     long untilEarliestDeadline = TimeUnit.DAYS.toNanos(1);

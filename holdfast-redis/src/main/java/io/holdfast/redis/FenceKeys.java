@@ -42,7 +42,7 @@ sealed interface FenceKeys permits FenceKeys.SingleCounter {
    * @param key the counter key
    */
   record SingleCounter(String key) implements FenceKeys {
-    SingleCounter {
+    public SingleCounter {
       Objects.requireNonNull(key, "key");
     }
 

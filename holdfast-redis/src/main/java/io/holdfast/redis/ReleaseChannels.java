@@ -5,6 +5,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -66,7 +67,7 @@ final class ReleaseChannels extends RedisPubSubAdapter<String, String> {
     return entry.subscribed.handle((ok, failure) -> {
       if (failure != null) {
         listener.close();
-        throw new java.util.concurrent.CompletionException(RedisErrors.unwrap(failure));
+        throw new CompletionException(RedisErrors.unwrap(failure));
       }
       return listener;
     });
@@ -121,7 +122,7 @@ final class ReleaseChannels extends RedisPubSubAdapter<String, String> {
       }
       try {
         onRelease.run();
-      } catch (RuntimeException | Error e) {
+      } catch (RuntimeException e) {
         LOG.warn("A release listener for {} threw; ignored", channel, e);
       }
     }
