@@ -1,6 +1,5 @@
 package io.holdfast.testkit.redis;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -27,10 +26,15 @@ import org.slf4j.LoggerFactory;
  *   <li>a JVM shutdown hook SIGKILLs every process still registered here (SIGKILL rather than
  *       SIGTERM because it also ends a SIGSTOPped server and nothing is worth saving);</li>
  *   <li>a shutdown hook cannot run when the JVM itself is SIGKILLed (an IDE's stop button, the OOM
- *       killer), so each server gets a tiny {@code /bin/sh} guard that polls once a second whether
- *       the JVM is still alive and SIGKILLs the server once it is not. The guard exits by itself when
- *       the server exits, and is destroyed with it.</li>
+ *       killer), so each server gets a tiny {@code /bin/sh} guard blocked reading a pipe whose only
+ *       writer is this JVM. However the JVM dies, the kernel closes that pipe, the read returns, and
+ *       the guard SIGKILLs the server. The guard is destroyed with its server, and the shutdown hook
+ *       destroys it first on a normal exit.</li>
  * </ul>
+ * A pipe beats polling {@code kill -0 <jvm pid>}: a JVM killed under a parent that is slow to reap
+ * it lingers as a zombie, which {@code kill -0} reports as alive. One residual risk is accepted: if a
+ * server died on its own, was never stopped, and the JVM is then SIGKILLed, the guard signals a pid
+ * the kernel may have reused; that needs pid wrap-around within the JVM's life.
  *
  * <p>Not thread-safe; {@link RedisServer} serialises access.
  */
@@ -233,12 +237,12 @@ final class ServerProcess {
   }
 
   private static Process startGuard(long serverPid) {
-    long jvm = ProcessHandle.current().pid();
-    String script = "while kill -0 " + jvm + " 2>/dev/null && kill -0 " + serverPid + " 2>/dev/null;"
-        + " do sleep 1; done; kill -0 " + jvm + " 2>/dev/null || kill -9 " + serverPid + " 2>/dev/null";
+    // read returns at EOF, which comes only when every writer is gone: the JVM keeps the guard's stdin
+    // open through the Process object held in LIVE, and Java closes inherited descriptors in the
+    // children it spawns, so no other process holds the pipe's write end.
+    String script = "read _; kill -9 " + serverPid + " 2>/dev/null";
     try {
       Process guard = new ProcessBuilder("/bin/sh", "-c", script)
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectErrorStream(true)
           .start();

@@ -1,0 +1,102 @@
+package io.holdfast;
+
+import io.holdfast.spi.AcquireOutcome;
+import io.holdfast.spi.LockBackend;
+import io.holdfast.spi.ReleaseOutcome;
+import io.holdfast.spi.ReleaseSubscription;
+import io.holdfast.spi.RenewRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** An embedded backend with switchable faults and call counters, for engine tests. */
+final class FaultyBackend implements LockBackend {
+  static final class TransientFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TransientFailure() {
+      super("injected connection loss");
+    }
+  }
+
+  private final LockBackend delegate = EmbeddedBackend.open(URI.create("embedded:faulty-" + System.nanoTime()));
+  final AtomicInteger acquireCalls = new AtomicInteger();
+  final AtomicInteger renewCalls = new AtomicInteger();
+  final AtomicInteger renewedLeases = new AtomicInteger();
+  final AtomicInteger releaseCalls = new AtomicInteger();
+  volatile int failNextAcquires;
+  volatile boolean failAll;
+  volatile boolean renewHangs;
+  volatile boolean loseReleaseReplies;
+
+  @Override
+  public CompletableFuture<AcquireOutcome> tryAcquire(LockName name, OwnerToken owner, Duration ttl, long id) {
+    acquireCalls.incrementAndGet();
+    if (failAll) {
+      return CompletableFuture.failedFuture(new TransientFailure());
+    }
+    if (failNextAcquires > 0) {
+      failNextAcquires--;
+      // The grant happens but the reply is lost: the retry must not count a second hold.
+      delegate.tryAcquire(name, owner, ttl, id);
+      return CompletableFuture.failedFuture(new TransientFailure());
+    }
+    return delegate.tryAcquire(name, owner, ttl, id);
+  }
+
+  @Override
+  public CompletableFuture<ReleaseOutcome> release(LockName name, OwnerToken owner, FencingToken token, long id) {
+    releaseCalls.incrementAndGet();
+    if (failAll) {
+      return CompletableFuture.failedFuture(new TransientFailure());
+    }
+    if (loseReleaseReplies) {
+      loseReleaseReplies = false;
+      delegate.release(name, owner, token, id);
+      return CompletableFuture.failedFuture(new TransientFailure());
+    }
+    return delegate.release(name, owner, token, id);
+  }
+
+  @Override
+  public CompletableFuture<List<Boolean>> renew(List<RenewRequest> leases) {
+    renewCalls.incrementAndGet();
+    renewedLeases.addAndGet(leases.size());
+    if (renewHangs) {
+      return new CompletableFuture<>();
+    }
+    if (failAll) {
+      return CompletableFuture.failedFuture(new TransientFailure());
+    }
+    return delegate.renew(leases);
+  }
+
+  @Override
+  public CompletableFuture<Optional<LockState>> inspect(LockName name) {
+    return delegate.inspect(name);
+  }
+
+  @Override
+  public CompletableFuture<ReleaseSubscription> subscribe(LockName name, Runnable onRelease) {
+    return delegate.subscribe(name, onRelease);
+  }
+
+  @Override
+  public boolean isTransient(Throwable failure) {
+    return failure instanceof TransientFailure;
+  }
+
+  @Override
+  public String describe() {
+    return "faulty-embedded";
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}

@@ -1,0 +1,133 @@
+package io.holdfast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class LockClientEngineTest {
+  private final FaultyBackend backend = new FaultyBackend();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private LockClient client = client(HoldfastOptions.builder());
+
+  private LockClient client(HoldfastOptions.Builder builder) {
+    return new LockClient(builder.meterRegistry(registry).clientName("engine-test")
+        .backoff(Duration.ofMillis(1), Duration.ofMillis(20)).retryBudget(Duration.ofMillis(500)).build(), backend);
+  }
+
+  @AfterEach
+  void close() {
+    client.close();
+  }
+
+  @Test
+  void renewal_10000HeldLeases_oneBackendCallPerPeriod() throws InterruptedException {
+    List<Lease> leases = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      leases.add(client.acquire("batch/" + i, Duration.ofMillis(600)));
+    }
+    Thread.sleep(300); // let the first tick align every lease
+    int callsBefore = backend.renewCalls.get();
+    int leasesBefore = backend.renewedLeases.get();
+    Thread.sleep(2_000); // 10 periods of 200 ms
+    int calls = backend.renewCalls.get() - callsBefore;
+    int renewed = backend.renewedLeases.get() - leasesBefore;
+    assertThat(calls).as("renewal calls in 10 periods").isBetween(5, 14);
+    assertThat(renewed).as("leases renewed per call").isGreaterThanOrEqualTo(calls * 9_000);
+    assertThat(leases).allMatch(Lease::isValid);
+  }
+
+  @Test
+  void renewal_batchSizeCap_splitsIntoChunks() throws InterruptedException {
+    client.close();
+    client = client(HoldfastOptions.builder().renewalBatchSize(100));
+    for (int i = 0; i < 1_000; i++) {
+      client.acquire("chunk/" + i, Duration.ofMillis(600));
+    }
+    Thread.sleep(300);
+    int before = backend.renewCalls.get();
+    Thread.sleep(1_000);
+    assertThat(backend.renewCalls.get() - before).isGreaterThanOrEqualTo(20);
+  }
+
+  @Test
+  void renewal_backendHangs_leaseLostUnconfirmedAtDeadline() {
+    List<LeaseLostReason> reasons = new CopyOnWriteArrayList<>();
+    Lease lease = client.acquire(AcquireRequest.of("hang", Duration.ofMillis(300))
+        .onLeaseLost((l, reason) -> reasons.add(reason)));
+    backend.renewHangs = true;
+    long start = System.nanoTime();
+    await().atMost(Duration.ofSeconds(3)).until(() -> !reasons.isEmpty());
+    long tookMillis = (System.nanoTime() - start) / 1_000_000;
+    assertThat(reasons).containsExactly(LeaseLostReason.UNCONFIRMED);
+    assertThat(tookMillis).isLessThan(1_500);
+    assertThat(lease.isValid()).isFalse();
+    assertThat(registry.get("holdfast.lease.lost").tag("reason", "unconfirmed").counter().count()).isEqualTo(1);
+  }
+
+  @Test
+  void acquire_replyLostTwice_retriesAndCountsOneHold() {
+    backend.failNextAcquires = 2;
+    Lease lease = client.acquire("retry", Duration.ofSeconds(5));
+    assertThat(lease.holdCount()).isEqualTo(1);
+    assertThat(backend.acquireCalls.get()).isEqualTo(3);
+    assertThat(registry.get("holdfast.retries").tag("operation", "acquire").counter().count()).isEqualTo(2);
+    lease.release();
+    assertThat(client.inspect("retry")).isEmpty();
+  }
+
+  @Test
+  void release_replyLost_retryReportsReleased() {
+    Lease lease = client.acquire("release-retry", Duration.ofSeconds(5));
+    backend.loseReleaseReplies = true;
+    lease.release();
+    assertThat(backend.releaseCalls.get()).isEqualTo(2);
+    assertThat(client.inspect("release-retry")).isEmpty();
+  }
+
+  @Test
+  void acquire_backendDownPastBudget_throwsUnavailableNamingLock() {
+    backend.failAll = true;
+    assertThatThrownBy(() -> client.acquire("down", Duration.ofSeconds(5)))
+        .isInstanceOf(BackendUnavailableException.class)
+        .hasMessageContaining("down")
+        .hasMessageContaining("unavailable");
+    assertThat(backend.acquireCalls.get()).isGreaterThan(2);
+  }
+
+  @Test
+  void tryAcquire_backendDown_throwsUnavailableRatherThanEmpty() {
+    backend.failAll = true;
+    assertThatThrownBy(() -> client.tryAcquire("down-try", Duration.ofSeconds(5), Duration.ofMillis(100)))
+        .isInstanceOf(BackendUnavailableException.class);
+  }
+
+  @Test
+  void acquire_backendRecovers_succeedsWithinWait() throws InterruptedException {
+    backend.failAll = true;
+    var pending = client.tryAcquireAsync(AcquireRequest.of("recovers", Duration.ofSeconds(5))
+        .withWait(Duration.ofSeconds(5)));
+    Thread.sleep(150);
+    backend.failAll = false;
+    assertThat(pending.join()).isPresent();
+  }
+
+  @Test
+  void metrics_grantAndTimeout_recordedByOutcome() {
+    Lease held = client.acquire("metered", Duration.ofSeconds(5));
+    assertThat(client.tryAcquire("metered", Duration.ofSeconds(5), Duration.ZERO)).isEmpty();
+    held.release();
+    assertThat(registry.get("holdfast.acquire").tag("outcome", "granted").timer().count()).isEqualTo(1);
+    assertThat(registry.get("holdfast.acquire").tag("outcome", "timeout").timer().count()).isEqualTo(1);
+    assertThat(registry.get("holdfast.lease.hold").timer().count()).isEqualTo(1);
+  }
+}
