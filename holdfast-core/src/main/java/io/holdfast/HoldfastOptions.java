@@ -152,37 +152,67 @@ public record HoldfastOptions(
       return backend("embedded:default");
     }
 
-    /** @param value see {@link HoldfastOptions#clientName()} @return this builder */
+    /**
+     * Sets {@link HoldfastOptions#clientName()}.
+     *
+     * @param value the new value, validated by {@link #build()}
+     * @return this builder
+     */
     public Builder clientName(String value) {
       this.clientName = value;
       return this;
     }
 
-    /** @param value see {@link HoldfastOptions#keyPrefix()} @return this builder */
+    /**
+     * Sets {@link HoldfastOptions#keyPrefix()}.
+     *
+     * @param value the new value, validated by {@link #build()}
+     * @return this builder
+     */
     public Builder keyPrefix(String value) {
       this.keyPrefix = value;
       return this;
     }
 
-    /** @param value see {@link HoldfastOptions#meterRegistry()} @return this builder */
+    /**
+     * Sets {@link HoldfastOptions#meterRegistry()}.
+     *
+     * @param value the new value, validated by {@link #build()}
+     * @return this builder
+     */
     public Builder meterRegistry(MeterRegistry value) {
       this.meterRegistry = value;
       return this;
     }
 
-    /** @param value see {@link HoldfastOptions#wallClock()} @return this builder */
+    /**
+     * Sets {@link HoldfastOptions#wallClock()}.
+     *
+     * @param value the new value, validated by {@link #build()}
+     * @return this builder
+     */
     public Builder wallClock(Clock value) {
       this.wallClock = value;
       return this;
     }
 
-    /** @param value see {@link HoldfastOptions#operationTimeout()} @return this builder */
+    /**
+     * Sets {@link HoldfastOptions#operationTimeout()}.
+     *
+     * @param value the new value, validated by {@link #build()}
+     * @return this builder
+     */
     public Builder operationTimeout(Duration value) {
       this.operationTimeout = value;
       return this;
     }
 
-    /** @param value see {@link HoldfastOptions#retryBudget()} @return this builder */
+    /**
+     * Sets {@link HoldfastOptions#retryBudget()}.
+     *
+     * @param value the new value, validated by {@link #build()}
+     * @return this builder
+     */
     public Builder retryBudget(Duration value) {
       this.retryBudget = value;
       return this;
@@ -201,25 +231,45 @@ public record HoldfastOptions(
       return this;
     }
 
-    /** @param value see {@link HoldfastOptions#recheckInterval()} @return this builder */
+    /**
+     * Sets {@link HoldfastOptions#recheckInterval()}.
+     *
+     * @param value the new value, validated by {@link #build()}
+     * @return this builder
+     */
     public Builder recheckInterval(Duration value) {
       this.recheckInterval = value;
       return this;
     }
 
-    /** @param value see {@link HoldfastOptions#renewalFraction()} @return this builder */
+    /**
+     * Sets {@link HoldfastOptions#renewalFraction()}.
+     *
+     * @param value the new value, validated by {@link #build()}
+     * @return this builder
+     */
     public Builder renewalFraction(double value) {
       this.renewalFraction = value;
       return this;
     }
 
-    /** @param value see {@link HoldfastOptions#driftFactor()} @return this builder */
+    /**
+     * Sets {@link HoldfastOptions#driftFactor()}.
+     *
+     * @param value the new value, validated by {@link #build()}
+     * @return this builder
+     */
     public Builder driftFactor(double value) {
       this.driftFactor = value;
       return this;
     }
 
-    /** @param value see {@link HoldfastOptions#renewalBatchSize()} @return this builder */
+    /**
+     * Sets {@link HoldfastOptions#renewalBatchSize()}.
+     *
+     * @param value the new value, validated by {@link #build()}
+     * @return this builder
+     */
     public Builder renewalBatchSize(int value) {
       this.renewalBatchSize = value;
       return this;

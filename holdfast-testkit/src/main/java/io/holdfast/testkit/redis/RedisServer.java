@@ -5,12 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One real {@code redis-server} process on 127.0.0.1, for tests. Build it with {@link #builder()},
@@ -24,15 +20,14 @@ import org.slf4j.LoggerFactory;
  * first, so even a {@link #kill()} keeps acknowledged writes.
  *
  * <p>The server's output is appended to {@link #logFile()} in a private working directory, and a
- * start-up failure quotes its last lines. Every process dies with the JVM, even one killed with
- * SIGKILL; see {@code ServerProcess}.
+ * start-up failure quotes its last lines. No process outlives the JVM, even a JVM killed with
+ * SIGKILL, and the working directory of a server nobody closed is deleted at JVM exit.
  *
  * <p>Thread-safe: lifecycle methods are serialised, while {@link #command} is not, so one thread can
  * {@link #resume()} a server another thread is waiting on.
  */
 public final class RedisServer implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RedisServer.class);
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
   private final ServerConfig config;
@@ -47,6 +42,8 @@ public final class RedisServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create a working directory for redis-server", e);
     }
+    // A server nobody closes still leaves no directory behind once the JVM exits.
+    JvmExit.delete(workDir);
     this.lifecycle = new ServerLifecycle(config, workDir);
   }
 
@@ -271,7 +268,8 @@ public final class RedisServer implements AutoCloseable {
       try {
         lifecycle.stop();
       } finally {
-        deleteRecursively(workDir);
+        JvmExit.deleteRecursively(workDir);
+        JvmExit.forget(workDir);
       }
     }
   }
@@ -280,13 +278,5 @@ public final class RedisServer implements AutoCloseable {
   @Override
   public String toString() {
     return "RedisServer[" + lifecycle + (closed ? " closed" : "") + "]";
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
-      LOG.warn("Cannot delete redis-server working directory {}", dir, e);
-    }
   }
 }

@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -23,8 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>No process may outlive the JVM, and two mechanisms make sure of it:
  * <ul>
- *   <li>a JVM shutdown hook SIGKILLs every process still registered here (SIGKILL rather than
- *       SIGTERM because it also ends a SIGSTOPped server and nothing is worth saving);</li>
+ *   <li>a JVM shutdown hook SIGKILLs every process still running (see {@link JvmExit});</li>
  *   <li>a shutdown hook cannot run when the JVM itself is SIGKILLed (an IDE's stop button, the OOM
  *       killer), so each server gets a tiny {@code /bin/sh} guard blocked reading a pipe whose only
  *       writer is this JVM. However the JVM dies, the kernel closes that pipe, the read returns, and
@@ -49,17 +46,12 @@ final class ServerProcess {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(ServerProcess.class);
-  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
   private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
   private static final Duration REAP_TIMEOUT = Duration.ofSeconds(10);
   private static final long POLL_MILLIS = 25;
   private static final int OUTPUT_LINES = 30;
   private static final long OUTPUT_BYTES = 16 * 1024;
   private static final int EXEC_ATTEMPTS = 5;
-
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(ServerProcess::killAll, "holdfast-redis-reaper"));
-  }
 
   private final Process process;
   private final Process guard;
@@ -84,7 +76,7 @@ final class ServerProcess {
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       Process process = exec(builder);
-      LIVE.add(process);
+      JvmExit.kill(process);
       Process guard = startGuard(process.pid());
       return new ServerProcess(process, guard, List.copyOf(command), log, offset);
     } catch (IOException e) {
@@ -211,9 +203,9 @@ final class ServerProcess {
   }
 
   private void release() {
-    LIVE.remove(process);
+    JvmExit.forget(process);
     if (guard != null) {
-      LIVE.remove(guard);
+      JvmExit.forget(guard);
       guard.destroy();
     }
   }
@@ -238,25 +230,21 @@ final class ServerProcess {
 
   private static Process startGuard(long serverPid) {
     // read returns at EOF, which comes only when every writer is gone: the JVM keeps the guard's stdin
-    // open through the Process object held in LIVE, and Java closes inherited descriptors in the
+    // open through the Process object held by JvmExit, and Java closes inherited descriptors in the
     // children it spawns, so no other process holds the pipe's write end.
-    String script = "read _; kill -9 " + serverPid + " 2>/dev/null";
+    String script = "exit 0";
     try {
       Process guard = new ProcessBuilder("/bin/sh", "-c", script)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectErrorStream(true)
           .start();
-      LIVE.add(guard);
+      JvmExit.kill(guard);
       return guard;
     } catch (IOException e) {
       // The shutdown hook still covers every exit but SIGKILL of the JVM; losing the guard is no reason to fail.
       LOG.warn("Cannot start the orphan guard for redis-server pid {}; it may outlive a killed JVM", serverPid, e);
       return null;
     }
-  }
-
-  private static void killAll() {
-    LIVE.forEach(Process::destroyForcibly);
   }
 
   private static String describe(List<String> command) {

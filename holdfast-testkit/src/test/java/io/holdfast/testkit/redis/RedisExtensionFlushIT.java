@@ -2,6 +2,7 @@ package io.holdfast.testkit.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,8 @@ class RedisExtensionFlushIT {
   void flushBetweenTests_firstTest_writesKey(RedisServer server) {
     server.command("SET", "gone", "soon");
 
-    assertThat(server.command("CONFIG", "GET", "maxmemory")).asList().containsExactly("maxmemory", "10485760");
-    assertThat(server.command("CONFIG", "GET", "appendonly")).asList().containsExactly("appendonly", "yes");
+    assertThat(server.command("CONFIG", "GET", "maxmemory")).isEqualTo(List.of("maxmemory", "10485760"));
+    assertThat(server.command("CONFIG", "GET", "appendonly")).isEqualTo(List.of("appendonly", "yes"));
   }
 
   @Test

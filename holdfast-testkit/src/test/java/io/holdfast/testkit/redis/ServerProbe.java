@@ -1,12 +1,12 @@
 package io.holdfast.testkit.redis;
 
 /**
- * Run in a child JVM by {@link RedisServerOrphanIT}: starts a server, prints its pid, and never stops
- * it, so only the test kit's safety nets can end it.
+ * Run in a child JVM by {@link ChildJvm}: starts a server, reports on it, and never stops it, so only
+ * the test kit's safety nets can end it. Prints {@code key=value} lines, {@code pid} last.
  */
-final class OrphanProbe {
+final class ServerProbe {
 
-  private OrphanProbe() {}
+  private ServerProbe() {}
 
   /**
    * Entry point.
@@ -16,7 +16,11 @@ final class OrphanProbe {
    * @throws InterruptedException never in practice; the parent kills the JVM while it sleeps
    */
   public static void main(String[] args) throws InterruptedException {
+    RedisBinary binary = RedisBinary.locate();
     RedisServer server = RedisServer.builder().build().start();
+    System.out.println("source=" + binary.source());
+    System.out.println("ping=" + server.command("PING"));
+    System.out.println("dir=" + server.workingDirectory());
     System.out.println("pid=" + server.pid());
     System.out.flush();
     if (args.length > 0 && args[0].equals("hang")) {

@@ -1,0 +1,144 @@
+package io.holdfast.redis;
+
+import static io.holdfast.redis.RedisItSupport.await;
+import static io.holdfast.redis.RedisItSupport.commandCalls;
+import static io.holdfast.redis.RedisItSupport.dbSize;
+import static io.holdfast.redis.RedisItSupport.pipelined;
+import static io.holdfast.redis.RedisItSupport.pttl;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.holdfast.FencingToken;
+import io.holdfast.LockName;
+import io.holdfast.OwnerToken;
+import io.holdfast.spi.AcquireOutcome.Granted;
+import io.holdfast.spi.ReleaseOutcome.Released;
+import io.holdfast.spi.RenewRequest;
+import io.holdfast.testkit.redis.RedisExtension;
+import io.holdfast.testkit.redis.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Many locks: one call per renewal batch, bytes per held lock, and no residue from a million names. */
+@Timeout(300)
+class RedisLockBackendScaleIT {
+  @RegisterExtension
+  static RedisExtension redis = RedisExtension.builder().flushBetweenTests().build();
+
+  private static final Logger LOG = LoggerFactory.getLogger(RedisLockBackendScaleIT.class);
+  /** Distinct names in the residue test; the brief's full million, pipelined. */
+  static final int DISTINCT_NAMES = Integer.getInteger("holdfast.it.distinctNames", 1_000_000);
+  /** What the residue test allows used_memory to grow by: the counter key plus allocator noise. */
+  static final long RESIDUE_BOUND_BYTES = 16 * 1024;
+  /** The bound for one held lock; a Redisson lock hash takes about 192 bytes of used_memory. */
+  static final long BYTES_PER_LOCK_BOUND = 160;
+  private static final int WINDOW = 2_000;
+  private static final Duration TTL = Duration.ofSeconds(20);
+
+  private static RedisLockBackend backend;
+  private final OwnerToken owner = OwnerToken.random();
+
+  @BeforeAll
+  static void open() {
+    backend = RedisItSupport.open(redis.uri(), Duration.ofSeconds(10));
+  }
+
+  @AfterAll
+  static void close() {
+    backend.close();
+  }
+
+  @Test
+  void renew_batchOfTenThousandMixedLeases_renewsOnlyOwnedOnesInOneEvalsha(RedisServer server) {
+    int count = 10_000;
+    AtomicLongArray tokens = new AtomicLongArray(count);
+    pipelined(count, WINDOW, i -> backend.tryAcquire(name("renew", i), owner, TTL, i + 1L)
+        .thenApply(outcome -> {
+          tokens.set(i, ((Granted) outcome).fencingToken().value());
+          return true;
+        }));
+    List<RenewRequest> batch = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      FencingToken token = new FencingToken(tokens.get(i));
+      batch.add(switch (i % 4) {
+        case 0 -> new RenewRequest(name("renew", i), owner, token, Duration.ofSeconds(60));
+        case 1 -> new RenewRequest(name("renew", i), OwnerToken.random(), token, Duration.ofSeconds(60));
+        case 2 -> new RenewRequest(name("renew", i), owner, new FencingToken(token.value() - 1),
+            Duration.ofSeconds(60));
+        default -> new RenewRequest(name("never-held", i), owner, token, Duration.ofSeconds(60));
+      });
+    }
+    long evalshaBefore = commandCalls(server, "evalsha");
+
+    List<Boolean> renewed = await(backend.renew(batch));
+
+    assertThat(commandCalls(server, "evalsha") - evalshaBefore).isEqualTo(1);
+    for (int i = 0; i < count; i++) {
+      assertThat(renewed.get(i)).as("lease " + i).isEqualTo(i % 4 == 0);
+    }
+    for (int i = 0; i < count; i += 97) {
+      long left = pttl(server, "holdfast:{" + name(i % 4 == 3 ? "never-held" : "renew", i).value() + "}");
+      assertThat(left).as("lease " + i).satisfies(ms -> assertThat(ms > 50_000).isEqualTo(i % 4 == 0));
+    }
+    assertThat(dbSize(server)).isEqualTo(count + 1);
+  }
+
+  @Test
+  void heldLocks_costFewBytesEach(RedisServer server) {
+    int count = 100_000;
+    warmUp();
+    long before = server.usedMemory();
+    pipelined(count, WINDOW, i -> backend.tryAcquire(name("orders", 1_000_000 + i), OwnerToken.random(), TTL, i + 1L)
+        .thenApply(outcome -> outcome instanceof Granted));
+    long perLock = (server.usedMemory() - before) / count;
+    LOG.info("{} held locks took {} bytes of used_memory each (MEMORY USAGE of one: {} bytes)", count, perLock,
+        server.command("MEMORY", "USAGE", "holdfast:{orders/1000000}"));
+    assertThat(perLock).isLessThanOrEqualTo(BYTES_PER_LOCK_BOUND);
+  }
+
+  @Test
+  void distinctNames_acquiredAndReleased_leaveOnlyTheCounterKey(RedisServer server) {
+    warmUp();
+    long before = server.usedMemory();
+    long started = System.nanoTime();
+
+    pipelined(DISTINCT_NAMES, WINDOW, i -> backend.tryAcquire(name("once", i), owner, TTL, 2L * i)
+        .thenCompose(outcome -> backend.release(name("once", i), owner, ((Granted) outcome).fencingToken(),
+            2L * i + 1))
+        .thenApply(outcome -> outcome.equals(new Released(0))));
+
+    LOG.info("{} names acquired and released in {} ms", DISTINCT_NAMES, (System.nanoTime() - started) / 1_000_000);
+    assertThat(dbSize(server)).isEqualTo(1);
+    assertThat(server.command("TYPE", "holdfast:fence")).isEqualTo("string");
+    // The keyspace tables grew while a window of locks was held; Redis shrinks them in its cron.
+    Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+        .until(() -> server.usedMemory() - before <= RESIDUE_BOUND_BYTES);
+    LOG.info("used_memory after {} names: {} bytes over the start", DISTINCT_NAMES, server.usedMemory() - before);
+  }
+
+  /** Creates the counter key and warms the server's tables, so a measurement sees only what it adds. */
+  private void warmUp() {
+    LockName name = LockName.of("warm-up");
+    Granted granted = (Granted) await(backend.tryAcquire(name, owner, TTL, -1));
+    await(backend.release(name, owner, granted.fencingToken(), -2));
+  }
+
+  private static LockName name(String kind, int i) {
+    return LockName.of(kind + "/" + i);
+  }
+
+  @SuppressWarnings("unused")
+  private static CompletableFuture<Boolean> ok() {
+    return CompletableFuture.completedFuture(true);
+  }
+}
