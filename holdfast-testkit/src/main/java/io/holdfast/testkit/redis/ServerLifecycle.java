@@ -45,6 +45,11 @@ final class ServerLifecycle {
     if (isRunning()) {
       throw new IllegalStateException("Already running on port " + port);
     }
+    if (current != null) {
+      // It exited on its own (SHUTDOWN, a crash): reap it and retire its guard, which would otherwise
+      // linger and, were the JVM SIGKILLed, signal a pid the kernel may have handed to someone else.
+      stop();
+    }
     if (port == 0) {
       startOnFreePort();
       return;

@@ -232,7 +232,7 @@ final class ServerProcess {
     // read returns at EOF, which comes only when every writer is gone: the JVM keeps the guard's stdin
     // open through the Process object held by JvmExit, and Java closes inherited descriptors in the
     // children it spawns, so no other process holds the pipe's write end.
-    String script = "exit 0";
+    String script = "read _; kill -9 " + serverPid + " 2>/dev/null";
     try {
       Process guard = new ProcessBuilder("/bin/sh", "-c", script)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
