@@ -1,5 +1,7 @@
 package io.holdfast.testkit.redis;
 
+import java.util.Objects;
+
 /**
  * An error reply from Redis (a RESP {@code -} line) received by {@link RedisServer#command}.
  *
@@ -11,17 +13,13 @@ public final class RedisReplyException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  private final String prefix;
-
   /**
    * Creates the exception from the text of an error reply, without the leading {@code -}.
    *
    * @param reply the error text, such as {@code "ERR unknown command 'FOO'"}
    */
   public RedisReplyException(String reply) {
-    super(reply);
-    int space = reply.indexOf(' ');
-    this.prefix = space < 0 ? reply : reply.substring(0, space);
+    super(Objects.requireNonNull(reply, "reply"));
   }
 
   /**
@@ -30,6 +28,9 @@ public final class RedisReplyException extends RuntimeException {
    * @return the prefix, such as {@code ERR}, {@code WRONGTYPE} or {@code LOADING}
    */
   public String prefix() {
-    return prefix;
+    // Derived from the message rather than stored, so the exception serialises as a plain message.
+    String reply = getMessage();
+    int space = reply.indexOf(' ');
+    return space < 0 ? reply : reply.substring(0, space);
   }
 }

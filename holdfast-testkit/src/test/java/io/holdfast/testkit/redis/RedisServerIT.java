@@ -9,6 +9,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -75,10 +76,8 @@ class RedisServerIT {
 
     assertThat(server.isRunning()).isFalse();
     assertThat(Processes.isGone(pid)).isTrue();
-    await().atMost(GENEROUS).untilAsserted(() -> assertThat(ProcessHandle.current().children())
-        .as("no child left, not even the orphan guard")
-        .noneMatch(child -> child.info().arguments().map(a -> String.join(" ", a).contains(" " + pid + " "))
-            .orElse(false)));
+    await().atMost(GENEROUS).untilAsserted(() -> assertThat(childrenMentioning(pid))
+        .as("no child left, not even the orphan guard").isEmpty());
   }
 
   @Test
@@ -177,6 +176,19 @@ class RedisServerIT {
   }
 
   @Test
+  void start_afterServerExitedOnItsOwn_startsAgainAndRetiresOldGuard() {
+    RedisServer server = started(RedisServer.builder());
+    long oldPid = server.pid();
+    assertThatThrownBy(() -> server.command("SHUTDOWN", "NOSAVE")).isInstanceOf(UncheckedIOException.class);
+    await().atMost(GENEROUS).until(() -> !server.isRunning());
+
+    server.start();
+
+    assertThat(server.command("PING")).isEqualTo("PONG");
+    await().atMost(GENEROUS).untilAsserted(() -> assertThat(childrenMentioning(oldPid)).isEmpty());
+  }
+
+  @Test
   void start_forcedEmbeddedBinary_answersPing() {
     RedisBinary binary;
     RedisServer server;
@@ -217,6 +229,16 @@ class RedisServerIT {
 
   private RedisServer started(RedisServerBuilder builder) {
     return track(builder.build()).start();
+  }
+
+  /** Live children of this JVM whose command line names the pid: the server itself or its guard. */
+  private static List<ProcessHandle> childrenMentioning(long pid) {
+    String word = " " + pid + " ";
+    return ProcessHandle.current().children()
+        .filter(ProcessHandle::isAlive)
+        .filter(child -> child.pid() == pid
+            || child.info().arguments().map(a -> (" " + String.join(" ", a) + " ").contains(word)).orElse(false))
+        .collect(Collectors.toList());
   }
 
   private RedisServer track(RedisServer server) {

@@ -39,5 +39,7 @@ class RedisServerOrphanIT {
 
     await().atMost(GENEROUS).until(() -> Processes.isGone(jvm.redisPid()));
     jvm.awaitExit();
+    // No shutdown hook ran in the killed JVM, so its server's working directory is ours to remove.
+    JvmExit.deleteRecursively(Path.of(jvm.report.get("dir")));
   }
 }
