@@ -8,6 +8,7 @@ import io.holdfast.InvalidArgumentException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ClientOptions.DisconnectedBehavior;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -163,6 +164,11 @@ final class RedisConnections implements AutoCloseable {
   private static HoldfastException openFailure(String safeUri, RuntimeException e) {
     if (e instanceof HoldfastException holdfast) {
       return holdfast;
+    }
+    if (e instanceof RedisCommandInterruptedException) {
+      // Most Lettuce paths restore the interrupt flag; not all of them, so make sure.
+      Thread.currentThread().interrupt();
+      return new HoldfastException(ErrorCode.INTERRUPTED, "Interrupted while connecting to Redis at " + safeUri, e);
     }
     String cause = rootMessage(e);
     if (cause.startsWith("WRONGPASS") || cause.startsWith("NOAUTH") || cause.startsWith("NOPERM")) {

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,15 +57,18 @@ final class ReleaseChannels extends RedisPubSubAdapter<String, String> {
    */
   CompletableFuture<ReleaseSubscription> subscribe(String channel, Runnable onRelease) {
     Listener listener = new Listener(channel, onRelease);
-    Entry entry = entries.compute(channel, (key, current) -> {
+    // Read under compute: a later subscriber may replace a failed SUBSCRIBE future in the entry.
+    AtomicReference<CompletableFuture<Void>> acknowledged = new AtomicReference<>();
+    entries.compute(channel, (key, current) -> {
       Entry e = current != null ? current : new Entry();
       e.listeners.add(listener);
       if (e.subscribed == null || e.subscribed.isCompletedExceptionally()) {
         e.subscribed = connection.async().subscribe(key).toCompletableFuture();
       }
+      acknowledged.set(e.subscribed);
       return e;
     });
-    return entry.subscribed.handle((ok, failure) -> {
+    return acknowledged.get().handle((ok, failure) -> {
       if (failure != null) {
         listener.close();
         throw new CompletionException(RedisErrors.unwrap(failure));

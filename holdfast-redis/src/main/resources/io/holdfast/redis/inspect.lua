@@ -1,6 +1,6 @@
 -- inspect.lua: read who holds a lock, in one atomic step (it writes nothing).
 --
--- KEYS[1]  lock key  <prefix>:{<name>}  (hash o, t, c, r; see acquire.lua)
+-- KEYS[1]  lock key  <prefix>:{<name>}  (hash o, t, r and c; see acquire.lua)
 --
 -- Returns  {owner, token, holds, pttl}  while the lock is held; pttl is in milliseconds, -1 if the key
 --                                       somehow has no expiry
@@ -12,4 +12,4 @@ local held = redis.call('HMGET', KEYS[1], 'o', 't', 'c')
 if not held[1] then
   return {}
 end
-return {held[1], tonumber(held[2]), tonumber(held[3]), redis.call('PTTL', KEYS[1])}
+return {held[1], tonumber(held[2]), tonumber(held[3] or '1'), redis.call('PTTL', KEYS[1])}

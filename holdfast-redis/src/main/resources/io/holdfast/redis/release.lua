@@ -1,6 +1,6 @@
 -- release.lua: release one hold of a lock, in one atomic step.
 --
--- KEYS[1]  lock key   <prefix>:{<name>}  (hash o, t, c, r; see acquire.lua)
+-- KEYS[1]  lock key   <prefix>:{<name>}  (hash o, t, r and c when above 1; see acquire.lua)
 -- ARGV[1]  owner token
 -- ARGV[2]  fencing token of the grant being released (decimal string)
 -- ARGV[3]  request id (a long, as a decimal string)
@@ -24,7 +24,7 @@ local held = redis.call('HMGET', key, 'o', 't', 'c', 'r')
 if held[1] ~= owner or held[2] ~= token then
   return -1
 end
-local holds = tonumber(held[3])
+local holds = tonumber(held[3] or '1')
 if held[4] == request then
   return holds
 end
@@ -34,5 +34,11 @@ if holds <= 0 then
   redis.call('PUBLISH', channel, token)
   return 0
 end
-redis.call('HSET', key, 'c', holds, 'r', request)
+if holds == 1 then
+  -- Back to the compact form of a single hold (see acquire.lua).
+  redis.call('HDEL', key, 'c')
+  redis.call('HSET', key, 'r', request)
+else
+  redis.call('HSET', key, 'c', holds, 'r', request)
+end
 return holds

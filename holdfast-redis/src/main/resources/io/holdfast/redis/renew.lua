@@ -1,6 +1,6 @@
 -- renew.lua: extend a batch of leases, in one atomic step.
 --
--- KEYS[i]        lock key of the i-th lease  <prefix>:{<name>}  (hash o, t, c, r; see acquire.lua)
+-- KEYS[i]        lock key of the i-th lease  <prefix>:{<name>}  (hash o, t, r and c; see acquire.lua)
 -- ARGV[3i-2]     owner token of the i-th lease
 -- ARGV[3i-1]     its fencing token (decimal string)
 -- ARGV[3i]       its new TTL in milliseconds, timed by Redis from now

@@ -8,15 +8,15 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
+import org.slf4j.LoggerFactory;
 
 /** Shared helpers of the Redis integration tests: opening a backend, waiting, pipelining, reading stats. */
 final class RedisItSupport {
-  private static final AtomicLong REQUEST_IDS = new AtomicLong();
 
   private RedisItSupport() { }
 
@@ -26,11 +26,14 @@ final class RedisItSupport {
         .clientName("holdfast redis it")
         .operationTimeout(operationTimeout)
         .build();
-    return (RedisLockBackend) new RedisLockBackendProvider().open(options);
+    RedisLockBackend backend = (RedisLockBackend) new RedisLockBackendProvider().open(options);
+    LoggerFactory.getLogger(RedisItSupport.class).info("Opened {}", backend.describe());
+    return backend;
   }
 
+  /** Random 64-bit ids, as the client engine makes them (they also take the most room in a lock hash). */
   static long nextRequestId() {
-    return REQUEST_IDS.incrementAndGet();
+    return ThreadLocalRandom.current().nextLong();
   }
 
   static <T> T await(CompletableFuture<T> future) {

@@ -65,13 +65,16 @@ class ReleaseChannelsIT {
   void listenerThatThrows_doesNotStopDeliveryToOthers(RedisServer server) throws Exception {
     LockName name = LockName.of("channels/throwing");
     CountDownLatch delivered = new CountDownLatch(1);
-    try (ReleaseSubscription bad = await(backend.subscribe(name, () -> {
-          throw new IllegalStateException("listener bug (expected in this test)");
-        }));
-        ReleaseSubscription good = await(backend.subscribe(name, delivered::countDown))) {
-      server.command("PUBLISH", "holdfast:{channels/throwing}:released", "1");
-      assertThat(delivered.await(5, TimeUnit.SECONDS)).isTrue();
-    }
+    ReleaseSubscription bad = await(backend.subscribe(name, () -> {
+      throw new IllegalStateException("listener bug (expected in this test)");
+    }));
+    ReleaseSubscription good = await(backend.subscribe(name, delivered::countDown));
+
+    server.command("PUBLISH", "holdfast:{channels/throwing}:released", "1");
+
+    assertThat(delivered.await(5, TimeUnit.SECONDS)).isTrue();
+    bad.close();
+    good.close();
   }
 
   @Test
