@@ -22,8 +22,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Runs a simulated fleet against Holdfast: every node has its own client and thread and loops picking a"
-            + " random lock, acquiring it, writing to a shared resource with the lease's fencing token, and"
+        "Simulates a fleet contending for locks while nodes crash and stall, and checks that fencing held.",
+        "",
+        "Every node has its own client and thread and loops picking a random lock,"
+            + " acquiring it, writing to a shared resource with the lease's fencing token, and"
             + " releasing it. Some holds crash (the lease is abandoned and must expire) or stall past their TTL"
             + " (the late write must be refused as stale). A referee counts fencing violations.",
         "",
@@ -44,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
   int nodes;
 
   @Option(names = "--locks", paramLabel = "N", defaultValue = "10",
-      description = "Locks the nodes contend for, at least 1 (default: ${DEFAULT-VALUE}).")
+      description = "Locks the nodes contend for, 1 to " + MAX_LOCKS + " (default: ${DEFAULT-VALUE}).")
   int locks;
 
   @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "20s",

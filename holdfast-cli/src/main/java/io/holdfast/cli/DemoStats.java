@@ -39,13 +39,12 @@ final class DemoStats {
     timeouts.increment();
   }
 
-  /** An acquire that threw (backend unavailable, client closed under it). */
-  void acquireFailed() {
+  /** An acquire that threw; whether it counts as an error is decided by {@link #error()}. */
+  void acquireAborted() {
     waiting.decrementAndGet();
-    errors.increment();
   }
 
-  /** A backend error outside acquire, such as a failed release or reconnect. */
+  /** A backend error: an acquire or release that failed, a reconnect that did not connect. */
   void error() {
     errors.increment();
   }
@@ -67,7 +66,7 @@ final class DemoStats {
   }
 
   /** A lease that was still releasable well after its TTL: the backend did not expire it. */
-  void outlivedTtl() {
+  void leaseOutlivedTtl() {
     outlivedTtl.increment();
   }
 

@@ -14,6 +14,8 @@ import picocli.CommandLine.TypeConversionException;
  * or milliseconds, and guessing wrong by a factor of 1000 is worse than asking.
  */
 final class DurationConverter implements ITypeConverter<Duration> {
+  /* Beyond this toMillis() could overflow; no option accepts anything near it anyway. */
+  private static final long MAX_SECONDS = 1L << 40;
   private static final Pattern WITH_UNIT = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
 
   @Override
@@ -45,11 +47,21 @@ final class DurationConverter implements ITypeConverter<Duration> {
         + " (500ms, 30s, 2m, 1h, 1d) or ISO-8601 (PT30S)");
   }
 
-  /** Formats a duration the way it is typed: {@code 500ms}, {@code 2s}, {@code 1m30s}. */
+  /**
+   * Formats a duration the way it is typed: {@code 500ms}, {@code 2s}, {@code 1m30s}, {@code 1.250s}. Falls back
+   * to ISO-8601 for what cannot be typed that way (negative, sub-millisecond or absurdly long), so that
+   * formatting a rejected value for an error message can never fail.
+   */
   static String format(Duration duration) {
+    if (duration.isNegative() || duration.getNano() % 1_000_000 != 0 || duration.getSeconds() > MAX_SECONDS) {
+      return duration.toString();
+    }
     long millis = duration.toMillis();
-    if (millis < 1000 || millis % 1000 != 0) {
-      return millis < 1000 ? millis + "ms" : String.format(Locale.ROOT, "%.3fs", millis / 1000.0);
+    if (millis > 0 && millis < 1000) {
+      return millis + "ms";
+    }
+    if (millis % 1000 != 0) {
+      return String.format(Locale.ROOT, "%.3fs", millis / 1000.0);
     }
     long seconds = millis / 1000;
     StringBuilder text = new StringBuilder();

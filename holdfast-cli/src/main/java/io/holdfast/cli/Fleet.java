@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * node starts, so that an unreachable backend fails the run at once and the measured duration excludes set-up;
  * they are connected a few at a time because each Redis client builds its own event loops.
  *
- * Lifecycle: connectAll, start, then stop (idempotent, from the main thread or the Ctrl-C hook) and
+ * Lifecycle: connectFirst, connectRest, start, then stop (idempotent, from the main thread or the Ctrl-C hook) and
  * awaitTermination. Every client ever made is remembered for its metrics; each node closes its own clients.
  */
 final class Fleet {
@@ -33,10 +34,12 @@ final class Fleet {
   private final FencedResource resource;
   private final DemoStats stats;
   private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
-  private final List<Thread> threads = new ArrayList<>();
+  /* Copy-on-write: Ctrl-C may stop the fleet from the hook thread while start() is still adding nodes. */
+  private final List<Worker> workers = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile boolean running = true;
-  private List<Holdfast> initialClients = List.of();
+  private final List<Holdfast> initialClients = new ArrayList<>();
 
   Fleet(DemoSettings settings, FencedResource resource, DemoStats stats) {
     this.settings = settings;
@@ -53,28 +56,34 @@ final class Fleet {
   }
 
   /**
-   * Connects one client per node. The first is connected alone so that an unreachable backend costs one
-   * attempt, not one per node.
+   * Connects the first node's client alone, so that an unreachable backend fails after one attempt rather
+   * than one per node.
    *
-   * @return the backend description of the first client
+   * @return the backend's description
+   * @throws CliFailure when it cannot connect
+   */
+  String connectFirst() {
+    initialClients.add(connect(SimulatedNode.clientName(0, 0)));
+    return initialClients.get(0).describeBackend();
+  }
+
+  /**
+   * Connects the other nodes' clients, a few at a time.
+   *
    * @throws CliFailure when a client cannot connect; every client already made is closed
    */
-  String connectAll() {
-    List<Holdfast> clients = new ArrayList<>(settings.nodes());
-    clients.add(connect(SimulatedNode.clientName(0, 0)));
+  void connectRest() {
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(CONNECT_PARALLELISM, settings.nodes()));
     try {
       List<Future<Holdfast>> pending = new ArrayList<>();
-      for (int id = 1; id < settings.nodes(); id++) {
+      for (int id = initialClients.size(); id < settings.nodes(); id++) {
         String name = SimulatedNode.clientName(id, 0);
         pending.add(pool.submit(() -> connect(name)));
       }
-      collect(pending, clients);
+      collect(pending, initialClients);
     } finally {
       pool.shutdown();
     }
-    initialClients = clients;
-    return clients.get(0).describeBackend();
   }
 
   private static void collect(List<Future<Holdfast>> pending, List<Holdfast> into) {
@@ -111,9 +120,9 @@ final class Fleet {
       SimulatedNode node = new SimulatedNode(id, initialClients.get(id), this, resource, stats, seeds.split());
       Thread thread = new Thread(node, "demo-node-" + id);
       thread.setDaemon(true);
-      threads.add(thread);
+      workers.add(new Worker(node, thread));
+      thread.start();
     }
-    threads.forEach(Thread::start);
   }
 
   /** Waits until {@link #stop()} is called or the timeout passes. */
@@ -123,9 +132,12 @@ final class Fleet {
 
   /** Tells every node to stop; their blocking calls are interrupted. Idempotent and thread-safe. */
   void stop() {
-    running = false;
-    stopped.countDown();
-    threads.forEach(Thread::interrupt);
+    // Once only: Ctrl-C can race the normal end of the run.
+    if (stopping.compareAndSet(false, true)) {
+      running = false;
+      stopped.countDown();
+      workers.forEach(worker -> worker.node().interrupt(worker.thread()));
+    }
   }
 
   /**
@@ -136,7 +148,8 @@ final class Fleet {
   int awaitTermination(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     int alive = 0;
-    for (Thread thread : threads) {
+    for (Worker worker : workers) {
+      Thread thread = worker.thread();
       long left = deadline - System.nanoTime();
       if (left > 0) {
         TimeUnit.NANOSECONDS.timedJoin(thread, left);
@@ -149,6 +162,8 @@ final class Fleet {
   List<MeterRegistry> registries() {
     return List.copyOf(registries);
   }
+
+  private record Worker(SimulatedNode node, Thread thread) { }
 
   static void closeQuietly(Holdfast client) {
     if (client == null) {

@@ -10,6 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code holdfast} command: entry point of the executable jar. Each subcommand is its own class; a new one
@@ -63,6 +64,7 @@ public final class HoldfastCli implements Runnable {
     commandLine.setErr(err);
     commandLine.registerConverter(Duration.class, new DurationConverter());
     commandLine.setExecutionExceptionHandler(HoldfastCli::handleFailure);
+    commandLine.setParameterExceptionHandler(HoldfastCli::handleUsageError);
     // "--nodes=5" and "--nodes 5" both work; abbreviations would make later options ambiguous, so none.
     commandLine.setAbbreviatedOptionsAllowed(false);
     return commandLine;
@@ -73,6 +75,21 @@ public final class HoldfastCli implements Runnable {
   public void run() {
     throw new ParameterException(spec.commandLine(), "Missing command: choose one of "
         + String.join(", ", spec.subcommands().keySet()));
+  }
+
+  /*
+   * A usage error prints its one-line message, the command's synopsis and where to find more: the full help
+   * would push the message itself off the screen.
+   */
+  private static int handleUsageError(ParameterException error, String[] args) {
+    CommandLine command = error.getCommandLine();
+    PrintWriter err = command.getErr();
+    err.println("holdfast: " + error.getMessage());
+    UnmatchedArgumentException.printSuggestions(error, err);
+    String heading = "Usage: ";
+    err.print(heading + command.getHelp().synopsis(heading.length()));
+    err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+    return EXIT_USAGE;
   }
 
   /*

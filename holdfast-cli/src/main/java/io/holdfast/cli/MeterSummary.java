@@ -39,7 +39,7 @@ final class MeterSummary {
   }
 
   private static String key(Meter.Id id) {
-    String tags = id.getTagsAsIterable().stream()
+    String tags = id.getTags().stream()
         .filter(tag -> !tag.getKey().equals(CLIENT_TAG))
         .map(tag -> tag.getKey() + "=" + tag.getValue())
         .collect(Collectors.joining(","));

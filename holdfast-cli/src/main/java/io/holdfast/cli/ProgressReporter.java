@@ -69,11 +69,11 @@ final class ProgressReporter {
     double rate = (grants - lastGrants) / Math.max(1e-9, (now - lastNanos) / 1e9);
     lastGrants = grants;
     lastNanos = now;
+    // key=value keeps the line under 80 columns for typical runs, which matters when it is redrawn in place.
     String line = String.format(Locale.ROOT,
-        "%6.1fs  grants %d (%.0f/s)  waiting %d  timeouts %d  crashes %d  stalls %d  stale writes %d"
-            + "  violations %d",
-        (now - startNanos) / 1e9, grants, rate, stats.waiting(), stats.timeouts(), stats.crashes(),
-        stats.stalls(), resource.staleWritesRejected(), resource.violations());
+        "%6.1fs grants=%d (%.0f/s) waiting=%d crashes=%d stalls=%d stale=%d violations=%d",
+        (now - startNanos) / 1e9, grants, rate, stats.waiting(), stats.crashes(), stats.stalls(),
+        resource.staleWritesRejected(), resource.violations());
     if (terminal) {
       // Pad to the previous width: a shorter line would otherwise leave the old line's tail on screen.
       err.print('\r' + line + " ".repeat(Math.max(0, lastWidth - line.length())));

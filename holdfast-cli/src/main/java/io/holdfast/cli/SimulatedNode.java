@@ -41,6 +41,7 @@ final class SimulatedNode implements Runnable {
   private final LockName[] locks;
   private Holdfast client;
   private int restarts;
+  private boolean closing; // guarded by this
 
   SimulatedNode(int id, Holdfast client, Fleet fleet, FencedResource resource, DemoStats stats,
       SplittableRandom random) {
@@ -68,10 +69,25 @@ final class SimulatedNode implements Runnable {
         round();
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      // The stop signal; the thread ends below, so the flag has no one left to tell.
     } finally {
+      // From here on no stop interrupt may arrive, and the one that ended the loop is cleared: close() waits for
+      // its releases and the connection shutdown, and an interrupted wait would give up on both.
+      beginClosing();
+      Thread.interrupted();
       Fleet.closeQuietly(client);
     }
+  }
+
+  /** Interrupts {@code runner}, the thread running this node, unless the node is already closing its client. */
+  synchronized void interrupt(Thread runner) {
+    if (!closing) {
+      runner.interrupt();
+    }
+  }
+
+  private synchronized void beginClosing() {
+    closing = true;
   }
 
   private void round() throws InterruptedException {
@@ -109,7 +125,7 @@ final class SimulatedNode implements Runnable {
     try {
       lease = client.tryAcquire(request);
     } catch (HoldfastException e) {
-      stats.acquireFailed();
+      stats.acquireAborted();
       afterFailure(e);
       return Optional.empty();
     }
@@ -138,7 +154,6 @@ final class SimulatedNode implements Runnable {
       // Renewal could not keep up (a starved JVM): the lease expired under a normal hold.
       stats.leaseExpired();
     } catch (HoldfastException e) {
-      stats.error();
       afterFailure(e);
     }
     // Think time: without it the releasing node, already on a CPU, would win the lock back before any waiter.
@@ -170,12 +185,11 @@ final class SimulatedNode implements Runnable {
   private void confirmExpired(Lease lease) throws InterruptedException {
     try {
       lease.release();
-      stats.outlivedTtl();
+      stats.leaseOutlivedTtl();
       resource.released(lease);
     } catch (LeaseLostException expected) {
       stats.leaseExpired();
     } catch (HoldfastException e) {
-      stats.error();
       afterFailure(e);
     }
   }
@@ -196,11 +210,15 @@ final class SimulatedNode implements Runnable {
     }
   }
 
-  /* Ends the node when the failure was the stop itself; backs off briefly after a real backend error. */
+  /*
+   * Ends the node when the failure was the stop itself (which is not an error), else counts the error and backs
+   * off briefly so that a node does not spin against a backend that is down.
+   */
   private void afterFailure(HoldfastException e) throws InterruptedException {
     if (e.code() == ErrorCode.INTERRUPTED || e.code() == ErrorCode.CLOSED || Thread.interrupted()) {
       throw new InterruptedException("node " + id + " stopped: " + e.getMessage());
     }
+    stats.error();
     pause(Math.min(100, settings.ttl().toMillis()));
   }
 
