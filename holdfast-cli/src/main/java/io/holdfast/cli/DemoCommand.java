@@ -57,11 +57,11 @@ final class DemoCommand implements Callable<Integer> {
       description = "Lease TTL of every acquire (default: ${DEFAULT-VALUE}).")
   Duration ttl;
 
-  @Option(names = "--crash-rate", paramLabel = "FRACTION", defaultValue = "0.02",
+  @Option(names = "--crash-rate", paramLabel = "FRACTION", defaultValue = "0.005",
       description = "Fraction of holds in which the node crashes, 0 to 1 (default: ${DEFAULT-VALUE}).")
   double crashRate;
 
-  @Option(names = "--stall-rate", paramLabel = "FRACTION", defaultValue = "0.02",
+  @Option(names = "--stall-rate", paramLabel = "FRACTION", defaultValue = "0.005",
       description = "Fraction of holds in which the node stalls past the TTL, 0 to 1 (default: ${DEFAULT-VALUE}).")
   double stallRate;
 
