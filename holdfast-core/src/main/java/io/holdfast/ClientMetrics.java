@@ -25,6 +25,7 @@ final class ClientMetrics {
   private final Counter lostSession;
   private final MeterRegistry registry;
   private final Tags tags;
+  private final java.util.List<Gauge> gauges = new java.util.ArrayList<>();
 
   ClientMetrics(MeterRegistry registry, String clientName) {
     this.registry = registry;
@@ -46,10 +47,15 @@ final class ClientMetrics {
   }
 
   void gauges(Supplier<Number> heldGrants, Supplier<Number> waiters) {
-    Gauge.builder("holdfast.leases.held", heldGrants).description("Grants this client holds")
-        .tags(tags).register(registry);
-    Gauge.builder("holdfast.waiters", waiters).description("Acquires waiting for a held lock")
-        .tags(tags).register(registry);
+    gauges.add(Gauge.builder("holdfast.leases.held", heldGrants).description("Grants this client holds")
+        .tags(tags).register(registry));
+    gauges.add(Gauge.builder("holdfast.waiters", waiters).description("Acquires waiting for a held lock")
+        .tags(tags).register(registry));
+  }
+
+  /** Removes the gauges, which read this client's state: a later client of the same name registers its own. */
+  void close() {
+    gauges.forEach(registry::remove);
   }
 
   void acquired(long waitNanos) {

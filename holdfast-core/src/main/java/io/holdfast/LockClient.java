@@ -254,6 +254,7 @@ final class LockClient implements Holdfast {
     operations.forEach(AcquireOperation::failClosed);
     releaseAllHeld();
     threads.shutdown();
+    metrics.close();
     backend.close();
     log.debug("client {} closed", options.clientName());
   }
