@@ -26,7 +26,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
     versionProvider = VersionProvider.class,
     description = "Distributed locks with fencing tokens on Redis.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {DemoCommand.class, InspectCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {DemoCommand.class, InspectCommand.class, ServerCommand.class, LocksCommand.class,
+        LockCommand.class, RunCommand.class, io.holdfast.bench.BenchCommand.class,
+        CommandLine.HelpCommand.class},
     footer = {"", "Run 'holdfast COMMAND --help' for the options of a command."})
 public final class HoldfastCli implements Runnable {
   /** Exit code for bad usage and for a backend that cannot be used at all. */

@@ -1,0 +1,104 @@
+package io.holdfast.bench;
+
+import io.holdfast.testkit.redis.RedisServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The benchmark harness as a library: runs the workloads of issue 5 for every contender in one run, checks
+ * exclusion and fencing on every grant, prints the tables and writes the result files.
+ *
+ * <pre>{@code
+ * BenchSummary summary = Bench.run(BenchConfig.defaults(), System.out);
+ * }</pre>
+ *
+ * <p>Command lines: {@link BenchMain} (no dependencies) and {@link BenchCommand} (picocli, for
+ * {@code holdfast bench}).
+ */
+public final class Bench {
+  /** The contender issue 5 asks for that this module cannot run yet; reported so that its absence is visible. */
+  static final String SERVICE_TODO = "holdfast-service (Holdfast through the lock service, issue 3) was not run: "
+      + "the bench has no service contender yet; see docs/benchmarks.md";
+
+  private Bench() { }
+
+  /**
+   * Runs a benchmark.
+   *
+   * @param config what to run
+   * @param console where progress and the tables go
+   * @return the outcome; the result files are in {@link BenchConfig#outDir()}
+   * @throws UncheckedIOException when the result files cannot be written
+   * @throws IllegalStateException when no Redis server can be started or reached
+   */
+  public static BenchSummary run(BenchConfig config, PrintWriter console) {
+    RedisServer server = config.redisUri().isPresent() ? null : RedisServer.builder().build().start();
+    String uri = server != null ? server.uri() : config.redisUri().orElseThrow();
+    try (RedisProbe probe = new RedisProbe(uri)) {
+      Machine machine = Machine.describe(probe.version(),
+          server != null ? server.binary() + " on " + uri + ", started by the harness" : uri);
+      console.println("holdfast-bench " + config.profile().name().toLowerCase() + " run on " + machine.cores()
+          + " cores, Redis " + machine.redisVersion() + " at " + uri + "; results in " + config.outDir());
+      return runAll(config, probe, machine, uri, server != null, console);
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+
+  private static BenchSummary runAll(BenchConfig config, RedisProbe probe, Machine machine, String uri,
+      boolean privateServer, PrintWriter console) {
+    Scale scale = config.profile().scale();
+    Violations violations = new Violations();
+    List<String> notes = Collections.synchronizedList(new ArrayList<>());
+    String runId = "b" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+    BenchContext context = new BenchContext(uri, probe, scale, violations, console, runId, notes,
+        privateServer);
+    List<TableSpec> tables = new ArrayList<>();
+    List<Row> rows = new ArrayList<>();
+    List<String> failed = runWorkloads(config, context, tables, rows);
+    context.note(SERVICE_TODO);
+    Results results = new Results(machine, config.profile(), tables, rows, notes, violations.count(),
+        violations.samples());
+    ReportWriter.print(results, console);
+    try {
+      List<Path> files = ReportWriter.write(results, config.outDir());
+      console.println("wrote " + files.size() + " files to " + config.outDir().toAbsolutePath());
+      return new BenchSummary(violations.count(), failed, files);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write results to " + config.outDir(), e);
+    }
+  }
+
+  /** Runs each workload in turn; one that fails is noted and the others still run. Returns the failed ones. */
+  private static List<String> runWorkloads(BenchConfig config, BenchContext context, List<TableSpec> tables,
+      List<Row> rows) {
+    List<Contender> contenders = Catalog.contenders(config.contenders());
+    List<String> failed = new ArrayList<>();
+    for (String name : config.workloads()) {
+      Workload workload = Catalog.workload(name);
+      tables.add(workload.table(context.scale()));
+      context.console().println(name + " ...");
+      long start = System.nanoTime();
+      try {
+        rows.addAll(workload.run(context, contenders));
+        context.console().printf("%s done in %.1f s%n", name, (System.nanoTime() - start) / 1e9);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failed.add(name);
+        context.note("workload " + name + " interrupted");
+        break;
+      } catch (Exception e) {
+        failed.add(name);
+        context.note("workload " + name + " failed: " + e);
+      }
+    }
+    return failed;
+  }
+}

@@ -1,0 +1,33 @@
+package io.holdfast.bench;
+
+/**
+ * One lock implementation under test. A contender is stateless; each {@link #connect} makes a separate client
+ * instance with its own connections, as a separate process of an application would have.
+ */
+interface Contender {
+  /** The token of a contender that has no fencing tokens. */
+  long NO_TOKEN = -1;
+
+  /** Short name used in tables, file names and lock names, such as {@code holdfast}. */
+  String name();
+
+  /**
+   * Two letters that stand for the contender in lock names: equal lengths keep key sizes, and so the memory
+   * per lock, comparable.
+   */
+  String tag();
+
+  /** Whether grants carry fencing tokens, so that the harness checks they increase. */
+  boolean fencing();
+
+  /** The Redis key the contender stores a held lock under, for key counts after a workload. */
+  String redisKey(String lockName);
+
+  /**
+   * Makes one client instance.
+   *
+   * @param spec where to connect and the lease TTL its locks get
+   * @return the instance; the caller closes it
+   */
+  Locker connect(LockerSpec spec);
+}

@@ -1,0 +1,73 @@
+package io.holdfast.cli;
+
+import io.holdfast.HoldfastException;
+import io.holdfast.api.v1.LockInfo;
+import io.holdfast.client.ServiceAdmin;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/* holdfast locks: the held (and lock-delayed) locks of the token's tenant, one line each. Read-only. */
+@Command(
+    name = "locks",
+    mixinStandardHelpOptions = true,
+    description = "Lists held locks: holder session, client name, fencing token, acquired-at, remaining lease.")
+final class LocksCommand implements Callable<Integer> {
+  static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ServerOption server;
+
+  @Option(names = "--prefix", paramLabel = "TEXT", description = "Only names starting with this.")
+  String prefix = "";
+
+  @Override
+  public Integer call() {
+    String uri = server.required();
+    List<LockInfo> locks;
+    try (ServiceAdmin admin = connect(uri)) {
+      locks = admin.listLocks(prefix);
+    } catch (HoldfastException e) {
+      throw ServiceFailures.failure(uri, e);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (locks.isEmpty()) {
+      out.println("no locks held");
+      return 0;
+    }
+    out.printf("%-32s %-8s %-20s %-24s %-20s %-24s %s%n", "NAME", "STATE", "TOKEN", "SESSION", "CLIENT",
+        "ACQUIRED", "REMAINING");
+    for (LockInfo lock : locks) {
+      out.printf("%-32s %-8s %-20d %-24s %-20s %-24s %s%n", lock.getName(), state(lock), lock.getFencingToken(),
+          lock.getSessionId(), lock.getClientName(), acquiredAt(lock),
+          DurationConverter.format(Duration.ofMillis(lock.getRemainingMs())));
+    }
+    return 0;
+  }
+
+  static ServiceAdmin connect(String uri) {
+    try {
+      return ServiceAdmin.connect(uri, TIMEOUT);
+    } catch (HoldfastException e) {
+      throw ServiceFailures.failure(uri, e);
+    }
+  }
+
+  static String state(LockInfo lock) {
+    return lock.getDelayed() ? "delayed" : lock.getHeld() ? "held" : "free";
+  }
+
+  static String acquiredAt(LockInfo lock) {
+    return lock.getAcquiredAtMs() == 0 ? "-" : Instant.ofEpochMilli(lock.getAcquiredAtMs()).toString();
+  }
+}

@@ -1,0 +1,157 @@
+package io.holdfast.cli;
+
+import io.holdfast.AcquireRequest;
+import io.holdfast.Holdfast;
+import io.holdfast.HoldfastException;
+import io.holdfast.HoldfastOptions;
+import io.holdfast.Lease;
+import io.holdfast.LeaseLostReason;
+import io.holdfast.LockWaitTimeoutException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/*
+ * holdfast run --lock NAME -- COMMAND...: flock(1) for a fleet. Holds the lock through the lock service while
+ * the command runs (the client's session keep-alive renews it), hands the command its fencing token, and kills
+ * the command if the lease is lost, since the command can then no longer rely on holding it. The lease-lost
+ * listener only sets a reference and signals the process; the waiting happens on the command's thread.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {"Runs a command while holding a lock, like flock(1) for a fleet.",
+        "The command gets HOLDFAST_LOCK and HOLDFAST_FENCING_TOKEN in its environment; pass the token to the",
+        "resources it writes. Exit code: the command's; " + RunCommand.EXIT_NOT_ACQUIRED + " if the lock was not",
+        "acquired within --wait; " + RunCommand.EXIT_LEASE_LOST + " if the lease was lost and the command killed."})
+final class RunCommand implements Callable<Integer> {
+  static final int EXIT_NOT_ACQUIRED = 75;
+  static final int EXIT_LEASE_LOST = 69;
+  static final int EXIT_NOT_STARTED = 127;
+  private static final Duration KILL_GRACE = Duration.ofSeconds(5);
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ServerOption server;
+
+  @Option(names = "--lock", required = true, paramLabel = "NAME", description = "The lock to hold.")
+  String lock;
+
+  @Option(names = "--wait", paramLabel = "DURATION",
+      description = "How long to wait for the lock (default: until it is free).")
+  Duration waitTimeout;
+
+  @Option(names = "--ttl", paramLabel = "DURATION", description = "Lease TTL, renewed while running (default 10s).")
+  Duration ttl = Duration.ofSeconds(10);
+
+  @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments, after --.")
+  List<String> command;
+
+  private final AtomicReference<LeaseLostReason> lost = new AtomicReference<>();
+  private final AtomicReference<Process> child = new AtomicReference<>();
+
+  @Override
+  public Integer call() throws InterruptedException {
+    String uri = server.required();
+    PrintWriter err = spec.commandLine().getErr();
+    try (Holdfast holdfast = ServiceFailures.connect(HoldfastOptions.builder().backend(uri).clientName("holdfast-run")
+        .build())) {
+      Lease lease;
+      try {
+        lease = holdfast.acquire(request());
+      } catch (LockWaitTimeoutException e) {
+        err.println("holdfast: lock '" + lock + "' still held by another owner after waiting "
+            + DurationConverter.format(waitTimeout));
+        return EXIT_NOT_ACQUIRED;
+      }
+      try {
+        return runHolding(lease, err);
+      } finally {
+        releaseQuietly(lease, err);
+      }
+    } catch (HoldfastException e) {
+      throw ServiceFailures.failure(uri, e);
+    }
+  }
+
+  private AcquireRequest request() {
+    return AcquireRequest.of(lock, ttl)
+        .withWait(waitTimeout == null ? AcquireRequest.WAIT_FOREVER : waitTimeout)
+        .onLeaseLost((lease, reason) -> {
+          lost.set(reason);
+          Process running = child.get();
+          if (running != null) {
+            stop(running);
+          }
+        });
+  }
+
+  private int runHolding(Lease lease, PrintWriter err) throws InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+    builder.environment().put("HOLDFAST_LOCK", lock);
+    builder.environment().put("HOLDFAST_FENCING_TOKEN", Long.toString(lease.fencingToken().value()));
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      err.println("holdfast: cannot run '" + command.get(0) + "': " + e.getMessage());
+      return EXIT_NOT_STARTED;
+    }
+    child.set(process);
+    if (lost.get() != null) {
+      stop(process);
+    }
+    Thread forwarder = new Thread(process::destroy, "holdfast-run-stop-command");
+    Runtime.getRuntime().addShutdownHook(forwarder);
+    int exitCode;
+    try {
+      exitCode = process.waitFor();
+    } finally {
+      removeHook(forwarder);
+    }
+    if (lost.get() != null) {
+      err.println("holdfast: lease on lock '" + lock + "' was lost (" + lost.get() + "): the command was killed");
+      return EXIT_LEASE_LOST;
+    }
+    return exitCode;
+  }
+
+  /** SIGTERM now, SIGKILL after the grace period if it is still running (harmless once it has exited). */
+  private static void stop(Process process) {
+    process.destroy();
+    CompletableFuture.delayedExecutor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+        .execute(process::destroyForcibly);
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is already stopping; the hook stops the command.
+    }
+  }
+
+  private void releaseQuietly(Lease lease, PrintWriter err) {
+    if (lost.get() != null) {
+      return;
+    }
+    try {
+      lease.release();
+    } catch (HoldfastException e) {
+      err.println("holdfast: releasing lock '" + lock + "' failed (" + e.getMessage() + "); it expires at its TTL");
+    }
+  }
+}

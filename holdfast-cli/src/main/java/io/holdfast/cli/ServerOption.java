@@ -1,0 +1,38 @@
+package io.holdfast.cli;
+
+import java.util.Locale;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/*
+ * The --server option of the commands that talk to a running lock service, shared as a picocli mixin; it falls
+ * back to HOLDFAST_SERVER. The bearer token goes in the URI (holdfast://TOKEN@host:port) or in HOLDFAST_TOKEN.
+ * Checked when the command runs, so a missing or non-holdfast URI is a usage error before anything connects.
+ */
+final class ServerOption {
+  static final String ENV = "HOLDFAST_SERVER";
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
+
+  @Option(names = "--server", paramLabel = "URI",
+      description = "The lock service: holdfast://[TOKEN@]host:port[,host:port...] or holdfasts:// for TLS "
+          + "(default: $" + ENV + ").")
+  String uri;
+
+  String required() {
+    String value = uri != null ? uri : System.getenv(ENV);
+    if (value == null || value.isBlank()) {
+      throw new ParameterException(mixee.commandLine(),
+          "Missing lock service: pass --server holdfast://host:port or set " + ENV);
+    }
+    String scheme = value.contains("://") ? value.substring(0, value.indexOf("://")).toLowerCase(Locale.ROOT) : "";
+    if (!scheme.equals("holdfast") && !scheme.equals("holdfasts")) {
+      throw new ParameterException(mixee.commandLine(), "'" + Backends.redact(value)
+          + "' is not a lock service URI; expected holdfast://host:port or holdfasts://host:port");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,160 @@
+package io.holdfast.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.holdfast.AcquireRequest;
+import io.holdfast.Holdfast;
+import io.holdfast.Lease;
+import io.holdfast.server.HoldfastServer;
+import io.holdfast.server.ServerConfig;
+import io.holdfast.server.TokenGrant;
+import io.holdfast.testkit.redis.RedisExtension;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The lock-service commands against a real server on a real redis-server: server, locks, lock, run. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ServiceCommandsIT {
+  static final String CLIENT = "cli-client-token-00001";
+  static final String ADMIN = "cli-admin-token-000001";
+
+  @RegisterExtension
+  static RedisExtension redis = new RedisExtension();
+
+  private static HoldfastServer server;
+
+  @BeforeAll
+  static void start() {
+    server = HoldfastServer.start(ServerConfig.builder().port(0).redis(URI.create(redis.uri()))
+        .token(TokenGrant.parse(CLIENT + ":ops:client")).token(TokenGrant.parse(ADMIN + ":ops:admin"))
+        .shutdownGrace(Duration.ofSeconds(1)).build());
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static String uri(String token) {
+    return "holdfast://" + token + "@127.0.0.1:" + server.port();
+  }
+
+  @Test
+  void locksInspectRelease_heldLock_listedInspectedAndForceReleasedByAdminOnly() {
+    String name = "cli/" + UUID.randomUUID();
+    try (Holdfast holdfast = Holdfast.connect(uri(CLIENT))) {
+      Lease lease = holdfast.acquire(name, Duration.ofSeconds(30));
+      CliRun locks = CliRun.of("locks", "--server", uri(CLIENT), "--prefix", "cli/");
+      assertThat(locks.exitCode()).as(locks.toString()).isZero();
+      assertThat(locks.out()).contains(name, "held", Long.toString(lease.fencingToken().value()));
+      CliRun inspect = CliRun.of("lock", "inspect", name, "--server", uri(CLIENT));
+      assertThat(inspect.out()).contains("held", "fencing token: " + lease.fencingToken(), "waiters:       0");
+      CliRun refused = CliRun.of("lock", "release", name, "--force", "--server", uri(CLIENT));
+      assertThat(refused.exitCode()).isEqualTo(2);
+      assertThat(refused.err()).contains("needs the admin role");
+      CliRun noForce = CliRun.of("lock", "release", name, "--server", uri(ADMIN));
+      assertThat(noForce.exitCode()).isEqualTo(2);
+      CliRun released = CliRun.of("lock", "release", name, "--force", "--server", uri(ADMIN));
+      assertThat(released.exitCode()).as(released.toString()).isZero();
+      assertThat(released.out()).contains("force-released", "is now stale");
+      assertThat(CliRun.of("lock", "inspect", name, "--server", uri(CLIENT)).out()).contains(": free");
+    }
+  }
+
+  @Test
+  void locks_noServerOrWrongToken_usageErrors() {
+    assertThat(CliRun.of("locks").err()).contains("pass --server holdfast://host:port or set HOLDFAST_SERVER");
+    CliRun wrong = CliRun.of("locks", "--server", uri("not-the-right-token-000"));
+    assertThat(wrong.exitCode()).isEqualTo(2);
+    assertThat(wrong.err()).contains("unknown bearer token").doesNotContain("not-the-right-token-000");
+  }
+
+  @Test
+  void run_freeLock_commandGetsTokenAndItsExitCodeIsReturned(@TempDir Path dir) throws Exception {
+    String name = "run/" + UUID.randomUUID();
+    Path seen = dir.resolve("seen");
+    CliRun run = CliRun.of("run", "--lock", name, "--server", uri(CLIENT), "--", "sh", "-c",
+        "echo \"$HOLDFAST_LOCK $HOLDFAST_FENCING_TOKEN\" > " + seen + "; exit 3");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
+    List<String> words = List.of(Files.readString(seen).trim().split(" "));
+    assertThat(words.get(0)).isEqualTo(name);
+    assertThat(Long.parseLong(words.get(1))).isPositive();
+    try (Holdfast holdfast = Holdfast.connect(uri(CLIENT))) {
+      assertThat(holdfast.inspect(name)).as("released after the command").isEmpty();
+    }
+  }
+
+  @Test
+  void run_lockHeldElsewhere_waitRunsOutWithExit75() {
+    String name = "run/" + UUID.randomUUID();
+    try (Holdfast holdfast = Holdfast.connect(uri(CLIENT));
+         Lease held = holdfast.acquire(name, Duration.ofSeconds(30))) {
+      CliRun run = CliRun.of("run", "--lock", name, "--wait", "500ms", "--server", uri(CLIENT), "--", "true");
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(75);
+      assertThat(run.err()).contains("still held by another owner");
+      assertThat(held.isValid()).isTrue();
+    }
+  }
+
+  @Test
+  void run_leaseLostWhileRunning_commandKilledWithExit69() throws Exception {
+    String name = "run/" + UUID.randomUUID();
+    CompletableFuture<CliRun> running = CompletableFuture.supplyAsync(() -> CliRun.of("run", "--lock", name,
+        "--ttl", "1s", "--server", uri(CLIENT), "--", "sleep", "30"));
+    try (Holdfast holdfast = Holdfast.connect(uri(CLIENT))) {
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+          .until(() -> holdfast.inspect(name).isPresent());
+    }
+    assertThat(CliRun.of("lock", "release", name, "--force", "--server", uri(ADMIN)).exitCode()).isZero();
+    CliRun run = running.get(20, TimeUnit.SECONDS);
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(69);
+    assertThat(run.err()).contains("was lost", "the command was killed");
+  }
+
+  @Test
+  void serverCommand_withoutRedis_warnsLoudlyAndServes() throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    Process process = new ProcessBuilder(java, "-cp", classPath, HoldfastCli.class.getName(), "server", "--port",
+        "0").redirectErrorStream(true).start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      StringBuilder seen = new StringBuilder();
+      String listening = null;
+      while (listening == null) {
+        String line = out.readLine();
+        if (line == null) {
+          break;
+        }
+        seen.append(line).append('\n');
+        if (line.startsWith("holdfast server listening on ")) {
+          listening = line.substring("holdfast server listening on ".length()).split(" ")[0];
+        }
+      }
+      assertThat(seen.toString()).contains("EMBEDDED in-memory store", "lost on restart");
+      assertThat(listening).startsWith("holdfast://127.0.0.1:");
+      try (Holdfast holdfast = Holdfast.connect(listening);
+           Lease lease = holdfast.acquire(AcquireRequest.of("embedded/x", Duration.ofSeconds(5)))) {
+        assertThat(lease.isValid()).isTrue();
+      }
+    } finally {
+      process.destroy();
+      assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("graceful stop on SIGTERM").isTrue();
+    }
+  }
+}

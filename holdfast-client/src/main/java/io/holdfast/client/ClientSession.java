@@ -1,0 +1,158 @@
+package io.holdfast.client;
+
+import io.holdfast.api.v1.CloseSessionRequest;
+import io.holdfast.api.v1.KeepAliveRequest;
+import io.holdfast.api.v1.LeaseRenewal;
+import io.holdfast.api.v1.OpenSessionRequest;
+import io.holdfast.api.v1.Session;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * The client's session with the lock service: opened on first use, kept alive at TTL/3 (a keep-alive that
+ * carried lease renewals counts, so a busy client sends no extra calls), and replaced when the service says it
+ * expired or is unknown. A lost session never comes back: every lease granted in it is reported lost (renewals
+ * answer false), and the next acquire opens a new session. The current session is one CompletableFuture swapped
+ * with compare-and-set, so concurrent callers share one open; lost ids are in a concurrent set.
+ */
+final class ClientSession implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+
+  private final ServiceChannel channel;
+  private final String clientName;
+  private final Optional<Duration> ttl;
+  private final ScheduledExecutorService timer;
+  private final Set<String> lost = ConcurrentHashMap.newKeySet();
+  private final Object lock = new Object();
+  private CompletableFuture<Session> current;
+  private volatile long lastKeptAliveNanos = System.nanoTime();
+  private volatile boolean closed;
+
+  ClientSession(ServiceChannel channel, String clientName, Optional<Duration> ttl,
+      ScheduledExecutorService timer) {
+    this.channel = channel;
+    this.clientName = clientName;
+    this.ttl = ttl;
+    this.timer = timer;
+  }
+
+  /** The live session, opening one if there is none. */
+  CompletableFuture<Session> current() {
+    synchronized (lock) {
+      if (current != null && !current.isCompletedExceptionally()
+          && !(current.isDone() && lost.contains(current.join().getSessionId()))) {
+        return current;
+      }
+      OpenSessionRequest request = OpenSessionRequest.newBuilder().setClientName(clientName)
+          .setTtlMs(ttl.map(Duration::toMillis).orElse(0L)).build();
+      current = Rpc.call(channel.sessions::openSession, request);
+      current.thenAccept(this::opened);
+      return current;
+    }
+  }
+
+  boolean isLost(String sessionId) {
+    return lost.contains(sessionId);
+  }
+
+  void markLost(String sessionId) {
+    if (lost.add(sessionId)) {
+      log.warn("lock service session {} was lost (expired or unknown to the service): its leases are lost",
+          sessionId);
+    }
+  }
+
+  /** Keeps a session alive and renews leases; a lost session answers false for every lease. */
+  CompletableFuture<List<Boolean>> keepAlive(String sessionId, List<LeaseRenewal> renewals) {
+    if (lost.contains(sessionId)) {
+      return CompletableFuture.completedFuture(Collections.nCopies(renewals.size(), false));
+    }
+    KeepAliveRequest request = KeepAliveRequest.newBuilder().setSessionId(sessionId).addAllRenewals(renewals)
+        .build();
+    long sent = System.nanoTime();
+    return Rpc.call(channel.sessions::keepAlive, request).handle((reply, failure) -> {
+      if (failure == null) {
+        lastKeptAliveNanos = sent;
+        return reply.getRenewedList();
+      }
+      if (Rpc.isSessionLoss(failure)) {
+        markLost(sessionId);
+        return Collections.nCopies(renewals.size(), false);
+      }
+      throw Rpc.toHoldfast(failure, "keep-alive of session " + sessionId);
+    });
+  }
+
+  private void opened(Session session) {
+    log.debug("opened lock service session {} (TTL {} ms)", session.getSessionId(), session.getTtlMs());
+    lastKeptAliveNanos = System.nanoTime();
+    long period = Math.max(50, session.getTtlMs() / 3);
+    schedule(session.getSessionId(), period, period);
+  }
+
+  private void schedule(String sessionId, long delayMs, long periodMs) {
+    if (closed || lost.contains(sessionId)) {
+      return;
+    }
+    try {
+      timer.schedule(() -> tick(sessionId, periodMs), delayMs, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+      closed = true;
+    }
+  }
+
+  private void tick(String sessionId, long periodMs) {
+    long sinceLast = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastKeptAliveNanos);
+    if (sinceLast < periodMs - 10) {
+      schedule(sessionId, periodMs - sinceLast, periodMs);
+      return;
+    }
+    keepAlive(sessionId, List.of()).whenComplete((ok, failure) -> {
+      if (failure != null) {
+        log.info("keep-alive of session {} failed, retrying: {}", sessionId, Rpc.describe(Rpc.unwrap(failure)));
+        schedule(sessionId, Math.min(periodMs, 200), periodMs);
+      } else {
+        schedule(sessionId, periodMs, periodMs);
+      }
+    });
+  }
+
+  /** Closes the session (its remaining locks are released at once); best effort within {@code timeout}. */
+  void close(Duration timeout) {
+    closed = true;
+    CompletableFuture<Session> open;
+    synchronized (lock) {
+      open = current;
+    }
+    if (open == null || !open.isDone() || open.isCompletedExceptionally()) {
+      return;
+    }
+    String id = open.join().getSessionId();
+    if (lost.contains(id)) {
+      return;
+    }
+    try {
+      Rpc.call(channel.sessions::closeSession, CloseSessionRequest.newBuilder().setSessionId(id).build())
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      log.info("closing lock service session {} failed ({}); it expires at its TTL", id,
+          Rpc.describe(Rpc.unwrap(e)));
+    }
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(2));
+  }
+}

@@ -1,0 +1,204 @@
+package io.holdfast.client;
+
+import io.holdfast.FencingToken;
+import io.holdfast.HoldfastOptions;
+import io.holdfast.LockName;
+import io.holdfast.LockState;
+import io.holdfast.OwnerToken;
+import io.holdfast.api.v1.AcquireRequest;
+import io.holdfast.api.v1.AcquireResponse;
+import io.holdfast.api.v1.InspectRequest;
+import io.holdfast.api.v1.LeaseRenewal;
+import io.holdfast.api.v1.ReleaseRequest;
+import io.holdfast.api.v1.Session;
+import io.holdfast.spi.AcquireOutcome;
+import io.holdfast.spi.LockBackend;
+import io.holdfast.spi.ReleaseOutcome;
+import io.holdfast.spi.ReleaseSubscription;
+import io.holdfast.spi.RenewRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+
+/*
+ * The LockBackend over the lock service, so that the Holdfast client engine (waiting, retry, batched renewal,
+ * listeners) works unchanged against holdfast:// as against redis://. Each grant is bound to the session it was
+ * acquired in (Grants remembers which); the engine's batched renewal becomes one KeepAlive per session, which
+ * also keeps the session alive. When the service reports the session expired or unknown, the session is
+ * replaced and every renewal of a lease granted in it answers false, which the engine reports through the
+ * lease-lost listener. Thread-safe: the parts are thread-safe and this class keeps no other mutable state.
+ */
+final class ServiceBackend implements LockBackend {
+  private final ServiceTarget target;
+  private final ServiceChannel channel;
+  private final ClientSession session;
+  private final ScheduledExecutorService timer;
+  private final Grants grants = new Grants();
+  private final Duration waiterHint;
+
+  ServiceBackend(ServiceTarget target, ServiceChannel channel, HoldfastOptions options,
+      ScheduledExecutorService timer) {
+    this.target = target;
+    this.channel = channel;
+    this.timer = timer;
+    this.session = new ClientSession(channel, options.clientName(), target.sessionTtl(), timer);
+    this.waiterHint = options.recheckInterval().multipliedBy(2).plusSeconds(1);
+  }
+
+  @Override
+  public CompletableFuture<AcquireOutcome> tryAcquire(LockName name, OwnerToken owner, Duration ttl,
+      long requestId) {
+    return session.current().exceptionally(failure -> {
+      throw Rpc.toHoldfast(failure, "opening a lock service session");
+    }).thenCompose(open -> attempt(open, name, owner, ttl, requestId, true));
+  }
+
+  private CompletableFuture<AcquireOutcome> attempt(Session open, LockName name, OwnerToken owner, Duration ttl,
+      long requestId, boolean mayReopen) {
+    AcquireRequest request = AcquireRequest.newBuilder().setSessionId(open.getSessionId()).setName(name.value())
+        .setOwner(owner.value()).setLeaseTtlMs(ttl.toMillis()).setRequestId(requestId)
+        .setWaiterHintMs(Math.min(waiterHint.toMillis(), 60_000)).build();
+    return Rpc.call(channel.locks::tryAcquire, request).handle((reply, failure) -> {
+      if (failure == null) {
+        return CompletableFuture.completedFuture(outcome(open, name, owner, ttl, reply));
+      }
+      if (mayReopen && Rpc.isSessionLoss(failure)) {
+        session.markLost(open.getSessionId());
+        return session.current().thenCompose(fresh -> attempt(fresh, name, owner, ttl, requestId, false));
+      }
+      throw Rpc.toHoldfast(failure, "acquire of lock '" + name + "'");
+    }).thenCompose(stage -> stage);
+  }
+
+  private AcquireOutcome outcome(Session open, LockName name, OwnerToken owner, Duration ttl,
+      AcquireResponse reply) {
+    if (!reply.getAcquired()) {
+      return new AcquireOutcome.Busy(Duration.ofMillis(reply.getHolderRemainingMs()));
+    }
+    FencingToken token = new FencingToken(reply.getFencingToken());
+    grants.granted(new Grants.Key(name, owner, token), open.getSessionId(), ttl);
+    return new AcquireOutcome.Granted(token, reply.getHoldCount());
+  }
+
+  @Override
+  public CompletableFuture<ReleaseOutcome> release(LockName name, OwnerToken owner, FencingToken fencingToken,
+      long requestId) {
+    Grants.Key key = new Grants.Key(name, owner, fencingToken);
+    Optional<String> boundTo = grants.sessionOf(key);
+    if (boundTo.isPresent() && session.isLost(boundTo.get())) {
+      grants.forget(key);
+      return CompletableFuture.completedFuture(new ReleaseOutcome.NotOwner());
+    }
+    CompletableFuture<String> sessionId = boundTo.map(CompletableFuture::completedFuture)
+        .orElseGet(() -> session.current().thenApply(Session::getSessionId));
+    return sessionId.thenCompose(id -> Rpc.call(channel.locks::release, ReleaseRequest.newBuilder()
+        .setSessionId(id).setName(name.value()).setOwner(owner.value()).setFencingToken(fencingToken.value())
+        .setRequestId(requestId).build()).handle((reply, failure) -> {
+          if (failure == null) {
+            if (reply.getRemainingHolds() == 0) {
+              grants.forget(key);
+            }
+            return (ReleaseOutcome) new ReleaseOutcome.Released(reply.getRemainingHolds());
+          }
+          if (Rpc.isSessionLoss(failure)) {
+            session.markLost(id);
+          }
+          if (Rpc.isSessionLoss(failure) || Rpc.isNotOwner(failure)) {
+            grants.forget(key);
+            return new ReleaseOutcome.NotOwner();
+          }
+          throw Rpc.toHoldfast(failure, "release of lock '" + name + "'");
+        }));
+  }
+
+  @Override
+  public CompletableFuture<List<Boolean>> renew(List<RenewRequest> leases) {
+    Map<String, List<Integer>> bySession = new LinkedHashMap<>();
+    List<Boolean> results = new ArrayList<>(java.util.Collections.nCopies(leases.size(), false));
+    List<Integer> unbound = new ArrayList<>();
+    for (int i = 0; i < leases.size(); i++) {
+      RenewRequest lease = leases.get(i);
+      Optional<String> id = grants.sessionOf(new Grants.Key(lease.name(), lease.owner(), lease.fencingToken()));
+      if (id.isPresent()) {
+        bySession.computeIfAbsent(id.get(), k -> new ArrayList<>()).add(i);
+      } else {
+        unbound.add(i);
+      }
+    }
+    CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
+    if (!unbound.isEmpty()) {
+      all = session.current().thenCompose(open -> keepAlive(open.getSessionId(), leases, unbound, results));
+    }
+    for (Map.Entry<String, List<Integer>> group : bySession.entrySet()) {
+      all = all.thenCompose(done -> keepAlive(group.getKey(), leases, group.getValue(), results));
+    }
+    return all.thenApply(done -> results);
+  }
+
+  private CompletableFuture<Void> keepAlive(String sessionId, List<RenewRequest> leases, List<Integer> indexes,
+      List<Boolean> results) {
+    List<LeaseRenewal> renewals = new ArrayList<>(indexes.size());
+    for (int i : indexes) {
+      RenewRequest lease = leases.get(i);
+      renewals.add(LeaseRenewal.newBuilder().setName(lease.name().value()).setOwner(lease.owner().value())
+          .setFencingToken(lease.fencingToken().value()).setLeaseTtlMs(lease.ttl().toMillis()).build());
+    }
+    return session.keepAlive(sessionId, renewals).thenAccept(renewed -> {
+      for (int j = 0; j < indexes.size(); j++) {
+        RenewRequest lease = leases.get(indexes.get(j));
+        boolean ok = j < renewed.size() && renewed.get(j);
+        results.set(indexes.get(j), ok);
+        Grants.Key key = new Grants.Key(lease.name(), lease.owner(), lease.fencingToken());
+        if (ok) {
+          grants.touched(key);
+        } else {
+          grants.forget(key);
+        }
+      }
+    });
+  }
+
+  @Override
+  public CompletableFuture<Optional<LockState>> inspect(LockName name) {
+    return Rpc.call(channel.locks::inspect, InspectRequest.newBuilder().setName(name.value()).build())
+        .handle((info, failure) -> {
+          if (failure != null) {
+            throw Rpc.toHoldfast(failure, "inspect of lock '" + name + "'");
+          }
+          if (!info.getHeld() && !info.getDelayed()) {
+            return Optional.<LockState>empty();
+          }
+          return Optional.of(new LockState(name, OwnerToken.of(info.getOwner()),
+              new FencingToken(info.getFencingToken()), Math.max(1, info.getHoldCount()),
+              Duration.ofMillis(info.getRemainingMs())));
+        });
+  }
+
+  @Override
+  public CompletableFuture<ReleaseSubscription> subscribe(LockName name, Runnable onRelease) {
+    return new ReleaseWatch(channel, timer, name, onRelease).start();
+  }
+
+  @Override
+  public boolean isTransient(Throwable failure) {
+    return Rpc.isTransient(failure);
+  }
+
+  @Override
+  public String describe() {
+    return target.describe() + " (Holdfast lock service, " + channel.healthyInstances() + " of "
+        + target.hosts().size() + " instances healthy)";
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    timer.shutdownNow();
+    channel.close();
+  }
+}

@@ -1,0 +1,101 @@
+package io.holdfast.client;
+
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.ClientFactoryBuilder;
+import com.linecorp.armeria.client.Endpoint;
+import com.linecorp.armeria.client.endpoint.EndpointGroup;
+import com.linecorp.armeria.client.endpoint.healthcheck.HealthCheckedEndpointGroup;
+import com.linecorp.armeria.client.grpc.GrpcClientBuilder;
+import com.linecorp.armeria.client.grpc.GrpcClients;
+import com.linecorp.armeria.common.SessionProtocol;
+import io.holdfast.BackendUnavailableException;
+import io.holdfast.api.v1.AdminServiceGrpc;
+import io.holdfast.api.v1.LockServiceGrpc;
+import io.holdfast.api.v1.SessionServiceGrpc;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/*
+ * The connection to the lock service: one Armeria client factory (its connection pool and event loop), a
+ * health-checked group of the service's instances, and gRPC stubs over that group. Instances are checked on
+ * /health every second; one that stops answering, or whose Redis is unreachable, leaves the group, so calls move
+ * to a healthy instance (the service is stateless: sessions live in Redis, any instance serves any call). Unary
+ * calls time out after the operation timeout; the Watch stub has no timeout because its streams are long-lived.
+ * Armeria clients and stubs are thread-safe; close() runs once.
+ */
+final class ServiceChannel implements AutoCloseable {
+  /** The first health check of every instance must have a chance to finish, even on a loaded machine. */
+  private static final Duration MIN_CONNECT = Duration.ofSeconds(10);
+  private final ClientFactory factory;
+  private final HealthCheckedEndpointGroup endpoints;
+  final SessionServiceGrpc.SessionServiceStub sessions;
+  final LockServiceGrpc.LockServiceStub locks;
+  final LockServiceGrpc.LockServiceStub watches;
+  final AdminServiceGrpc.AdminServiceStub admin;
+
+  private ServiceChannel(ClientFactory factory, HealthCheckedEndpointGroup endpoints, ServiceTarget target,
+      Duration timeout) {
+    this.factory = factory;
+    this.endpoints = endpoints;
+    SessionProtocol protocol = target.tls() ? SessionProtocol.HTTPS : SessionProtocol.HTTP;
+    this.sessions = stub(protocol, target, timeout).build(SessionServiceGrpc.SessionServiceStub.class);
+    this.locks = stub(protocol, target, timeout).build(LockServiceGrpc.LockServiceStub.class);
+    this.admin = stub(protocol, target, timeout).build(AdminServiceGrpc.AdminServiceStub.class);
+    this.watches = stub(protocol, target, Duration.ZERO).maxResponseLength(0)
+        .build(LockServiceGrpc.LockServiceStub.class);
+  }
+
+  /**
+   * Connects and waits until at least one instance is healthy.
+   *
+   * @throws BackendUnavailableException when none is within {@code timeout} (at least 10 s)
+   */
+  static ServiceChannel open(ServiceTarget target, Duration timeout) {
+    Duration connectTimeout = timeout.compareTo(MIN_CONNECT) < 0 ? MIN_CONNECT : timeout;
+    ClientFactoryBuilder builder = ClientFactory.builder().idleTimeout(Duration.ofSeconds(60));
+    target.trustedCa().ifPresent(ca -> builder.tlsCustomizer(tls -> tls.trustManager(ca.toFile())));
+    ClientFactory factory = builder.build();
+    List<Endpoint> list = target.hosts().stream().map(h -> Endpoint.of(h.host(), h.port())).toList();
+    HealthCheckedEndpointGroup endpoints = HealthCheckedEndpointGroup
+        .builder(EndpointGroup.of(list), "/health")
+        .protocol(target.tls() ? SessionProtocol.HTTPS : SessionProtocol.HTTP)
+        .clientFactory(factory)
+        .retryInterval(Duration.ofSeconds(1))
+        .selectionTimeout(timeout)
+        .build();
+    try {
+      endpoints.whenReady().get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      endpoints.close();
+      factory.close();
+      throw new BackendUnavailableException("no healthy Holdfast server at " + target.describe() + " within "
+          + connectTimeout.toMillis() + " ms (is it running, and is its Redis reachable?)", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      endpoints.close();
+      factory.close();
+      throw new BackendUnavailableException("interrupted while connecting to " + target.describe(), e);
+    }
+    return new ServiceChannel(factory, endpoints, target, timeout);
+  }
+
+  private GrpcClientBuilder stub(SessionProtocol protocol, ServiceTarget target, Duration timeout) {
+    GrpcClientBuilder builder = GrpcClients.builder(protocol, endpoints).factory(factory).responseTimeout(timeout);
+    target.token().ifPresent(token -> builder.addHeader("authorization", "Bearer " + token));
+    return builder;
+  }
+
+  /** How many instances are healthy right now. */
+  int healthyInstances() {
+    return endpoints.endpoints().size();
+  }
+
+  @Override
+  public void close() {
+    endpoints.close();
+    factory.close();
+  }
+}

@@ -1,0 +1,92 @@
+package io.holdfast.server;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.holdfast.ErrorCode;
+import io.holdfast.api.v1.Reason;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/*
+ * Checks "authorization: Bearer <token>" on every gRPC call (HTTP/JSON transcoded calls go through the same
+ * interceptor) and puts the caller's Principal in the Context. Tokens are kept as SHA-256 digests and looked up
+ * by digest, so no secret stays in memory in the clear and the lookup time does not depend on how much of a
+ * guess matched. With authentication off every caller is the admin of the tenant "default". The token map is
+ * immutable after construction.
+ */
+final class Authenticator implements ServerInterceptor {
+  static final String OPEN_TENANT = "default";
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final Map<String, Principal> byDigest;
+  private final boolean enabled;
+
+  Authenticator(List<TokenGrant> grants) {
+    this.enabled = !grants.isEmpty();
+    this.byDigest = grants.stream().collect(Collectors.toUnmodifiableMap(g -> digest(g.token()),
+        g -> new Principal(g.tenant(), g.role()), (a, b) -> {
+          throw new IllegalArgumentException("the same bearer token is configured twice");
+        }));
+  }
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+      ServerCallHandler<Q, R> next) {
+    Principal principal;
+    try {
+      principal = authenticate(headers.get(AUTHORIZATION));
+    } catch (ServiceException e) {
+      call.close(Errors.status(e), Errors.trailers(e));
+      return new ServerCall.Listener<>() { };
+    }
+    return Contexts.interceptCall(Context.current().withValue(Principal.KEY, principal), call, headers, next);
+  }
+
+  Principal authenticate(String header) {
+    if (!enabled) {
+      return new Principal(OPEN_TENANT, Role.ADMIN);
+    }
+    if (header == null || header.isBlank()) {
+      throw unauthenticated("missing bearer token: send the header 'authorization: Bearer <token>'");
+    }
+    if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw unauthenticated("the authorization header must be 'Bearer <token>'");
+    }
+    Principal principal = byDigest.get(digest(header.substring(7).trim()));
+    if (principal == null) {
+      throw unauthenticated("unknown bearer token");
+    }
+    return principal;
+  }
+
+  /** Fails unless the caller is an admin of its tenant. */
+  static void requireAdmin(Principal principal, String what) {
+    if (!principal.isAdmin()) {
+      throw new ServiceException(ErrorCode.PERMISSION_DENIED, Reason.FORBIDDEN,
+          what + " needs the admin role; this token of tenant '" + principal.tenant() + "' has role client");
+    }
+  }
+
+  private static ServiceException unauthenticated(String message) {
+    return new ServiceException(ErrorCode.PERMISSION_DENIED, Reason.UNAUTHENTICATED, message);
+  }
+
+  private static String digest(String token) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform provides SHA-256", e);
+    }
+  }
+}

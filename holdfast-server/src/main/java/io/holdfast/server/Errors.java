@@ -1,0 +1,79 @@
+package io.holdfast.server;
+
+import com.google.protobuf.Any;
+import com.google.rpc.ErrorInfo;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.holdfast.ErrorCode;
+import io.holdfast.HoldfastException;
+import io.holdfast.api.v1.Reason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * The one place where failures become wire statuses. io.holdfast.ErrorCode maps one to one onto a gRPC code,
+ * and every status carries a google.rpc.ErrorInfo (domain holdfast.io, reason = the wire Reason, metadata
+ * error_code = the ErrorCode name) so clients in any language can branch without parsing messages; the HTTP/JSON
+ * transcoder renders the same detail. Anything that is not a HoldfastException is a bug: it is logged here with
+ * its stack and answered as INTERNAL without internals. Stateless.
+ */
+final class Errors {
+  static final String DOMAIN = "holdfast.io";
+  private static final Logger log = LoggerFactory.getLogger(Errors.class);
+
+  private Errors() { }
+
+  static Status.Code codeOf(ErrorCode code, Reason reason) {
+    if (reason == Reason.UNAUTHENTICATED) {
+      return Status.Code.UNAUTHENTICATED;
+    }
+    return switch (code) {
+      case INVALID_ARGUMENT -> Status.Code.INVALID_ARGUMENT;
+      case LEASE_LOST -> Status.Code.FAILED_PRECONDITION;
+      case UNAVAILABLE -> Status.Code.UNAVAILABLE;
+      case WAIT_TIMEOUT -> Status.Code.DEADLINE_EXCEEDED;
+      case INTERRUPTED -> Status.Code.CANCELLED;
+      case CLOSED -> Status.Code.ABORTED;
+      case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
+      case INTERNAL -> Status.Code.INTERNAL;
+    };
+  }
+
+  /** The status and trailers to close a call with. */
+  static StatusRuntimeException toStatus(Throwable failure) {
+    Throwable cause = RedisConnection.unwrap(failure);
+    if (cause instanceof StatusRuntimeException status) {
+      return status;
+    }
+    if (cause instanceof ServiceException service) {
+      return build(service.code(), service.reason(), service.getMessage());
+    }
+    if (cause instanceof HoldfastException holdfast) {
+      return build(holdfast.code(), Reason.REASON_UNSPECIFIED, holdfast.getMessage());
+    }
+    log.error("request failed with an unexpected exception", cause);
+    return build(ErrorCode.INTERNAL, Reason.INTERNAL_ERROR, "internal error: " + cause.getClass().getSimpleName());
+  }
+
+  static Status status(ServiceException e) {
+    return toStatus(e).getStatus();
+  }
+
+  static Metadata trailers(ServiceException e) {
+    Metadata trailers = toStatus(e).getTrailers();
+    return trailers == null ? new Metadata() : trailers;
+  }
+
+  private static StatusRuntimeException build(ErrorCode code, Reason reason, String message) {
+    ErrorInfo info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason.name())
+        .putMetadata("error_code", code.name()).build();
+    com.google.rpc.Status proto = com.google.rpc.Status.newBuilder()
+        .setCode(codeOf(code, reason).value())
+        .setMessage(message == null ? code.name() : message)
+        .addDetails(Any.pack(info))
+        .build();
+    return StatusProto.toStatusRuntimeException(proto);
+  }
+}

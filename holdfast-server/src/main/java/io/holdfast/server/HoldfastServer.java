@@ -1,0 +1,195 @@
+package io.holdfast.server;
+
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.TlsKeyPair;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Holdfast lock service: gRPC, HTTP/JSON (transcoded from the same {@code holdfast.v1} API),
+ * {@code /health} (readiness, including the store), {@code /health/live} and Prometheus {@code /metrics}, all on
+ * one port.
+ *
+ * <p>The server is stateless: every session, lock and waiter lives in the store (Redis), so any number of
+ * servers may share one Redis and a client may call any of them; a restart loses nothing but in-flight waits.
+ * Without a Redis URI it runs on an in-memory store: one instance only, everything lost on restart.
+ *
+ * <p>Failures: while Redis is unreachable every request fails at once with UNAVAILABLE (commands are not
+ * queued), {@code /health} turns unhealthy, and both recover by themselves when Redis answers again. Nothing is
+ * half-applied: each operation is one Lua script.
+ */
+public final class HoldfastServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HoldfastServer.class);
+
+  private final ServerConfig config;
+  private final LockStore store;
+  private final Server server;
+  private final LockServiceImpl locks;
+  private final Housekeeper housekeeper;
+  private final ScheduledThreadPoolExecutor timers;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private HoldfastServer(ServerConfig config, LockStore store, Server server, LockServiceImpl locks,
+      Housekeeper housekeeper, ScheduledThreadPoolExecutor timers) {
+    this.config = config;
+    this.store = store;
+    this.server = server;
+    this.locks = locks;
+    this.housekeeper = housekeeper;
+    this.timers = timers;
+  }
+
+  /**
+   * Connects to the store and starts listening; returns once the port is bound.
+   *
+   * @param config the configuration
+   * @return the running server
+   * @throws io.holdfast.HoldfastException UNAVAILABLE when Redis cannot be reached at start
+   * @throws IllegalStateException when the port cannot be bound
+   */
+  public static HoldfastServer start(ServerConfig config) {
+    ScheduledThreadPoolExecutor timers = Timers.create();
+    LockStore store = Stores.open(config);
+    try {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      ServiceMetrics metrics = new ServiceMetrics(registry);
+      WaitRoom room = new WaitRoom();
+      store.onRelease(room::released);
+      metrics.waiterGauges(room::waiters, room::watchers);
+      Requests requests = new Requests(config);
+      Calls calls = new Calls(metrics);
+      LockServiceImpl locks = new LockServiceImpl(store, requests, calls,
+          new AcquireWait.Setting(store, room, timers, metrics, config.recheckInterval()));
+      Housekeeper housekeeper = new Housekeeper(store, metrics, timers);
+      GrpcService grpc = GrpcService.builder()
+          .addService(new SessionServiceImpl(store, requests, calls, config))
+          .addService(locks)
+          .addService(new AdminServiceImpl(store, requests, calls))
+          .intercept(new Authenticator(config.tokens()))
+          .enableHttpJsonTranscoding(true)
+          .maxRequestMessageLength(config.maxMessageBytes())
+          .build();
+      Server server = listener(config, grpc, housekeeper, registry).build();
+      server.start().join();
+      housekeeper.start();
+      HoldfastServer running = new HoldfastServer(config, store, server, locks, housekeeper, timers);
+      running.announce();
+      return running;
+    } catch (RuntimeException e) {
+      store.close();
+      timers.shutdownNow();
+      throw e;
+    }
+  }
+
+  private static ServerBuilder listener(ServerConfig config, GrpcService grpc, Housekeeper housekeeper,
+      PrometheusMeterRegistry registry) {
+    ServerBuilder builder = Server.builder();
+    InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+    if (config.tls()) {
+      builder.https(address);
+      if (config.tlsCert() != null) {
+        builder.tls(TlsKeyPair.of(config.tlsKey().toFile(), config.tlsCert().toFile()));
+      } else {
+        builder.tlsSelfSigned();
+      }
+    } else {
+      builder.http(address);
+    }
+    Duration grace = config.shutdownGrace();
+    JsonRequestCheck strictJson = new JsonRequestCheck();
+    return builder.service(grpc, service -> service.decorate(strictJson))
+        .service("/health", HealthCheckService.builder().checkers(housekeeper.readiness()).build())
+        .service("/health/live", HealthCheckService.of())
+        .service("/metrics", (ctx, req) -> HttpResponse.of(MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
+            registry.scrape()))
+        .requestTimeout(Duration.ZERO)
+        .maxRequestLength(4L * config.maxMessageBytes())
+        .gracefulShutdownTimeout(Duration.ZERO, grace);
+  }
+
+  private void announce() {
+    if (config.inMemory()) {
+      log.warn("*** Holdfast server on the EMBEDDED in-memory store: single node, all sessions and locks are LOST"
+          + " on restart, and other instances cannot share them. Use --redis redis://host:port in production. ***");
+    }
+    if (config.tokens().isEmpty()) {
+      log.warn("authentication is OFF: every caller is admin of tenant '{}'", Authenticator.OPEN_TENANT);
+    }
+    log.info("Holdfast server listening on {} (store {}, session TTL {} ms, lock-delay {} ms)", uri(),
+        store.describe(), config.sessionTtl().toMillis(), config.lockDelay().toMillis());
+  }
+
+  /**
+   * The port the server listens on (useful with port 0).
+   *
+   * @return the bound port
+   */
+  public int port() {
+    return server.activeLocalPort();
+  }
+
+  /**
+   * The URI a {@code holdfast-client} uses to reach this server.
+   *
+   * @return {@code holdfast://host:port}, or {@code holdfasts://} with TLS
+   */
+  public URI uri() {
+    String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+    return URI.create((config.tls() ? "holdfasts://" : "holdfast://") + host + ":" + port());
+  }
+
+  /**
+   * Where state lives.
+   *
+   * @return e.g. {@code redis://127.0.0.1:6379 (Redis 7.0.15)}
+   */
+  public String describeStore() {
+    return store.describe();
+  }
+
+  /**
+   * Whether the store answered the last health check.
+   *
+   * @return the readiness reported on {@code /health}
+   */
+  public boolean isReady() {
+    return housekeeper.readiness().isHealthy();
+  }
+
+  /**
+   * Stops gracefully: waits and Watch streams end with ABORTED ("retry on another instance"), in-flight calls get
+   * up to the shutdown grace to finish, then connections close. Sessions are untouched (they live in the store
+   * and survive a restart). Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    log.info("Holdfast server on {} shutting down", uri());
+    housekeeper.stop();
+    locks.shutdown();
+    server.stop().join();
+    store.close();
+    timers.shutdown();
+    try {
+      timers.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package io.holdfast.server;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.holdfast.ErrorCode;
+import io.holdfast.api.v1.AcquireRequest;
+import io.holdfast.api.v1.AcquireResponse;
+import io.holdfast.api.v1.InspectRequest;
+import io.holdfast.api.v1.LockInfo;
+import io.holdfast.api.v1.LockServiceGrpc;
+import io.holdfast.api.v1.Reason;
+import io.holdfast.api.v1.ReleaseRequest;
+import io.holdfast.api.v1.ReleaseResponse;
+import io.holdfast.api.v1.RenewRequest;
+import io.holdfast.api.v1.RenewResponse;
+import io.holdfast.api.v1.WatchEvent;
+import io.holdfast.api.v1.WatchRequest;
+import io.holdfast.server.StoreViews.AcquireResult;
+import io.holdfast.server.StoreViews.Busy;
+import io.holdfast.server.StoreViews.Renewal;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/*
+ * LockService: acquire (with a server-side wait), release, renew, inspect and the Watch stream. The only state
+ * here is the set of in-flight waits and streams of this instance, kept so that a shutdown can end them cleanly
+ * (ABORTED, "retry on another instance") instead of cutting them off; lock state itself lives in the store.
+ */
+final class LockServiceImpl extends LockServiceGrpc.LockServiceImplBase {
+  private final LockStore store;
+  private final Requests requests;
+  private final Calls calls;
+  private final AcquireWait.Setting waits;
+  private final Set<AcquireWait> active = ConcurrentHashMap.newKeySet();
+  private final Map<StreamObserver<WatchEvent>, WaitRoom.Registration> streams = new ConcurrentHashMap<>();
+
+  LockServiceImpl(LockStore store, Requests requests, Calls calls, AcquireWait.Setting waits) {
+    this.store = store;
+    this.requests = requests;
+    this.calls = calls;
+    this.waits = waits;
+  }
+
+  @Override
+  public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> observer) {
+    acquire("acquire", request, observer, true);
+  }
+
+  @Override
+  public void tryAcquire(AcquireRequest request, StreamObserver<AcquireResponse> observer) {
+    acquire("try_acquire", request, observer, false);
+  }
+
+  private void acquire(String operation, AcquireRequest request, StreamObserver<AcquireResponse> observer,
+      boolean busyIsError) {
+    Principal caller = Principal.current();
+    calls.unary(operation, observer, () -> {
+      SessionRef session = requests.session(caller, request.getSessionId());
+      AcquireWait.Target target = new AcquireWait.Target(session, requests.lock(caller, request.getName()),
+          requests.owner(request.getOwner(), session.id()), requests.leaseTtl(request.getLeaseTtlMs(), true),
+          requests.requestId(request.getRequestId()), requests.waitTimeout(request.getWaitTimeoutMs()),
+          requests.waiterHint(request.getWaiterHintMs()));
+      AcquireWait wait = new AcquireWait(waits, target);
+      active.add(wait);
+      onCancel(observer, () -> wait.abort(new ServiceException(ErrorCode.INTERRUPTED, Reason.CANCELLED,
+          "the caller cancelled the acquire of lock '" + target.lock().name() + "'")));
+      CompletableFuture<AcquireResult> result = wait.start();
+      result.whenComplete((outcome, failure) -> active.remove(wait));
+      return busyIsError ? result.thenApply(outcome -> timeoutIfBusy(outcome, target)) : result;
+    }, Wire::acquired);
+  }
+
+  private static AcquireResult timeoutIfBusy(AcquireResult outcome, AcquireWait.Target target) {
+    if (outcome instanceof Busy busy) {
+      throw new ServiceException(ErrorCode.WAIT_TIMEOUT, Reason.WAIT_TIMEOUT, "lock '" + target.lock().name()
+          + "' still " + (busy.delayed() ? "in its lock-delay" : "held by another owner") + " after waiting "
+          + target.waitTimeout().toMillis() + " ms");
+    }
+    return outcome;
+  }
+
+  @Override
+  public void release(ReleaseRequest request, StreamObserver<ReleaseResponse> observer) {
+    Principal caller = Principal.current();
+    calls.unary("release", observer, () -> {
+      SessionRef session = requests.session(caller, request.getSessionId());
+      return store.release(session, requests.lock(caller, request.getName()),
+          requests.owner(request.getOwner(), session.id()), requests.token(request.getFencingToken()),
+          requests.requestId(request.getRequestId()));
+    }, remaining -> ReleaseResponse.newBuilder().setRemainingHolds(remaining).build());
+  }
+
+  @Override
+  public void renew(RenewRequest request, StreamObserver<RenewResponse> observer) {
+    Principal caller = Principal.current();
+    calls.unary("renew", observer, () -> {
+      SessionRef session = requests.session(caller, request.getSessionId());
+      LockKey lock = requests.lock(caller, request.getName());
+      Renewal renewal = new Renewal(lock, requests.owner(request.getOwner(), session.id()),
+          requests.token(request.getFencingToken()), requests.leaseTtl(request.getLeaseTtlMs(), false));
+      return store.keepAlive(session, List.of(renewal)).thenApply(result -> {
+        if (!result.renewed().get(0)) {
+          throw ServiceException.notOwner("lock '" + lock.name() + "' is not held by owner " + renewal.owner()
+              + " under fencing token " + renewal.token() + "; nothing was renewed");
+        }
+        return result;
+      });
+    }, result -> RenewResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void inspect(InspectRequest request, StreamObserver<LockInfo> observer) {
+    Principal caller = Principal.current();
+    calls.unary("inspect", observer, () -> {
+      LockKey lock = requests.lock(caller, request.getName());
+      return store.inspect(lock).thenApply(view -> view.map(Wire::lock)
+          .orElseGet(() -> LockInfo.newBuilder().setName(lock.name()).build()));
+    }, info -> info);
+  }
+
+  @Override
+  public void watch(WatchRequest request, StreamObserver<WatchEvent> observer) {
+    LockKey lock;
+    try {
+      lock = requests.lock(Principal.current(), request.getName());
+    } catch (ServiceException e) {
+      calls.fail("watch", observer, e, System.nanoTime());
+      return;
+    }
+    WatchEvent released = WatchEvent.newBuilder().setKind(WatchEvent.Kind.RELEASED).build();
+    WaitRoom.Registration registration = waits.room().watcher(lock.fullName(), () -> {
+      synchronized (observer) {
+        if (streams.containsKey(observer)) {
+          observer.onNext(released);
+        }
+      }
+      return false;
+    });
+    streams.put(observer, registration);
+    onCancel(observer, () -> {
+      streams.remove(observer);
+      registration.close();
+    });
+    synchronized (observer) {
+      observer.onNext(WatchEvent.newBuilder().setKind(WatchEvent.Kind.SUBSCRIBED).build());
+    }
+  }
+
+  /** Ends every wait and stream of this instance: the server is shutting down. */
+  void shutdown() {
+    ServiceException closing = new ServiceException(ErrorCode.CLOSED, Reason.SHUTTING_DOWN,
+        "this Holdfast server is shutting down; retry on another instance");
+    active.forEach(wait -> wait.abort(closing));
+    for (StreamObserver<WatchEvent> stream : streams.keySet()) {
+      synchronized (stream) {
+        WaitRoom.Registration registration = streams.remove(stream);
+        if (registration != null) {
+          registration.close();
+          stream.onCompleted();
+        }
+      }
+    }
+  }
+
+  private static void onCancel(StreamObserver<?> observer, Runnable action) {
+    if (observer instanceof ServerCallStreamObserver<?> server) {
+      server.setOnCancelHandler(action);
+    }
+  }
+}

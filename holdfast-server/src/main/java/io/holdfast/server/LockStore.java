@@ -1,0 +1,87 @@
+package io.holdfast.server;
+
+import io.holdfast.server.StoreViews.AcquireResult;
+import io.holdfast.server.StoreViews.Forced;
+import io.holdfast.server.StoreViews.Housekeeping;
+import io.holdfast.server.StoreViews.KeepAliveResult;
+import io.holdfast.server.StoreViews.LockView;
+import io.holdfast.server.StoreViews.OpenedSession;
+import io.holdfast.server.StoreViews.Renewal;
+import io.holdfast.server.StoreViews.SessionView;
+import io.holdfast.server.StoreViews.WaiterView;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Where the service keeps every session, lock and waiter: Redis ({@link RedisStore}, any number of service
+ * instances) or this process's memory ({@link MemoryStore}, one instance, lost on restart). Both keep the same
+ * semantics, described in {@code common.lua}: each method is one atomic step, timed by the store's clock.
+ *
+ * <p>Failures: futures fail with {@link ServiceException} only. The store unreachable or too slow is
+ * UNAVAILABLE (the step may or may not have been applied; every step is safe to repeat with the same request
+ * id); an unknown or expired session is LEASE_LOST with reason SESSION_UNKNOWN or SESSION_EXPIRED; a lease that
+ * is not the caller's is LEASE_LOST / NOT_OWNER. A failed step changed nothing.
+ */
+interface LockStore extends AutoCloseable {
+
+  /** Opens a session of {@code tenant} with a TTL and lock-delay. */
+  CompletableFuture<OpenedSession> openSession(String tenant, String clientName, Duration ttl, Duration lockDelay);
+
+  /** Extends a live session to a full TTL, keeps its locks alive, and renews the listed leases. */
+  CompletableFuture<KeepAliveResult> keepAlive(SessionRef session, List<Renewal> renewals);
+
+  /** Closes a live session, releasing its locks without lock-delay; returns how many were released. */
+  CompletableFuture<Integer> closeSession(SessionRef session);
+
+  /**
+   * One attempt to grant {@code lock} to {@code owner} in {@code session}.
+   *
+   * @param leaseTtl zero binds the lock to the session only
+   * @param waiterListing when busy, list the caller among the lock's waiters for this long (zero: don't)
+   */
+  CompletableFuture<AcquireResult> acquire(SessionRef session, LockKey lock, String owner, Duration leaseTtl,
+      long requestId, Duration waiterListing);
+
+  /** Releases one hold; returns the holds left. */
+  CompletableFuture<Integer> release(SessionRef session, LockKey lock, String owner, long token, long requestId);
+
+  /** The lock's holder, if held or lock-delayed. */
+  CompletableFuture<Optional<LockView>> inspect(LockKey lock);
+
+  /** Held and lock-delayed locks of a tenant whose names start with {@code prefix}, by name. */
+  CompletableFuture<List<LockView>> listLocks(String tenant, String prefix, int limit);
+
+  /** Live waiters of a lock, earliest deadline first. */
+  CompletableFuture<List<WaiterView>> listWaiters(LockKey lock);
+
+  /** Sessions of a tenant, live and recently expired. */
+  CompletableFuture<List<SessionView>> listSessions(String tenant, int limit);
+
+  /** Frees the lock whoever holds it; {@code expectedToken} 0 means any grant. */
+  CompletableFuture<Forced> forceRelease(LockKey lock, long expectedToken);
+
+  /** Drops a waiter entry (its wait ended without a grant). */
+  CompletableFuture<Void> removeWaiter(LockKey lock, String sessionId, String owner);
+
+  /** Counts session expiries once across instances and reads the gauges. */
+  CompletableFuture<Housekeeping> housekeeping();
+
+  /** Completes when the store answers; fails with UNAVAILABLE when it does not. */
+  CompletableFuture<Void> ping();
+
+  /**
+   * Delivers the full name ({@code <tenant>/<name>}) of every lock released cleanly (by release, close or
+   * force-release), on a store thread; the consumer must not block. Call once, before serving.
+   */
+  void onRelease(Consumer<String> fullName);
+
+  /** A one-line description for logs, e.g. {@code redis://127.0.0.1:6379 (Redis 7.0.15)}. */
+  String describe();
+
+  /** Closes connections; pending futures fail. Idempotent. */
+  @Override
+  void close();
+}

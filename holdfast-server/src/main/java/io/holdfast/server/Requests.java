@@ -1,0 +1,131 @@
+package io.holdfast.server;
+
+import io.holdfast.AcquireRequest;
+import io.holdfast.InvalidArgumentException;
+import io.holdfast.OwnerToken;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/*
+ * Validation of every request field, before anything reaches the store: each rule fails with INVALID_ARGUMENT
+ * and a message that names the field and the rejected value, so a bad request changes nothing. The limits come
+ * from the server's configuration. Immutable.
+ */
+final class Requests {
+  static final int MAX_RENEWALS = 10_000;
+  static final int MAX_LIST = 1_000;
+
+  private final ServerConfig config;
+
+  Requests(ServerConfig config) {
+    this.config = config;
+  }
+
+  SessionRef session(Principal caller, String id) {
+    return new SessionRef(caller.tenant(), id);
+  }
+
+  LockKey lock(Principal caller, String name) {
+    return new LockKey(caller.tenant(), name);
+  }
+
+  String owner(String owner, String sessionId) {
+    String value = owner == null || owner.isEmpty() ? sessionId : owner;
+    try {
+      return OwnerToken.of(value).value();
+    } catch (InvalidArgumentException e) {
+      throw ServiceException.badRequest(e.getMessage());
+    }
+  }
+
+  String clientName(String name) {
+    if (name == null || name.isEmpty()) {
+      return "unnamed";
+    }
+    if (name.length() > 128 || name.chars().anyMatch(Character::isISOControl)) {
+      throw ServiceException.badRequest("client_name must be 1 to 128 characters without control characters, was "
+          + name.length() + " characters");
+    }
+    return name;
+  }
+
+  Duration sessionTtl(long ms) {
+    if (ms == 0) {
+      return config.sessionTtl();
+    }
+    Duration ttl = Duration.ofMillis(ms);
+    if (ttl.compareTo(config.minSessionTtl()) < 0 || ttl.compareTo(config.maxSessionTtl()) > 0) {
+      throw ServiceException.badRequest("ttl_ms must be between " + config.minSessionTtl().toMillis() + " and "
+          + config.maxSessionTtl().toMillis() + " (0 for the default " + config.sessionTtl().toMillis()
+          + "), was " + ms);
+    }
+    return ttl;
+  }
+
+  /** A lease TTL; zero is allowed where {@code allowZero} (a lock bound to its session only). */
+  Duration leaseTtl(long ms, boolean allowZero) {
+    if (ms == 0 && allowZero) {
+      return Duration.ZERO;
+    }
+    Duration ttl = Duration.ofMillis(ms);
+    if (ttl.compareTo(AcquireRequest.MIN_TTL) < 0 || ttl.compareTo(AcquireRequest.MAX_TTL) > 0) {
+      throw ServiceException.badRequest("lease_ttl_ms must be between " + AcquireRequest.MIN_TTL.toMillis()
+          + " and " + AcquireRequest.MAX_TTL.toMillis() + (allowZero ? " (or 0: bound to the session)" : "")
+          + ", was " + ms);
+    }
+    return ttl;
+  }
+
+  Duration waitTimeout(long ms) {
+    if (ms < 0 || ms > config.maxWait().toMillis()) {
+      throw ServiceException.badRequest("wait_timeout_ms must be between 0 and " + config.maxWait().toMillis()
+          + " (this server's longest wait per call; call again to wait longer), was " + ms);
+    }
+    return Duration.ofMillis(ms);
+  }
+
+  Duration waiterHint(long ms) {
+    if (ms < 0 || ms > config.maxWait().toMillis()) {
+      throw ServiceException.badRequest("waiter_hint_ms must be between 0 and " + config.maxWait().toMillis()
+          + ", was " + ms);
+    }
+    return Duration.ofMillis(ms);
+  }
+
+  long token(long token) {
+    if (token <= 0) {
+      throw ServiceException.badRequest("fencing_token must be positive, was " + token);
+    }
+    return token;
+  }
+
+  long requestId(long id) {
+    return id != 0 ? id : ThreadLocalRandom.current().nextLong();
+  }
+
+  int renewals(int count) {
+    if (count > MAX_RENEWALS) {
+      throw ServiceException.badRequest("at most " + MAX_RENEWALS + " renewals per keep-alive, got " + count);
+    }
+    return count;
+  }
+
+  int limit(int limit) {
+    if (limit < 0) {
+      throw ServiceException.badRequest("limit must not be negative, was " + limit);
+    }
+    return limit == 0 ? MAX_LIST : Math.min(limit, MAX_LIST);
+  }
+
+  String namePrefix(String prefix) {
+    if (prefix == null || prefix.isEmpty()) {
+      return "";
+    }
+    if (prefix.length() > 512 || prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0
+        || prefix.chars().anyMatch(Character::isISOControl)) {
+      throw ServiceException.badRequest("prefix must be at most 512 characters without braces or control"
+          + " characters");
+    }
+    return prefix;
+  }
+}

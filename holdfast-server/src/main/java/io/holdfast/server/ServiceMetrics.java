@@ -1,0 +1,79 @@
+package io.holdfast.server;
+
+import io.grpc.Status;
+import io.holdfast.server.StoreViews.Housekeeping;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/*
+ * The service's Micrometer meters (exposed on /metrics in Prometheus format). Request timers are looked up per
+ * (operation, status) through the registry, which caches them; counters and gauges are created once. Gauges
+ * read AtomicLongs written by the housekeeping tick, so a scrape never calls Redis. All Micrometer meters are
+ * thread-safe.
+ */
+final class ServiceMetrics {
+  private final MeterRegistry registry;
+  private final Counter lockDelayHits;
+  private final Counter redisErrors;
+  private final Counter sessionExpiries;
+  private final AtomicLong activeSessions = new AtomicLong();
+  private final AtomicLong indexedLocks = new AtomicLong();
+  private final AtomicLong redisUp = new AtomicLong();
+
+  ServiceMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.lockDelayHits = Counter.builder("holdfast.server.lock.delay.hits")
+        .description("Acquire attempts refused because the lock was in its lock-delay").register(registry);
+    this.redisErrors = Counter.builder("holdfast.server.redis.errors")
+        .description("Requests that failed because Redis was unavailable or refused a command").register(registry);
+    this.sessionExpiries = Counter.builder("holdfast.server.session.expiries")
+        .description("Sessions that expired without being closed (counted once across instances)")
+        .register(registry);
+    Gauge.builder("holdfast.server.sessions.active", activeSessions, AtomicLong::get)
+        .description("Live sessions in the store").register(registry);
+    Gauge.builder("holdfast.server.locks.held", indexedLocks, AtomicLong::get)
+        .description("Locks held or in lock-delay (pruned lazily)").register(registry);
+    Gauge.builder("holdfast.server.redis.up", redisUp, AtomicLong::get)
+        .description("1 while the store answers health checks").register(registry);
+  }
+
+  void waiterGauges(Supplier<Number> waiters, Supplier<Number> watchers) {
+    Gauge.builder("holdfast.server.waiters", waiters).description("Acquires waiting in this instance")
+        .register(registry);
+    Gauge.builder("holdfast.server.watchers", watchers).description("Open Watch streams in this instance")
+        .register(registry);
+  }
+
+  void request(String operation, Status.Code code, long nanos) {
+    Timer.builder("holdfast.server.requests").description("Requests by operation and gRPC status")
+        .tag("operation", operation).tag("status", code.name()).publishPercentileHistogram()
+        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void lockDelayHit() {
+    lockDelayHits.increment();
+  }
+
+  void redisError() {
+    redisErrors.increment();
+  }
+
+  void housekeeping(Housekeeping counts) {
+    sessionExpiries.increment(counts.expiredSessions());
+    activeSessions.set(counts.activeSessions());
+    indexedLocks.set(counts.indexedLocks());
+  }
+
+  void storeUp(boolean up) {
+    redisUp.set(up ? 1 : 0);
+  }
+
+  MeterRegistry registry() {
+    return registry;
+  }
+}

@@ -1,0 +1,46 @@
+package io.holdfast.server;
+
+import java.time.Duration;
+import java.util.List;
+
+/*
+ * The immutable values a LockStore answers with. They are plain records so that the Redis and in-memory stores
+ * answer with exactly the same shapes, and the gRPC layer converts them in one place (Wire).
+ */
+final class StoreViews {
+  private StoreViews() { }
+
+  /** A session just opened. */
+  record OpenedSession(String id, Duration ttl, Duration lockDelay) { }
+
+  /** One lease to renew with a keep-alive. */
+  record Renewal(LockKey lock, String owner, long token, Duration ttl) { }
+
+  /** What a keep-alive did: the session's TTL, and per renewal whether it was renewed. */
+  record KeepAliveResult(Duration ttl, List<Boolean> renewed) { }
+
+  /** What one acquire attempt found. */
+  sealed interface AcquireResult permits Granted, Busy { }
+
+  /** The caller holds the lock. */
+  record Granted(long token, int holds) implements AcquireResult { }
+
+  /** Someone else holds it ({@code delayed}: nobody, but it is in lock-delay) for {@code remaining} more. */
+  record Busy(Duration remaining, boolean delayed) implements AcquireResult { }
+
+  /** A held or lock-delayed lock; session, acquired-at and client name are empty/0 for library grants. */
+  record LockView(String name, boolean delayed, String owner, long token, int holds, Duration remaining,
+      String sessionId, long acquiredAtMillis, String clientName) { }
+
+  /** One waiter of a lock. */
+  record WaiterView(String sessionId, String owner, String clientName, Duration remaining) { }
+
+  /** One session; {@code remaining} is negative once it has expired. */
+  record SessionView(String id, String clientName, Duration ttl, Duration remaining, int lockCount) { }
+
+  /** The result of a force-release: whether a grant was freed, and its token. */
+  record Forced(boolean released, long token) { }
+
+  /** Housekeeping counts: sessions that expired since the last run, live sessions, indexed locks. */
+  record Housekeeping(long expiredSessions, long activeSessions, long indexedLocks) { }
+}

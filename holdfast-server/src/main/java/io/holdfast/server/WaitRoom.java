@@ -1,0 +1,85 @@
+package io.holdfast.server;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/*
+ * Routes release messages (one pattern subscription per instance) to the waits and Watch streams of this
+ * instance, by full lock name. Every watcher hears every release (it is a remote client's wake-up); among the
+ * waiting acquires only the longest-waiting one that is actually asleep is woken, since only one can win: waking
+ * all would turn each release into N Redis calls. If the woken one loses to another instance, the lock is held
+ * again and the next release wakes the next waiter; each waiter also re-checks on a bounded timer in case a
+ * message is lost. Lists are copy-on-write and entries are removed with the map's atomic compute, so a release
+ * racing a registration is delivered or the registrant's first attempt sees the lock free.
+ */
+final class WaitRoom {
+  /** Something to wake; returns true when a waiting acquire consumed the wake-up. */
+  interface Waker {
+    boolean wake();
+  }
+
+  /** A place in the room; close it when the wait or stream ends. */
+  interface Registration extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  private record Entry(Waker waker, boolean exclusive) { }
+
+  private final Map<String, List<Entry>> byName = new ConcurrentHashMap<>();
+
+  Registration waiter(String fullName, Waker waker) {
+    return add(fullName, new Entry(waker, true));
+  }
+
+  Registration watcher(String fullName, Waker waker) {
+    return add(fullName, new Entry(waker, false));
+  }
+
+  void released(String fullName) {
+    List<Entry> entries = byName.get(fullName);
+    if (entries == null) {
+      return;
+    }
+    boolean wokeWaiter = false;
+    for (Entry entry : entries) {
+      if (!entry.exclusive()) {
+        entry.waker().wake();
+      } else if (!wokeWaiter) {
+        wokeWaiter = entry.waker().wake();
+      }
+    }
+  }
+
+  int waiters() {
+    return count(true);
+  }
+
+  int watchers() {
+    return count(false);
+  }
+
+  private int count(boolean exclusive) {
+    int n = 0;
+    for (List<Entry> entries : byName.values()) {
+      for (Entry entry : entries) {
+        n += entry.exclusive() == exclusive ? 1 : 0;
+      }
+    }
+    return n;
+  }
+
+  private Registration add(String fullName, Entry entry) {
+    byName.compute(fullName, (name, list) -> {
+      List<Entry> entries = list == null ? new CopyOnWriteArrayList<>() : list;
+      entries.add(entry);
+      return entries;
+    });
+    return () -> byName.computeIfPresent(fullName, (name, list) -> {
+      list.remove(entry);
+      return list.isEmpty() ? null : list;
+    });
+  }
+}

@@ -1,0 +1,54 @@
+package io.holdfast.server;
+
+import io.holdfast.api.v1.AcquireResponse;
+import io.holdfast.api.v1.LockInfo;
+import io.holdfast.api.v1.SessionInfo;
+import io.holdfast.api.v1.Waiter;
+import io.holdfast.server.StoreViews.AcquireResult;
+import io.holdfast.server.StoreViews.Busy;
+import io.holdfast.server.StoreViews.Granted;
+import io.holdfast.server.StoreViews.LockView;
+import io.holdfast.server.StoreViews.SessionView;
+import io.holdfast.server.StoreViews.WaiterView;
+
+/* Converts store views into wire messages, in one place. Stateless. */
+final class Wire {
+  private Wire() { }
+
+  static AcquireResponse acquired(AcquireResult result) {
+    if (result instanceof Granted granted) {
+      return AcquireResponse.newBuilder().setAcquired(true).setFencingToken(granted.token())
+          .setHoldCount(granted.holds()).build();
+    }
+    Busy busy = (Busy) result;
+    return AcquireResponse.newBuilder().setAcquired(false).setHolderRemainingMs(busy.remaining().toMillis())
+        .setLockDelayed(busy.delayed()).build();
+  }
+
+  static LockInfo lock(LockView view) {
+    return LockInfo.newBuilder()
+        .setName(view.name())
+        .setHeld(!view.delayed())
+        .setDelayed(view.delayed())
+        .setOwner(view.owner())
+        .setSessionId(view.sessionId())
+        .setClientName(view.clientName())
+        .setFencingToken(view.token())
+        .setHoldCount(view.holds())
+        .setAcquiredAtMs(view.acquiredAtMillis())
+        .setRemainingMs(view.remaining().toMillis())
+        .build();
+  }
+
+  static Waiter waiter(WaiterView view) {
+    return Waiter.newBuilder().setSessionId(view.sessionId()).setOwner(view.owner())
+        .setClientName(view.clientName()).setRemainingMs(view.remaining().toMillis()).build();
+  }
+
+  static SessionInfo session(SessionView view) {
+    return SessionInfo.newBuilder().setSessionId(view.id()).setClientName(view.clientName())
+        .setTtlMs(view.ttl().toMillis()).setRemainingMs(view.remaining().toMillis())
+        .setExpired(view.remaining().isNegative() || view.remaining().isZero())
+        .setLockCount(view.lockCount()).build();
+  }
+}

@@ -1,0 +1,214 @@
+package io.holdfast.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.holdfast.api.v1.Reason;
+import io.holdfast.server.StoreViews.AcquireResult;
+import io.holdfast.server.StoreViews.Busy;
+import io.holdfast.server.StoreViews.Granted;
+import io.holdfast.server.StoreViews.LockView;
+import io.holdfast.server.StoreViews.Renewal;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The semantics of every store operation (one Lua script each on Redis), checked the same way against the Redis
+ * store and the in-memory store, so that `holdfast server` behaves alike with and without --redis.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+abstract class LockStoreContract {
+  static final String TENANT = "acme";
+  static final Duration SHORT = Duration.ofMillis(400);
+
+  abstract LockStore store();
+
+  static <T> T join(CompletableFuture<T> future) {
+    return future.join();
+  }
+
+  static Reason failureReason(Runnable call) {
+    try {
+      call.run();
+    } catch (CompletionException e) {
+      return ((ServiceException) e.getCause()).reason();
+    }
+    throw new AssertionError("expected a failure");
+  }
+
+  SessionRef open(Duration ttl, Duration delay) {
+    return new SessionRef(TENANT, join(store().openSession(TENANT, "test", ttl, delay)).id());
+  }
+
+  static LockKey freshLock() {
+    return new LockKey(TENANT, "lock-" + UUID.randomUUID());
+  }
+
+  Granted acquire(SessionRef session, LockKey lock, String owner) {
+    AcquireResult result = join(store().acquire(session, lock, owner, Duration.ZERO, 1, Duration.ZERO));
+    assertThat(result).isInstanceOf(Granted.class);
+    return (Granted) result;
+  }
+
+  @Test
+  void acquire_freeThenReentryThenOther_grantsSameTokenThenBusy() {
+    SessionRef a = open(Duration.ofSeconds(10), Duration.ZERO);
+    SessionRef b = open(Duration.ofSeconds(10), Duration.ZERO);
+    LockKey lock = freshLock();
+    Granted first = acquire(a, lock, "owner-a");
+    AcquireResult again = join(store().acquire(a, lock, "owner-a", Duration.ZERO, 2, Duration.ZERO));
+    AcquireResult repeat = join(store().acquire(a, lock, "owner-a", Duration.ZERO, 2, Duration.ZERO));
+    AcquireResult other = join(store().acquire(b, lock, "owner-b", Duration.ZERO, 3, Duration.ZERO));
+    assertThat(again).isEqualTo(new Granted(first.token(), 2));
+    assertThat(repeat).as("same request id is not counted twice").isEqualTo(new Granted(first.token(), 2));
+    assertThat(other).isInstanceOf(Busy.class);
+    assertThat(((Busy) other).delayed()).isFalse();
+  }
+
+  @Test
+  void release_lastHold_freesAtOnceAndNextTokenIsLarger() {
+    SessionRef a = open(Duration.ofSeconds(10), Duration.ofSeconds(5));
+    LockKey lock = freshLock();
+    Granted first = acquire(a, lock, "o");
+    assertThat(join(store().release(a, lock, "o", first.token(), 7))).isZero();
+    assertThat(join(store().inspect(lock))).isEmpty();
+    Granted second = acquire(a, lock, "o");
+    assertThat(second.token()).isGreaterThan(first.token());
+  }
+
+  @Test
+  void release_wrongOwnerOrToken_failsNotOwnerAndChangesNothing() {
+    SessionRef a = open(Duration.ofSeconds(10), Duration.ZERO);
+    LockKey lock = freshLock();
+    Granted held = acquire(a, lock, "o");
+    assertThat(failureReason(() -> join(store().release(a, lock, "intruder", held.token(), 9))))
+        .isEqualTo(Reason.NOT_OWNER);
+    assertThat(failureReason(() -> join(store().release(a, lock, "o", held.token() + 1, 9))))
+        .isEqualTo(Reason.NOT_OWNER);
+    assertThat(join(store().inspect(lock))).get().extracting(LockView::holds).isEqualTo(1);
+  }
+
+  @Test
+  void sessionExpiry_lockBoundToSession_delayedThenFree() throws InterruptedException {
+    SessionRef dying = open(SHORT, SHORT);
+    SessionRef other = open(Duration.ofSeconds(10), Duration.ZERO);
+    LockKey lock = freshLock();
+    Granted held = acquire(dying, lock, "o");
+    Thread.sleep(SHORT.toMillis() + 100);
+    AcquireResult during = join(store().acquire(other, lock, "p", Duration.ZERO, 1, Duration.ZERO));
+    assertThat(during).isInstanceOf(Busy.class);
+    assertThat(((Busy) during).delayed()).as("in lock-delay").isTrue();
+    assertThat(join(store().inspect(lock))).get().extracting(LockView::delayed).isEqualTo(true);
+    Thread.sleep(SHORT.toMillis());
+    Granted next = acquire(other, lock, "p");
+    assertThat(next.token()).isGreaterThan(held.token());
+  }
+
+  @Test
+  void keepAlive_expiredSession_failsExpiredAndCannotRevive() throws InterruptedException {
+    SessionRef session = open(SHORT, Duration.ZERO);
+    Thread.sleep(SHORT.toMillis() + 100);
+    assertThat(failureReason(() -> join(store().keepAlive(session, List.of())))).isEqualTo(Reason.SESSION_EXPIRED);
+    assertThat(failureReason(() -> join(store().acquire(session, freshLock(), "o", Duration.ZERO, 1,
+        Duration.ZERO)))).isEqualTo(Reason.SESSION_EXPIRED);
+  }
+
+  @Test
+  void keepAlive_liveSession_keepsBoundLocksPastTheirTtl() throws InterruptedException {
+    SessionRef session = open(SHORT, SHORT);
+    LockKey lock = freshLock();
+    acquire(session, lock, "o");
+    for (int i = 0; i < 4; i++) {
+      Thread.sleep(SHORT.toMillis() / 3);
+      join(store().keepAlive(session, List.of()));
+    }
+    assertThat(join(store().inspect(lock))).get().extracting(LockView::delayed).isEqualTo(false);
+  }
+
+  @Test
+  void keepAlive_renewals_renewHeldLeaseAndRefuseStaleOne() throws InterruptedException {
+    SessionRef session = open(Duration.ofSeconds(10), Duration.ZERO);
+    LockKey lock = freshLock();
+    Granted held = (Granted) join(store().acquire(session, lock, "o", SHORT, 1, Duration.ZERO));
+    Thread.sleep(SHORT.toMillis() / 2);
+    List<Boolean> renewed = join(store().keepAlive(session, List.of(new Renewal(lock, "o", held.token(), SHORT),
+        new Renewal(lock, "o", held.token() + 1, SHORT)))).renewed();
+    assertThat(renewed).containsExactly(true, false);
+    Thread.sleep(SHORT.toMillis() * 3 / 4);
+    assertThat(join(store().inspect(lock))).as("still held thanks to the renewal").isPresent();
+    Thread.sleep(SHORT.toMillis());
+    assertThat(join(store().inspect(lock))).as("lease TTL passed: free without lock-delay").isEmpty();
+  }
+
+  @Test
+  void closeSession_heldLocks_releasedAtOnceWithoutDelay() {
+    SessionRef closing = open(Duration.ofSeconds(10), Duration.ofSeconds(10));
+    SessionRef other = open(Duration.ofSeconds(10), Duration.ZERO);
+    LockKey one = freshLock();
+    LockKey two = freshLock();
+    acquire(closing, one, "o");
+    acquire(closing, two, "o");
+    assertThat(join(store().closeSession(closing))).isEqualTo(2);
+    acquire(other, one, "p");
+    acquire(other, two, "p");
+    assertThat(failureReason(() -> join(store().keepAlive(closing, List.of())))).isEqualTo(Reason.SESSION_UNKNOWN);
+  }
+
+  @Test
+  void forceRelease_heldLock_oldHolderCannotReleaseAndNextTokenLarger() {
+    SessionRef holder = open(Duration.ofSeconds(10), Duration.ZERO);
+    LockKey lock = freshLock();
+    Granted held = acquire(holder, lock, "o");
+    assertThat(join(store().forceRelease(lock, 0)).token()).isEqualTo(held.token());
+    assertThat(failureReason(() -> join(store().release(holder, lock, "o", held.token(), 5))))
+        .isEqualTo(Reason.NOT_OWNER);
+    assertThat(join(store().keepAlive(holder, List.of(new Renewal(lock, "o", held.token(), SHORT)))).renewed())
+        .containsExactly(false);
+    assertThat(acquire(holder, lock, "o").token()).isGreaterThan(held.token());
+  }
+
+  @Test
+  void otherTenant_session_isUnknown() {
+    SessionRef mine = open(Duration.ofSeconds(10), Duration.ZERO);
+    SessionRef theirs = new SessionRef("other", mine.id());
+    assertThat(failureReason(() -> join(store().keepAlive(theirs, List.of())))).isEqualTo(Reason.SESSION_UNKNOWN);
+    assertThat(failureReason(() -> join(store().acquire(theirs, new LockKey("other", "x"), "o", Duration.ZERO, 1,
+        Duration.ZERO)))).isEqualTo(Reason.SESSION_UNKNOWN);
+  }
+
+  @Test
+  void listings_locksWaitersSessions_scopedToTenant() {
+    SessionRef holder = open(Duration.ofSeconds(10), Duration.ZERO);
+    SessionRef waiter = open(Duration.ofSeconds(10), Duration.ZERO);
+    String prefix = "list-" + UUID.randomUUID() + "/";
+    LockKey lock = new LockKey(TENANT, prefix + "a");
+    acquire(holder, lock, "o");
+    join(store().acquire(waiter, lock, "w", Duration.ZERO, 1, Duration.ofSeconds(5)));
+    List<LockView> locks = join(store().listLocks(TENANT, prefix, 100));
+    assertThat(locks).extracting(LockView::name).containsExactly(prefix + "a");
+    assertThat(locks.get(0).sessionId()).isEqualTo(holder.id());
+    assertThat(locks.get(0).clientName()).isEqualTo("test");
+    assertThat(join(store().listLocks("other", "", 100))).isEmpty();
+    assertThat(join(store().listWaiters(lock))).singleElement()
+        .satisfies(w -> assertThat(w.owner()).isEqualTo("w"));
+    assertThat(join(store().listSessions(TENANT, 1000))).extracting(StoreViews.SessionView::id)
+        .contains(holder.id(), waiter.id());
+    assertThat(join(store().listSessions("other", 1000))).isEmpty();
+  }
+
+  @Test
+  void housekeeping_expiredSession_countedOnce() throws InterruptedException {
+    open(Duration.ofMillis(200), Duration.ZERO);
+    Thread.sleep(300);
+    long first = join(store().housekeeping()).expiredSessions();
+    long second = join(store().housekeeping()).expiredSessions();
+    assertThat(first).isGreaterThanOrEqualTo(1);
+    assertThat(second).isZero();
+  }
+}
