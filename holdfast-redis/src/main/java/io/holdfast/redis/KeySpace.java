@@ -1,6 +1,8 @@
 package io.holdfast.redis;
 
 import io.holdfast.LockName;
+import io.lettuce.core.cluster.SlotHash;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Names of the Redis keys and channels of each lock, in one place.
@@ -21,9 +23,22 @@ final class KeySpace {
     this.fenceKeys = fenceKeys;
   }
 
-  /** The standalone/Sentinel layout: one fencing counter for every lock. */
+  /** The standalone, Sentinel and independent-master layout: one fencing counter for every lock. */
   static KeySpace standalone(String prefix) {
     return new KeySpace(prefix, FenceKeys.singleCounter(prefix));
+  }
+
+  /** The Cluster layout: one fencing counter per hash slot, in the slot of the locks it serves. */
+  static KeySpace cluster(String prefix) {
+    return new KeySpace(prefix, new FenceKeys.PerSlot(prefix));
+  }
+
+  /**
+   * The hash slot of every key and channel of a lock (renewal grouping, the fence counter). Hashed from the
+   * UTF-8 bytes, as Redis and Lettuce's UTF-8 codec see the key, whatever the JVM's default charset.
+   */
+  static int slotOf(LockName name) {
+    return SlotHash.getSlot(name.value().getBytes(StandardCharsets.UTF_8));
   }
 
   String lockKey(LockName name) {

@@ -2,7 +2,7 @@ package io.holdfast.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,7 @@ final class LuaScript {
    * @param <T> the decoded reply type ({@code Long} for an integer, {@code List<Object>} for an array)
    * @return the reply
    */
-  <T> CompletableFuture<T> run(RedisAsyncCommands<String, String> commands, ScriptOutputType type,
+  <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, String> commands, ScriptOutputType type,
       String[] keys, String... args) {
     CompletableFuture<T> bySha = commands.<T>evalsha(sha1, type, keys, args).toCompletableFuture();
     return bySha.<CompletionStage<T>>handle((reply, failure) -> {
@@ -95,6 +96,48 @@ final class LuaScript {
       return CompletableFuture.<T>failedFuture(RedisErrors.unwrap(failure));
     }).thenCompose(stage -> stage);
   }
+
+  /**
+   * Runs the script by SHA and, pipelined right behind it on the same connection without waiting for its
+   * reply, the command {@code next} makes (a {@code WAIT}). On {@code NOSCRIPT} the script is re-sent as
+   * {@code EVAL} and {@code next} is sent again behind it, so that {@code next} always follows the write it is
+   * about: the first one followed a script that never ran.
+   *
+   * @param commands the connection (standalone or Sentinel: one server, so the two cannot be split up)
+   * @param type how to decode the script's reply
+   * @param keys the script's KEYS
+   * @param args the script's ARGV
+   * @param next sends the follow-up command
+   * @param <T> the script's reply type
+   * @param <U> the follow-up's reply type
+   * @return both replies
+   */
+  <T, U> CompletableFuture<Followed<T, U>> runFollowedBy(RedisClusterAsyncCommands<String, String> commands,
+      ScriptOutputType type, String[] keys, String[] args, Supplier<CompletableFuture<U>> next) {
+    CompletableFuture<T> bySha = commands.<T>evalsha(sha1, type, keys, args).toCompletableFuture();
+    CompletableFuture<U> behind = next.get();
+    return bySha.<CompletionStage<Followed<T, U>>>handle((reply, failure) -> {
+      if (failure == null) {
+        return behind.thenApply(value -> new Followed<>(reply, value));
+      }
+      if (RedisErrors.unwrap(failure) instanceof RedisNoScriptException) {
+        LOG.debug("Script {} is not in the Redis script cache; sending its source with EVAL", name);
+        CompletableFuture<T> byEval = commands.<T>eval(source, type, keys, args).toCompletableFuture();
+        return byEval.thenCombine(next.get(), Followed::new);
+      }
+      return CompletableFuture.failedFuture(RedisErrors.unwrap(failure));
+    }).thenCompose(stage -> stage);
+  }
+
+  /**
+   * A script's reply and the reply of the command pipelined behind it.
+   *
+   * @param reply the script's reply
+   * @param next the follow-up's reply
+   * @param <T> the script's reply type
+   * @param <U> the follow-up's reply type
+   */
+  record Followed<T, U>(T reply, U next) { }
 
   private static String sha1Hex(String text) {
     try {

@@ -5,16 +5,17 @@ import io.holdfast.ErrorCode;
 import io.holdfast.HoldfastException;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.InvalidArgumentException;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.ClientOptions.DisconnectedBehavior;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -24,82 +25,133 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Lettuce objects one backend owns: a client, one command connection (Lettuce pipelines every command
- * on it, so one is enough for any number of locks) and one pub/sub connection for release wake-ups.
+ * The Lettuce objects one backend owns for one logical master: a client, one command connection (Lettuce
+ * pipelines every command on it, so one is enough for any number of locks) and one pub/sub connection for
+ * release wake-ups. For a standalone server and for Sentinel the command connection is a plain connection
+ * (Lettuce asks the sentinels for the master on every reconnect, so a failover is followed once the old master's
+ * connection drops); for Cluster it is Lettuce's cluster connection, which routes each command by the hash slot
+ * of its first key and follows MOVED and ASK. Both are used through {@link RedisClusterAsyncCommands}, the part
+ * of the API they share.
  *
- * <p>Failure behaviour is chosen for the engine above, which retries transient failures with backoff: the
- * connections reconnect by themselves, commands issued while disconnected fail at once instead of queueing
- * ({@link DisconnectedBehavior#REJECT_COMMANDS}), and every command times out after
- * {@link HoldfastOptions#operationTimeout()}. Strings go over the wire as UTF-8 throughout.
+ * <p>Failure behaviour is set in {@link LettuceSetup}. Strings go over the wire as UTF-8 throughout.
  *
  * <p>Safe: fields are final, Lettuce clients and connections are thread-safe, and {@link #close()} runs once.
  */
 final class RedisConnections implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisConnections.class);
   /** Long enough for in-flight commands to fail cleanly, short enough not to stall a client's close. */
-  private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
+  static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
-  final StatefulRedisConnection<String, String> commands;
+  final RedisClusterAsyncCommands<String, String> commands;
   final StatefulRedisPubSubConnection<String, String> pubSub;
+  /** Whether release messages travel on sharded channels (SSUBSCRIBE / SPUBLISH; Cluster on Redis 7+). */
+  final boolean shardedPubSub;
   /** The URI without credentials, for messages and {@code describe()}. */
   final String safeUri;
   final String serverVersion;
-  private final RedisClient client;
+  private final StatefulConnection<String, String> commandConnection;
+  private final AbstractRedisClient client;
+  private final ClientResources resources;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private RedisConnections(RedisClient client, StatefulRedisConnection<String, String> commands,
-      StatefulRedisPubSubConnection<String, String> pubSub, String safeUri, String serverVersion) {
+  RedisConnections(AbstractRedisClient client, ClientResources resources,
+      StatefulConnection<String, String> commandConnection, RedisClusterAsyncCommands<String, String> commands,
+      StatefulRedisPubSubConnection<String, String> pubSub, boolean shardedPubSub, String safeUri,
+      String serverVersion) {
     this.client = client;
+    this.commandConnection = commandConnection;
+    this.resources = resources;
     this.commands = commands;
     this.pubSub = pubSub;
+    this.shardedPubSub = shardedPubSub;
     this.safeUri = safeUri;
     this.serverVersion = serverVersion;
+  }
+
+  /**
+   * Connects to the standalone server, Sentinel-managed master or cluster the options name.
+   *
+   * @param options the client options
+   * @param scripts loaded with {@code SCRIPT LOAD} (the server compiles them now)
+   * @return the open connections
+   * @throws InvalidArgumentException when the URI is malformed or names independent masters
+   * @throws BackendUnavailableException when Redis cannot be reached
+   */
+  static RedisConnections open(HoldfastOptions options, List<LuaScript> scripts) {
+    return open(TopologyUris.parse(options.backend(), options.operationTimeout()), options, scripts);
   }
 
   /**
    * Connects both connections, reads the server version and loads the scripts, so that a bad address,
    * password or script fails here rather than on the first lock.
    *
-   * @param options the client options
-   * @param scripts loaded with {@code SCRIPT LOAD} (the server compiles them now)
+   * @param spec the parsed URI; standalone, Sentinel or Cluster
+   * @param options the client options (timeouts, client name)
+   * @param scripts loaded with {@code SCRIPT LOAD}
    * @return the open connections
-   * @throws InvalidArgumentException when the URI is malformed
    * @throws BackendUnavailableException when Redis cannot be reached
    */
-  static RedisConnections open(HoldfastOptions options, List<LuaScript> scripts) {
-    RedisURI uri = parse(options.backend(), options.operationTimeout());
+  static RedisConnections open(TopologySpec spec, HoldfastOptions options, List<LuaScript> scripts) {
+    if (spec.kind() == RedisTopology.QUORUM) {
+      throw new InvalidArgumentException("independent masters need one connection set per master: " + spec.safeUri());
+    }
+    if (spec.kind() == RedisTopology.CLUSTER) {
+      return ClusterSetup.open(spec, options, scripts);
+    }
+    RedisURI uri = spec.nodes().get(0);
     uri.setClientName(clientName(options.clientName()));
-    String safeUri = safeUri(uri);
-    RedisClient client = RedisClient.create();
-    client.setOptions(clientOptions(options.operationTimeout()));
+    ClientResources resources = LettuceSetup.resources();
+    RedisClient client = RedisClient.create(resources);
+    client.setOptions(LettuceSetup.clientOptions(options.operationTimeout()));
     try {
       StatefulRedisConnection<String, String> commands = client.connect(StringCodec.UTF8, uri);
       StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub(StringCodec.UTF8, uri);
       String version = serverVersion(commands.sync().info("server"));
-      for (LuaScript script : scripts) {
-        String sha = commands.sync().scriptLoad(script.source());
-        if (!sha.equals(script.sha1())) {
-          throw new HoldfastException(ErrorCode.INTERNAL, "Redis at " + safeUri + " digests " + script.name()
-              + " as " + sha + ", expected " + script.sha1() + "; client and server disagree on its bytes");
-        }
-      }
-      return new RedisConnections(client, commands, pubSub, safeUri, version);
+      LettuceSetup.loadScripts(commands.sync(), scripts, spec.safeUri());
+      return new RedisConnections(client, resources, commands, commands.async(), pubSub, false, spec.safeUri(),
+          version);
     } catch (RuntimeException e) {
-      client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
-      throw openFailure(safeUri, e);
+      shutdown(client, resources, spec.safeUri());
+      throw openFailure(spec.safeUri(), e);
     }
   }
 
-  /** Shuts the client down without a quiet period; idempotent. Pending commands fail. */
+  /**
+   * Closes the connections, then shuts the client down without a quiet period; idempotent. Pending commands
+   * fail. Closing the connections first matters on Cluster: the client would otherwise close each node
+   * connection a second time after its cluster connection did, and Lettuce warns about every one.
+   */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       try {
-        client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+        commandConnection.close();
+        pubSub.close();
       } catch (RuntimeException e) {
-        LOG.warn("Closing the Redis client for {} failed", safeUri, e);
+        LOG.debug("Closing the connections to {} failed; shutting the client down anyway", safeUri, e);
       }
+      shutdown(client, resources, safeUri);
     }
+  }
+
+  static void shutdown(AbstractRedisClient client, ClientResources resources, String safeUri) {
+    try {
+      client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+      resources.shutdown(0, SHUTDOWN_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      LOG.warn("Closing the Redis client for {} failed", safeUri, e);
+    }
+  }
+
+  /**
+   * Runs {@code action} (on a Lettuce thread) whenever the cluster topology this client sees changes, such as
+   * after a failover or a slot migration. Never called for a single connection. The subscription ends when
+   * the client's resources shut down.
+   */
+  void onTopologyChange(Runnable action) {
+    resources.eventBus().get()
+        .filter(event -> event instanceof ClusterTopologyChangedEvent)
+        .subscribe(event -> action.run(), failure -> LOG.debug("Topology events of {} ended", safeUri, failure));
   }
 
   boolean isClosed() {
@@ -152,16 +204,7 @@ final class RedisConnections implements AutoCloseable {
     return "unknown version";
   }
 
-  private static ClientOptions clientOptions(Duration timeout) {
-    return ClientOptions.builder()
-        .autoReconnect(true)
-        .disconnectedBehavior(DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(timeout))
-        .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
-        .build();
-  }
-
-  private static HoldfastException openFailure(String safeUri, RuntimeException e) {
+  static HoldfastException openFailure(String safeUri, RuntimeException e) {
     if (e instanceof HoldfastException holdfast) {
       return holdfast;
     }

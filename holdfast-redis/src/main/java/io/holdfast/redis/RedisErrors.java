@@ -1,5 +1,6 @@
 package io.holdfast.redis;
 
+import io.holdfast.BackendUnavailableException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
@@ -17,7 +18,8 @@ import java.util.concurrent.ExecutionException;
  * <p>Transient: the connection is down or was lost mid-command, the server did not answer in time, or the
  * server said it cannot serve right now ({@code LOADING} a data set, {@code BUSY} running a script,
  * {@code TRYAGAIN}/{@code CLUSTERDOWN} during resharding or failover, {@code MASTERDOWN}/{@code READONLY} while
- * a replica is promoted, {@code NOREPLICAS}). Not transient: anything else the server refused (a wrong type,
+ * a replica is promoted, {@code NOREPLICAS}), and this backend's own {@link BackendUnavailableException} (too few replicas acknowledged a
+ * grant, or too few independent masters answered). Not transient: anything else the server refused (a wrong type,
  * a Lua error, an authentication failure), and a connection this backend closed itself, since retrying cannot
  * bring that back. {@code NOSCRIPT} is answered inside {@link LuaScript} and never reaches the engine.
  *
@@ -46,6 +48,9 @@ final class RedisErrors {
    */
   static boolean isTransient(Throwable failure) {
     Throwable error = unwrap(failure);
+    if (error instanceof BackendUnavailableException) {
+      return true; // raised by this backend itself: replicas lagging, or no quorum of independent masters
+    }
     if (error instanceof RedisConnectionException || error instanceof RedisCommandTimeoutException
         || error instanceof IOException) {
       return true;

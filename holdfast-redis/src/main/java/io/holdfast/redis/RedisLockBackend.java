@@ -13,47 +13,51 @@ import io.holdfast.spi.LockBackend;
 import io.holdfast.spi.ReleaseOutcome;
 import io.holdfast.spi.ReleaseSubscription;
 import io.holdfast.spi.RenewRequest;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * {@link LockBackend} on one standalone Redis server.
+ * {@link LockBackend} on one logical Redis master: a standalone server, the master a Sentinel group points to,
+ * or a Redis Cluster (where each lock lives on the master of its hash slot).
  *
- * <p>Each operation is one Lua script call, so it is atomic on the server, and the scripts keep the whole
- * lock protocol: the data model and each script's contract are in the script headers
- * ({@code io/holdfast/redis/*.lua}). This class only names keys, encodes arguments and decodes replies.
- * Futures complete on Lettuce's I/O threads, as the SPI allows; nothing here blocks after {@link #open}.
+ * <p>Each operation is one Lua script call per slot involved, so it is atomic on the server, and the scripts
+ * keep the whole lock protocol: the data model and each script's contract are in the script headers
+ * ({@code io/holdfast/redis/*.lua}). This class only picks keys, groups renewals and decodes replies. With
+ * {@code waitReplicas}, acquire and renew are followed by WAIT ({@link ReplicaAcks}).
  *
- * <p>Safe: every field is final and thread-safe (Lettuce's async API may be called from any thread; it
- * pipelines commands on the one connection). After {@link #close()} every call fails fast with
+ * <p>Renewal: one EVALSHA for the whole batch on a standalone or Sentinel master; on Cluster one EVALSHA per
+ * hash slot present in the batch (a script's keys must share a slot), all sent at once, so Lettuce pipelines
+ * them on each node's connection: a batch costs one round trip per node, and as many commands as distinct slots.
+ *
+ * <p>Safe: every field is final and thread-safe (Lettuce's async API may be called from any thread). Futures
+ * complete on Lettuce's I/O threads, as the SPI allows. After {@link #close()} every call fails fast with
  * {@link ErrorCode#CLOSED}.
  */
 final class RedisLockBackend implements LockBackend {
-  static final LuaScript ACQUIRE = LuaScript.fromClasspath("acquire.lua");
-  static final LuaScript RELEASE = LuaScript.fromClasspath("release.lua");
-  static final LuaScript RENEW = LuaScript.fromClasspath("renew.lua");
-  static final LuaScript INSPECT = LuaScript.fromClasspath("inspect.lua");
-  static final List<LuaScript> SCRIPTS = List.of(ACQUIRE, RELEASE, RENEW, INSPECT);
-
   private final RedisConnections redis;
-  private final RedisAsyncCommands<String, String> commands;
-  private final KeySpace keys;
+  private final LockScripts scripts;
   private final ReleaseChannels channels;
+  private final ReplicaAcks acks;
+  private final boolean cluster;
 
-  RedisLockBackend(RedisConnections redis, KeySpace keys) {
+  RedisLockBackend(RedisConnections redis, KeySpace keys, ReplicaAck ack, boolean cluster) {
     this.redis = redis;
-    this.commands = redis.commands.async();
-    this.keys = keys;
-    this.channels = new ReleaseChannels(redis.pubSub);
+    this.scripts = new LockScripts(redis.commands, keys, redis.shardedPubSub);
+    this.channels = new ReleaseChannels(redis.pubSub, redis.shardedPubSub);
+    this.acks = ack.enabled() ? new ReplicaAcks(ack, scripts) : null;
+    this.cluster = cluster;
+    if (redis.shardedPubSub) {
+      redis.onTopologyChange(channels::resubscribeAll);
+    }
   }
 
   /**
-   * Connects to the Redis server the options name.
+   * Connects to the standalone server, Sentinel master or cluster the options name.
    *
    * @param options the client options
    * @return the backend
@@ -61,61 +65,73 @@ final class RedisLockBackend implements LockBackend {
    * @throws io.holdfast.BackendUnavailableException when Redis cannot be reached
    */
   static RedisLockBackend open(HoldfastOptions options) {
-    RedisConnections redis = RedisConnections.open(options, SCRIPTS);
-    return new RedisLockBackend(redis, KeySpace.standalone(options.keyPrefix()));
+    return open(TopologyUris.parse(options.backend(), options.operationTimeout()), options);
+  }
+
+  static RedisLockBackend open(TopologySpec spec, HoldfastOptions options) {
+    if (spec.replicaAck().enabled() && spec.replicaAck().timeout().compareTo(options.operationTimeout()) >= 0) {
+      throw new InvalidArgumentException("waitTimeout " + spec.replicaAck().timeout().toMillis()
+          + " ms must be shorter than the operation timeout " + options.operationTimeout().toMillis() + " ms");
+    }
+    boolean cluster = spec.kind() == RedisTopology.CLUSTER;
+    RedisConnections redis = RedisConnections.open(spec, options, LockScripts.ALL);
+    KeySpace keys = cluster ? KeySpace.cluster(options.keyPrefix()) : KeySpace.standalone(options.keyPrefix());
+    return new RedisLockBackend(redis, keys, spec.replicaAck(), cluster);
   }
 
   @Override
   public CompletableFuture<AcquireOutcome> tryAcquire(LockName name, OwnerToken owner, Duration ttl,
       long requestId) {
-    return call(() -> {
-      String[] keyArgs = {keys.lockKey(name), keys.fenceKey(name)};
-      return ACQUIRE.<List<Object>>run(commands, ScriptOutputType.MULTI, keyArgs,
-              owner.value(), ttlMillis(ttl), Long.toString(requestId))
-          .thenApply(ScriptReplies::acquire);
-    });
+    if (acks != null) {
+      return call(() -> acks.acquire(name, owner, ttl, requestId));
+    }
+    return call(() -> scripts.acquire(name, owner, ttl, requestId).thenApply(ScriptReplies::acquire));
   }
 
   @Override
   public CompletableFuture<ReleaseOutcome> release(LockName name, OwnerToken owner, FencingToken fencingToken,
       long requestId) {
-    return call(() -> RELEASE.<Long>run(commands, ScriptOutputType.INTEGER, new String[] {keys.lockKey(name)},
-            owner.value(), Long.toString(fencingToken.value()), Long.toString(requestId),
-            keys.releaseChannel(name))
-        .thenApply(ScriptReplies::release));
+    return call(() -> scripts.release(name, owner, fencingToken, requestId).thenApply(ScriptReplies::release));
   }
 
-  /** One EVALSHA for the whole batch: the engine already caps its size. */
+  /** One EVALSHA per batch, or per slot of the batch on Cluster; the engine already caps the batch size. */
   @Override
   public CompletableFuture<List<Boolean>> renew(List<RenewRequest> leases) {
     if (leases.isEmpty()) {
       return call(() -> CompletableFuture.completedFuture(List.of()));
     }
-    return call(() -> {
-      String[] keyArgs = new String[leases.size()];
-      String[] args = new String[leases.size() * 3];
-      for (int i = 0; i < keyArgs.length; i++) {
-        RenewRequest lease = leases.get(i);
-        keyArgs[i] = keys.lockKey(lease.name());
-        args[3 * i] = lease.owner().value();
-        args[3 * i + 1] = Long.toString(lease.fencingToken().value());
-        args[3 * i + 2] = ttlMillis(lease.ttl());
-      }
-      return RENEW.<List<Object>>run(commands, ScriptOutputType.MULTI, keyArgs, args)
-          .thenApply(reply -> ScriptReplies.renew(reply, keyArgs.length));
-    });
+    if (!cluster) {
+      return call(() -> (acks != null ? acks.renew(leases) : scripts.renew(leases))
+          .thenApply(reply -> ScriptReplies.renew(reply, leases.size())));
+    }
+    return call(() -> renewBySlot(leases));
+  }
+
+  private CompletableFuture<List<Boolean>> renewBySlot(List<RenewRequest> leases) {
+    List<int[]> groups = RenewGroups.bySlot(leases);
+    Boolean[] renewed = new Boolean[leases.size()];
+    List<CompletableFuture<Void>> calls = new ArrayList<>(groups.size());
+    for (int[] group : groups) {
+      List<RenewRequest> part = Arrays.stream(group).mapToObj(leases::get).toList();
+      calls.add(scripts.renew(part).thenAccept(reply -> {
+        List<Boolean> results = ScriptReplies.renew(reply, part.size());
+        for (int i = 0; i < group.length; i++) {
+          renewed[group[i]] = results.get(i); // distinct indexes per group: no two writers share a slot
+        }
+      }));
+    }
+    // allOf happens-after every write above, so the array is fully visible when it is read.
+    return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(done -> List.of(renewed));
   }
 
   @Override
   public CompletableFuture<Optional<LockState>> inspect(LockName name) {
-    return call(() -> INSPECT.<List<Object>>run(commands, ScriptOutputType.MULTI,
-            new String[] {keys.lockKey(name)})
-        .thenApply(reply -> ScriptReplies.inspect(name, reply)));
+    return call(() -> scripts.inspect(name).thenApply(reply -> ScriptReplies.inspect(name, reply)));
   }
 
   @Override
   public CompletableFuture<ReleaseSubscription> subscribe(LockName name, Runnable onRelease) {
-    return call(() -> channels.subscribe(keys.releaseChannel(name), onRelease));
+    return call(() -> channels.subscribe(scripts.keys().releaseChannel(name), onRelease));
   }
 
   @Override
@@ -143,6 +159,11 @@ final class RedisLockBackend implements LockBackend {
     return channels.activeChannels();
   }
 
+  /** Whether release wake-ups use sharded pub/sub; for tests. */
+  boolean shardedPubSub() {
+    return redis.shardedPubSub;
+  }
+
   /**
    * Runs an operation unless the backend is closed, and turns an exception thrown while building the call
    * (a bad TTL) into a failed future, since the SPI reports every failure through the future.
@@ -157,13 +178,5 @@ final class RedisLockBackend implements LockBackend {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-  }
-
-  /** Redis takes whole milliseconds; a sub-millisecond TTL rounds up to 1 rather than to 0 (delete). */
-  private static String ttlMillis(Duration ttl) {
-    if (ttl.isNegative() || ttl.isZero()) {
-      throw new InvalidArgumentException("lease TTL must be positive, was " + ttl);
-    }
-    return Long.toString(Math.max(1, ttl.toMillis()));
   }
 }

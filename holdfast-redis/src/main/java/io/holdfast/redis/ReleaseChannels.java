@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * the next SUBSCRIBE of the same channel, so the server ends subscribed. Dispatching a command inside
  * {@code compute} is cheap (Lettuce only queues it) and touches no other map entry.
  *
+ * <p>Two modes: plain channels (SUBSCRIBE; standalone, Sentinel, independent masters, and Cluster before Redis 7,
+ * where a PUBLISH on any node is forwarded to every node by the cluster bus, so subscribing on any one node is
+ * enough) and sharded channels (SSUBSCRIBE; Cluster on Redis 7+, where Lettuce sends SSUBSCRIBE to the node
+ * serving the channel's slot, and release.lua publishes with SPUBLISH to that slot's node only, instead of to
+ * the whole cluster). The release channel shares the lock's hash tag, so it lives in the lock's slot.
+ *
  * <p>A subscriber's future completes when the server acknowledged SUBSCRIBE, so a release published after
  * that reaches it. If SUBSCRIBE fails, the listener is removed and the next subscriber sends SUBSCRIBE again.
  * Lettuce re-subscribes every channel after a reconnect; a message lost during the outage is covered by the
@@ -35,6 +42,7 @@ final class ReleaseChannels extends RedisPubSubAdapter<String, String> {
   private static final Logger LOG = LoggerFactory.getLogger(ReleaseChannels.class);
 
   private final StatefulRedisPubSubConnection<String, String> connection;
+  private final boolean sharded;
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
   /** One channel's listeners and the state of its SUBSCRIBE; fields change only inside {@code compute}. */
@@ -43,8 +51,9 @@ final class ReleaseChannels extends RedisPubSubAdapter<String, String> {
     CompletableFuture<Void> subscribed;
   }
 
-  ReleaseChannels(StatefulRedisPubSubConnection<String, String> connection) {
+  ReleaseChannels(StatefulRedisPubSubConnection<String, String> connection, boolean sharded) {
     this.connection = connection;
+    this.sharded = sharded;
     connection.addListener(this);
   }
 
@@ -56,6 +65,17 @@ final class ReleaseChannels extends RedisPubSubAdapter<String, String> {
    * @return completes once the channel is subscribed on the server
    */
   CompletableFuture<ReleaseSubscription> subscribe(String channel, Runnable onRelease) {
+    return subscribe(channel, payload -> onRelease.run());
+  }
+
+  /**
+   * Adds a listener that also receives the message: the released grant's fencing token.
+   *
+   * @param channel the release channel
+   * @param onRelease called on a Lettuce thread with each message; must not block
+   * @return completes once the channel is subscribed on the server
+   */
+  CompletableFuture<ReleaseSubscription> subscribe(String channel, Consumer<String> onRelease) {
     Listener listener = new Listener(channel, onRelease);
     // Read under compute: a later subscriber may replace a failed SUBSCRIBE future in the entry.
     AtomicReference<CompletableFuture<Void>> acknowledged = new AtomicReference<>();
@@ -63,7 +83,8 @@ final class ReleaseChannels extends RedisPubSubAdapter<String, String> {
       Entry e = current != null ? current : new Entry();
       e.listeners.add(listener);
       if (e.subscribed == null || e.subscribed.isCompletedExceptionally()) {
-        e.subscribed = connection.async().subscribe(key).toCompletableFuture();
+        e.subscribed = (sharded ? connection.async().ssubscribe(key) : connection.async().subscribe(key))
+            .toCompletableFuture();
       }
       acknowledged.set(e.subscribed);
       return e;
@@ -75,6 +96,38 @@ final class ReleaseChannels extends RedisPubSubAdapter<String, String> {
       }
       return listener;
     });
+  }
+
+  /**
+   * Sends SSUBSCRIBE again for every channel with listeners, after the cluster topology changed. A sharded
+   * subscription lives on the node serving the channel's slot; when a failover or migration moves the slot,
+   * the old node is gone or has dropped it, and Lettuce does not move it by itself. Subscribing again is
+   * harmless where it still holds (the server just confirms it). A message published while the subscription
+   * was moving is lost; the engine's re-check timer covers that.
+   */
+  void resubscribeAll() {
+    if (!sharded) {
+      return;
+    }
+    for (String channel : entries.keySet()) {
+      connection.async().ssubscribe(channel).whenComplete((ok, failure) -> {
+        if (failure != null) {
+          LOG.debug("Re-subscribing {} after a topology change failed: {}", channel, failure.toString());
+        }
+      });
+    }
+  }
+
+  /**
+   * The server dropped a sharded subscription we still want (its slot migrated away): subscribe again, which
+   * Lettuce routes to the slot's new node.
+   */
+  @Override
+  public void sunsubscribed(String shardChannel, long count) {
+    Entry entry = entries.get(shardChannel);
+    if (entry != null && !entry.listeners.isEmpty()) {
+      connection.async().ssubscribe(shardChannel);
+    }
   }
 
   /** Number of channels with at least one listener; for tests and diagnostics. */
@@ -89,8 +142,13 @@ final class ReleaseChannels extends RedisPubSubAdapter<String, String> {
       return;
     }
     for (Listener listener : entry.listeners) {
-      listener.deliver();
+      listener.deliver(message);
     }
+  }
+
+  @Override
+  public void smessage(String shardChannel, String message) {
+    message(shardChannel, message);
   }
 
   private void remove(Listener listener) {
@@ -99,7 +157,8 @@ final class ReleaseChannels extends RedisPubSubAdapter<String, String> {
       if (!e.listeners.isEmpty()) {
         return e;
       }
-      connection.async().unsubscribe(key).whenComplete((ok, failure) -> {
+      var unsubscribe = sharded ? connection.async().sunsubscribe(key) : connection.async().unsubscribe(key);
+      unsubscribe.whenComplete((ok, failure) -> {
         if (failure != null) {
           // Harmless: at worst the channel stays subscribed and its messages find no listener.
           LOG.debug("UNSUBSCRIBE {} failed: {}", key, failure.toString());
@@ -109,23 +168,23 @@ final class ReleaseChannels extends RedisPubSubAdapter<String, String> {
     });
   }
 
-  /** One subscriber; identity-compared, so the same Runnable may subscribe twice. */
+  /** One subscriber; identity-compared, so the same callback may subscribe twice. */
   private final class Listener implements ReleaseSubscription {
     private final String channel;
-    private final Runnable onRelease;
+    private final Consumer<String> onRelease;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    Listener(String channel, Runnable onRelease) {
+    Listener(String channel, Consumer<String> onRelease) {
       this.channel = channel;
       this.onRelease = onRelease;
     }
 
-    void deliver() {
+    void deliver(String message) {
       if (closed.get()) {
         return;
       }
       try {
-        onRelease.run();
+        onRelease.accept(message);
       } catch (RuntimeException e) {
         LOG.warn("A release listener for {} threw; ignored", channel, e);
       }

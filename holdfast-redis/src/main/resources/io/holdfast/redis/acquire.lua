@@ -4,14 +4,17 @@
 --                                        request that changed it, c = hold count, present only
 --                                        above 1 (a missing c means 1)
 -- KEYS[2]  fence key  the counter the lock's tokens are drawn from; it survives release and expiry
---                     (<prefix>:fence today; a per-slot <prefix>:{<tag>}:fence in Cluster mode)
+--                     (<prefix>:fence; on Redis Cluster a per-slot <prefix>:{<tag>}:fence in the
+--                     lock key's slot)
 -- ARGV[1]  owner token
 -- ARGV[2]  lease TTL in milliseconds (a positive integer)
 -- ARGV[3]  request id (a long, as a decimal string)
 --
--- Returns  {1, token, holds}  granted: a fresh grant, a re-entry (same token, holds + 1), or the repeat
---                             of an acquire already applied (same request id: nothing changes)
---          {0, pttl}          busy: another owner holds the lock for pttl more milliseconds
+-- Returns  {1, token, holds, fresh}  granted: fresh = 1 for a new grant (holds = 1); fresh = 0 for a
+--                                    re-entry (same token, holds + 1) or the repeat of an acquire
+--                                    already applied (same request id: nothing changes). The quorum
+--                                    mode needs to tell them apart; the other modes ignore fresh.
+--          {0, pttl}                 busy: another owner holds the lock for pttl more milliseconds
 --
 -- Invariant: the tokens of one lock strictly increase over all its grants. A fresh grant takes
 --   token = max(counter + 1, server TIME in microseconds)
@@ -38,20 +41,20 @@ if not held[1] then
   redis.call('SET', fence, token)
   redis.call('HSET', key, 'o', owner, 't', token, 'r', request)
   redis.call('PEXPIRE', key, ttl)
-  return {1, tonumber(token), 1}
+  return {1, tonumber(token), 1, 1}
 end
 
 if held[1] == owner then
   local holds = tonumber(held[3] or '1')
   if held[4] == request then
-    return {1, tonumber(held[2]), holds}
+    return {1, tonumber(held[2]), holds, 0}
   end
   holds = holds + 1
   redis.call('HSET', key, 'c', holds, 'r', request)
   if redis.call('PTTL', key) < ttl then
     redis.call('PEXPIRE', key, ttl)
   end
-  return {1, tonumber(held[2]), holds}
+  return {1, tonumber(held[2]), holds, 0}
 end
 
 return {0, redis.call('PTTL', key)}

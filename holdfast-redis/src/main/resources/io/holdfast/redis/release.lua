@@ -6,6 +6,8 @@
 -- ARGV[3]  request id (a long, as a decimal string)
 -- ARGV[4]  release channel <prefix>:{<name>}:released (it shares the lock's hash tag, so sharded
 --          pub/sub can carry it on Cluster)
+-- ARGV[5]  optional: 'SPUBLISH' to publish on the sharded channel (Redis Cluster 7+, where a plain
+--          PUBLISH is forwarded to every node of the cluster); anything else or absent: PUBLISH
 --
 -- Returns  n >= 0  the holds the owner has left; 0: the key is deleted and the fencing token was
 --                  published on the channel, so waiters retry at once
@@ -31,7 +33,7 @@ end
 holds = holds - 1
 if holds <= 0 then
   redis.call('DEL', key)
-  redis.call('PUBLISH', channel, token)
+  redis.call(ARGV[5] == 'SPUBLISH' and 'SPUBLISH' or 'PUBLISH', channel, token)
   return 0
 end
 if holds == 1 then

@@ -81,7 +81,11 @@ class RedisConnectionsTest {
     assertThat(provider.supports(URI.create("redis://127.0.0.1:6379"))).isTrue();
     assertThat(provider.supports(URI.create("REDISS://127.0.0.1:6379"))).isTrue();
     assertThat(provider.supports(URI.create("embedded:default"))).isFalse();
-    assertThat(provider.supports(URI.create("redis-sentinel://127.0.0.1:26379"))).isFalse();
+    assertThat(provider.supports(URI.create("redis-sentinel://127.0.0.1:26379"))).isTrue();
+    assertThat(provider.supports(URI.create("redis-cluster://127.0.0.1:7000"))).isTrue();
+    assertThat(provider.supports(URI.create("rediss-quorum://127.0.0.1:7000"))).isTrue();
+    assertThat(provider.supports(URI.create("redis-socket:///tmp/redis.sock"))).isFalse();
+    assertThat(provider.supports(URI.create("memcached://127.0.0.1:11211"))).isFalse();
   }
 
   @Test

@@ -37,6 +37,7 @@ public final class RedisServerBuilder {
   private boolean persistence;
   private Duration startTimeout = Duration.ofSeconds(30);
   private Duration stopTimeout = Duration.ofSeconds(10);
+  private String configFile;
 
   RedisServerBuilder() {}
 
@@ -97,6 +98,21 @@ public final class RedisServerBuilder {
   }
 
   /**
+   * Writes {@code contents} to {@code redis.conf} in the server's working directory before its first start and
+   * passes that file as the first argument; options given with {@link #arg} still override it. The file is
+   * written once and kept across restarts, because a server may rewrite it ({@code CONFIG REWRITE}, and
+   * Sentinel records the current master and its peers there), and a restart must find what it wrote.
+   *
+   * @param contents the configuration, one directive per line, such as
+   *     {@code "sentinel monitor mymaster 127.0.0.1 6379 2"}
+   * @return this builder
+   */
+  public RedisServerBuilder configFile(String contents) {
+    this.configFile = Objects.requireNonNull(contents, "contents");
+    return this;
+  }
+
+  /**
    * Sets how long {@link RedisServer#start()} waits for PING to answer; 30 seconds by default,
    * generous because a busy two-core CI machine can be slow to fork and exec.
    *
@@ -130,7 +146,7 @@ public final class RedisServerBuilder {
    */
   public RedisServer build() {
     Path exe = binary != null ? binary : RedisBinary.locate().path();
-    return new RedisServer(new ServerConfig(exe, args, persistence, startTimeout, stopTimeout));
+    return new RedisServer(new ServerConfig(exe, args, persistence, startTimeout, stopTimeout, configFile));
   }
 
   private static Duration positive(String name, Duration timeout) {

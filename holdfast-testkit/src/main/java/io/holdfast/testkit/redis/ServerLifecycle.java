@@ -1,5 +1,8 @@
 package io.holdfast.testkit.redis;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -160,7 +163,12 @@ final class ServerLifecycle {
   }
 
   List<String> commandLine(int onPort) {
-    List<String> cmd = new ArrayList<>(List.of(config.binary().toString(),
+    List<String> cmd = new ArrayList<>(List.of(config.binary().toString()));
+    if (config.configFile() != null) {
+      // redis-server reads a configuration file only as its first argument.
+      cmd.add(writeConfigFileOnce().toString());
+    }
+    cmd.addAll(List.of(
         "--port", Integer.toString(onPort), "--bind", HOST,
         // Empty "save" disables RDB snapshots: tests must not pay for, or be surprised by, fork+dump.
         "--save", "", "--protected-mode", "no", "--daemonize", "no", "--dir", workDir.toString()));
@@ -170,5 +178,18 @@ final class ServerLifecycle {
     // Last, so a caller's option overrides a default above; those we rely on are refused by the builder.
     cmd.addAll(config.args());
     return cmd;
+  }
+
+  /* Written on the first start only: the server may have rewritten it since, and a restart must keep that. */
+  private Path writeConfigFileOnce() {
+    Path file = workDir.resolve("redis.conf");
+    try {
+      if (!Files.exists(file)) {
+        Files.writeString(file, config.configFile() + System.lineSeparator());
+      }
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + file, e);
+    }
   }
 }

@@ -75,6 +75,22 @@ class RedisServerBuilderTest {
     assertThat(cmd).endsWith("--maxmemory", "100mb");
   }
 
+  @Test
+  void commandLine_configFile_isWrittenOnceAndPassedFirst() throws java.io.IOException {
+    ServerConfig config = new ServerConfig(Path.of("/usr/bin/redis-server"), List.of("--sentinel"), false,
+        Duration.ofSeconds(1), Duration.ofSeconds(1), "sentinel monitor m 127.0.0.1 6379 1");
+    ServerLifecycle sentinel = new ServerLifecycle(config, workDir);
+    List<String> cmd = sentinel.commandLine(26379);
+
+    Path file = workDir.resolve("redis.conf");
+    assertThat(cmd.get(1)).isEqualTo(file.toString());
+    assertThat(cmd).endsWith("--sentinel");
+    assertThat(java.nio.file.Files.readString(file)).startsWith("sentinel monitor m 127.0.0.1 6379 1");
+    java.nio.file.Files.writeString(file, "# rewritten by the server\n");
+    sentinel.commandLine(26379);
+    assertThat(java.nio.file.Files.readString(file)).as("kept across restarts").startsWith("# rewritten");
+  }
+
   private ServerLifecycle lifecycle(boolean persistence, List<String> args) {
     ServerConfig config = new ServerConfig(Path.of("/usr/bin/redis-server"), args, persistence,
         Duration.ofSeconds(1), Duration.ofSeconds(1));

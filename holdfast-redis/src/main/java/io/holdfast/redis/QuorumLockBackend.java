@@ -1,0 +1,163 @@
+package io.holdfast.redis;
+
+import io.holdfast.BackendUnavailableException;
+import io.holdfast.ErrorCode;
+import io.holdfast.FencingToken;
+import io.holdfast.HoldfastException;
+import io.holdfast.HoldfastOptions;
+import io.holdfast.LockName;
+import io.holdfast.LockState;
+import io.holdfast.OwnerToken;
+import io.holdfast.spi.AcquireOutcome;
+import io.holdfast.spi.LockBackend;
+import io.holdfast.spi.ReleaseOutcome;
+import io.holdfast.spi.ReleaseSubscription;
+import io.holdfast.spi.RenewRequest;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.resource.ClientResources;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * {@link LockBackend} over N independent Redis masters ({@code redis-quorum://}), the Redlock scheme: a lock is
+ * held by whoever holds it on a majority of the masters, granted within a validity window measured on the
+ * monotonic clock ({@link QuorumAcquire}); release and renew go to every master ({@link QuorumOps}).
+ *
+ * <p>Every master runs the same scripts as a standalone server, with its own fence counter. The fencing token
+ * of a grant is settled in a second round so that it keeps increasing across the quorum (see
+ * {@link QuorumTally} and adopt.lua); what that assumes is stated in docs/guarantees.md.
+ *
+ * <p>One Lettuce client (one set of event-loop threads) serves all masters; each master has its own command and
+ * pub/sub connection, connected lazily so that the backend opens with a minority of masters down.
+ *
+ * <p>Safe: the master list is immutable; each operation builds its own state; {@link #close()} runs once.
+ */
+final class QuorumLockBackend implements LockBackend {
+  private final List<QuorumMaster> masters;
+  private final QuorumOps ops;
+  private final RedisClient client;
+  private final ClientResources resources;
+  private final HoldfastOptions options;
+  private final String safeUri;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private QuorumLockBackend(List<QuorumMaster> masters, RedisClient client, ClientResources resources,
+      HoldfastOptions options, String safeUri) {
+    this.masters = List.copyOf(masters);
+    this.ops = new QuorumOps(this.masters, options.operationTimeout());
+    this.client = client;
+    this.resources = resources;
+    this.options = options;
+    this.safeUri = safeUri;
+  }
+
+  /**
+   * Connects to every master and waits until a majority answered (the rest are retried on use).
+   *
+   * @param spec the parsed {@code redis-quorum://} URI
+   * @param options the client options
+   * @return the backend
+   * @throws BackendUnavailableException when fewer than a majority of masters can be reached
+   */
+  static QuorumLockBackend open(TopologySpec spec, HoldfastOptions options) {
+    ClientResources resources = LettuceSetup.resources();
+    RedisClient client = RedisClient.create(resources);
+    client.setOptions(LettuceSetup.clientOptions(options.operationTimeout()));
+    KeySpace keys = KeySpace.standalone(options.keyPrefix());
+    List<QuorumMaster> masters = new ArrayList<>();
+    for (RedisURI uri : spec.nodes()) {
+      uri.setClientName(RedisConnections.clientName(options.clientName()));
+      masters.add(new QuorumMaster(client, uri, keys));
+    }
+    QuorumLockBackend backend = new QuorumLockBackend(masters, client, resources, options, spec.safeUri());
+    List<CompletableFuture<QuorumMaster.Connected>> connecting = masters.stream().map(QuorumMaster::connection)
+        .toList();
+    int majority = QuorumTally.majority(masters.size());
+    List<Gather.Reply<QuorumMaster.Connected>> replies = Gather.until(connecting,
+        r -> r.stream().filter(x -> x != null && x.ok()).count() >= masters.size(),
+        System.nanoTime() + options.operationTimeout().toNanos()).join();
+    long reachable = replies.stream().filter(r -> r != null && r.ok()).count();
+    if (reachable < majority) {
+      backend.close();
+      Throwable cause = replies.stream().filter(r -> r != null && !r.ok()).map(Gather.Reply::failure)
+          .findFirst().orElse(null);
+      throw new BackendUnavailableException("Cannot connect to a majority of the independent masters "
+          + spec.safeUri() + ": " + reachable + " of " + masters.size() + " reachable, " + majority + " needed", cause);
+    }
+    return backend;
+  }
+
+  @Override
+  public CompletableFuture<AcquireOutcome> tryAcquire(LockName name, OwnerToken owner, Duration ttl,
+      long requestId) {
+    return call(() -> {
+      LockScripts.ttlMillis(ttl); // validates before anything is sent
+      return new QuorumAcquire(masters, name, owner, ttl, options.driftAllowance(ttl)).run();
+    });
+  }
+
+  @Override
+  public CompletableFuture<ReleaseOutcome> release(LockName name, OwnerToken owner, FencingToken fencingToken,
+      long requestId) {
+    return call(() -> ops.release(name, owner, fencingToken, requestId));
+  }
+
+  @Override
+  public CompletableFuture<List<Boolean>> renew(List<RenewRequest> leases) {
+    return call(() -> leases.isEmpty() ? CompletableFuture.completedFuture(List.of()) : ops.renew(leases));
+  }
+
+  @Override
+  public CompletableFuture<Optional<LockState>> inspect(LockName name) {
+    return call(() -> ops.inspect(name));
+  }
+
+  @Override
+  public CompletableFuture<ReleaseSubscription> subscribe(LockName name, Runnable onRelease) {
+    String channel = KeySpace.standalone(options.keyPrefix()).releaseChannel(name);
+    return call(() -> QuorumSubscription.open(masters, channel, onRelease, options.operationTimeout()));
+  }
+
+  @Override
+  public boolean isTransient(Throwable failure) {
+    return RedisErrors.isTransient(failure);
+  }
+
+  @Override
+  public String describe() {
+    long up = masters.stream().filter(QuorumMaster::isConnected).count();
+    return safeUri + " (" + masters.size() + " independent masters, majority "
+        + QuorumTally.majority(masters.size()) + ", " + up + " connected)";
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      masters.forEach(QuorumMaster::close);
+      RedisConnections.shutdown(client, resources, safeUri);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "QuorumLockBackend[" + describe() + "]";
+  }
+
+  private <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> operation) {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(
+          new HoldfastException(ErrorCode.CLOSED, "The Redis quorum backend " + safeUri + " is closed"));
+    }
+    try {
+      return operation.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+}
