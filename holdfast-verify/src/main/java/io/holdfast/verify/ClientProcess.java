@@ -1,0 +1,98 @@
+package io.holdfast.verify;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/*
+ * One client JVM: started with the checker's own java binary and class path, so whatever launched the checker
+ * (the CLI jar, Maven, an IDE) also provides the client. It can be frozen (SIGSTOP), thawed (SIGCONT) and killed
+ * (SIGKILL) like any application node. If the checker dies, the client notices its hub connection closing and
+ * halts, so no client outlives a run.
+ */
+final class ClientProcess {
+  private final String id;
+  private final Process process;
+  private volatile boolean paused;
+
+  private ClientProcess(String id, Process process) {
+    this.id = id;
+    this.process = process;
+  }
+
+  static ClientProcess start(String id, List<String> args, Path log) {
+    List<String> command = new ArrayList<>();
+    command.add(javaBinary());
+    command.addAll(List.of("-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+        "-cp", System.getProperty("java.class.path"), ClientMain.class.getName()));
+    command.addAll(args);
+    try {
+      Process process = new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .start();
+      return new ClientProcess(id, process);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start client " + id, e);
+    }
+  }
+
+  private static String javaBinary() {
+    return ProcessHandle.current().info().command()
+        .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+  }
+
+  String id() {
+    return id;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  boolean isPaused() {
+    return paused;
+  }
+
+  void pause() {
+    Signals.send(process.pid(), "STOP");
+    paused = true;
+  }
+
+  void resume() {
+    if (paused) {
+      Signals.send(process.pid(), "CONT");
+      paused = false;
+    }
+  }
+
+  /** SIGKILL, and wait until the process is gone. */
+  void kill() {
+    process.destroyForcibly();
+    paused = false;
+    awaitExit(Duration.ofSeconds(10));
+  }
+
+  boolean awaitExit(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  int exitCode() {
+    return process.isAlive() ? -1 : process.exitValue();
+  }
+}

@@ -1,0 +1,103 @@
+package io.holdfast.verify;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The faults a run can inject, by their command-line names. Each is injected, held for a while and healed; what a
+ * fault may legitimately do to lease timing is recorded here, because the checkers must tell an overlap that a
+ * fault explains from one that reveals a bug.
+ *
+ * <p>Sentinel and Cluster failovers arrive with the HA topologies: a {@link Topology} declares which kinds it
+ * supports, so a failover is one more constant here and one more case in that topology.
+ */
+enum FaultKind {
+  /** SIGSTOP a client JVM for longer than the lease TTL, then SIGCONT. */
+  CLIENT_PAUSE("client-pause", false, false, true),
+  /** SIGKILL a client JVM while it holds a lock; a fresh client replaces it. */
+  CLIENT_KILL("client-kill", false, false, true),
+  /** Step a client's injected wall clock (HoldfastOptions.wallClock) by seconds to minutes, then back. */
+  CLIENT_CLOCK("client-clock", false, false, false),
+  /** Add latency to one client's connections to Redis, through the checker's TCP proxy. */
+  NET_DELAY("net-delay", false, false, false),
+  /** Cut one client's connections to Redis (reset, and refuse new ones) for a while. */
+  NET_CUT("net-cut", false, false, false),
+  /** SIGSTOP redis-server, then SIGCONT. */
+  REDIS_PAUSE("redis-pause", false, false, false),
+  /** SIGKILL redis-server and restart it from its fsynced append-only file: no acknowledged write is lost. */
+  REDIS_RESTART("redis-restart", false, false, false),
+  /** SIGKILL redis-server and restart it without its data, as a restart without persistence does. */
+  REDIS_WIPE("redis-wipe", true, false, false),
+  /** Step the Redis host's clock (libfaketime) forwards or backwards, then back. */
+  REDIS_CLOCK("redis-clock", true, true, false);
+
+  private final String cliName;
+  private final boolean explainsOverlap;
+  private final boolean redisClock;
+  private final boolean stopsHolder;
+
+  FaultKind(String cliName, boolean explainsOverlap, boolean redisClock, boolean stopsHolder) {
+    this.cliName = cliName;
+    this.explainsOverlap = explainsOverlap;
+    this.redisClock = redisClock;
+    this.stopsHolder = stopsHolder;
+  }
+
+  String cliName() {
+    return cliName;
+  }
+
+  /** Whether the fault can end a lease in Redis before its holder's conservative local deadline. */
+  boolean explainsOverlap() {
+    return explainsOverlap;
+  }
+
+  /** Whether the fault breaks "Redis expiry follows real time", which the timed linearizability model assumes. */
+  boolean isRedisClock() {
+    return redisClock;
+  }
+
+  /** Whether a lock held by the target stays held until its lease expires (the liveness check's trigger). */
+  boolean stopsHolder() {
+    return stopsHolder;
+  }
+
+  boolean losesRedisData() {
+    return this == REDIS_WIPE;
+  }
+
+  boolean targetsRedis() {
+    return name().startsWith("REDIS_");
+  }
+
+  static FaultKind parse(String name) {
+    String wanted = name.trim().toLowerCase(Locale.ROOT);
+    return Arrays.stream(values()).filter(k -> k.cliName.equals(wanted)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("unknown fault '" + name + "'; known: " + names(all())));
+  }
+
+  static Set<FaultKind> parseList(String list) {
+    if (list.isBlank() || list.equalsIgnoreCase("none")) {
+      return EnumSet.noneOf(FaultKind.class);
+    }
+    if (list.equalsIgnoreCase("all")) {
+      return all();
+    }
+    Set<FaultKind> kinds = EnumSet.noneOf(FaultKind.class);
+    for (String name : list.split(",")) {
+      kinds.add(parse(name));
+    }
+    return kinds;
+  }
+
+  static Set<FaultKind> all() {
+    return EnumSet.allOf(FaultKind.class);
+  }
+
+  static String names(Set<FaultKind> kinds) {
+    return kinds.isEmpty() ? "none" : kinds.stream().map(FaultKind::cliName).collect(Collectors.joining(","));
+  }
+}

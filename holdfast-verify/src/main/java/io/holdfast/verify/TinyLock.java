@@ -1,0 +1,141 @@
+package io.holdfast.verify;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.locks.LockSupport;
+
+/*
+ * A tiny Redis lock written for the negative controls, never for use: SET NX with a token from INCR, polling to
+ * wait. With Flaw.NONE it is a correct (if naive) fenced lease and the checkers find nothing; each other flaw
+ * breaks exactly one rule the checkers must catch:
+ *
+ *   RELEASE_BY_DEL             release is a plain DEL, so a holder whose lease expired deletes its successor's
+ *   RENEW_WITHOUT_OWNER_CHECK  renew is a plain PEXPIRE, so a stale holder extends its successor's lease
+ *   WALL_CLOCK_VALIDITY        validity is acquiredAt + TTL on the (injectable, steppable) wall clock
+ *
+ * It lives here, not in holdfast-redis, so that breaking it can never break the library.
+ */
+final class TinyLock implements LockDriver {
+  enum Flaw { NONE, RELEASE_BY_DEL, RENEW_WITHOUT_OWNER_CHECK, WALL_CLOCK_VALIDITY }
+
+  private static final String ACQUIRE = "if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end "
+      + "local t = redis.call('INCR', KEYS[2]) "
+      + "redis.call('SET', KEYS[1], ARGV[1] .. ':' .. t, 'PX', ARGV[2]) return t";
+  private static final String RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+      + "return redis.call('DEL', KEYS[1]) end return 0";
+  private static final String RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+      + "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+  private static final Duration POLL = Duration.ofMillis(5);
+
+  private final Flaw flaw;
+  private final Clock wallClock;
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, String> connection;
+  private final RedisCommands<String, String> redis;
+
+  TinyLock(String uri, Flaw flaw, Clock wallClock, Duration timeout) {
+    this.flaw = flaw;
+    this.wallClock = wallClock;
+    RedisURI redisUri = RedisURI.create(uri);
+    redisUri.setTimeout(timeout);
+    this.client = RedisClient.create(redisUri);
+    this.connection = client.connect();
+    this.redis = connection.sync();
+  }
+
+  @Override
+  public Held tryAcquire(String lock, String owner, Duration ttl, Duration wait, boolean autoRenew) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      long sent = System.nanoTime();
+      Long token = redis.eval(ACQUIRE, ScriptOutputType.INTEGER, new String[] {key(lock), "tiny:fence"}, owner,
+          Long.toString(ttl.toMillis()));
+      if (token != null && token > 0) {
+        return new TinyHeld(key(lock), owner, token, ttl, sent, wallClock.instant());
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        return null;
+      }
+      LockSupport.parkNanos(POLL.toNanos());
+    }
+  }
+
+  private static String key(String lock) {
+    return "tiny:{" + lock + "}";
+  }
+
+  @Override
+  public String describe() {
+    return "TinyLock (negative control, flaw " + flaw + ")";
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+
+  /** One grant of the tiny lock. */
+  private final class TinyHeld implements Held {
+    private final String key;
+    private final String value;
+    private final long token;
+    private final Duration ttl;
+    private volatile long deadlineNanos;
+    private volatile Instant wallExpiry;
+
+    TinyHeld(String key, String owner, long token, Duration ttl, long sentNanos, Instant wallNow) {
+      this.key = key;
+      this.value = owner + ":" + token;
+      this.token = token;
+      this.ttl = ttl;
+      this.deadlineNanos = sentNanos + ttl.toNanos();
+      this.wallExpiry = wallNow.plus(ttl);
+    }
+
+    @Override
+    public long token() {
+      return token;
+    }
+
+    @Override
+    public long validNanos() {
+      if (flaw == Flaw.WALL_CLOCK_VALIDITY) {
+        return Duration.between(wallClock.instant(), wallExpiry).toNanos();
+      }
+      return deadlineNanos - System.nanoTime();
+    }
+
+    @Override
+    public void renew() {
+      long sent = System.nanoTime();
+      Instant wallNow = wallClock.instant();
+      Long renewed = flaw == Flaw.RENEW_WITHOUT_OWNER_CHECK
+          ? (redis.pexpire(key, ttl.toMillis()) ? 1L : 0L)
+          : redis.eval(RENEW, ScriptOutputType.INTEGER, new String[] {key}, value, Long.toString(ttl.toMillis()));
+      if (renewed == null || renewed == 0) {
+        throw new NotHeld("renew of " + key + " by " + value + ": not the holder");
+      }
+      deadlineNanos = sent + ttl.toNanos();
+      wallExpiry = wallNow.plus(ttl);
+    }
+
+    @Override
+    public void release() {
+      if (flaw == Flaw.RELEASE_BY_DEL) {
+        redis.del(key);
+        return;
+      }
+      Long released = redis.eval(RELEASE, ScriptOutputType.INTEGER, new String[] {key}, value);
+      if (released == null || released == 0) {
+        throw new NotHeld("release of " + key + " by " + value + ": not the holder");
+      }
+    }
+  }
+}

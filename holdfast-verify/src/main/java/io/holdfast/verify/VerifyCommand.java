@@ -1,0 +1,181 @@
+package io.holdfast.verify;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code holdfast verify}: runs client JVMs against Redis while injecting real faults, records every operation,
+ * and checks the history for safety violations. With no options it starts its own redis-server and runs a short
+ * mixed-fault run. The report ends with {@code violations: N} (C1 + C2 + C5); the exit code is 0 when N is 0,
+ * 1 otherwise, 2 for bad options.
+ *
+ * <p>Register it as a subcommand of the {@code holdfast} command ({@code subcommands = {..., VerifyCommand.class}})
+ * or run it alone with {@link VerifyMain}.
+ */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+        "Checks Holdfast's safety under injected faults, Jepsen-style.",
+        "",
+        "Client JVMs loop acquire -> fenced writes -> release over a few locks while the checker pauses and kills"
+            + " them, pauses, crashes and wipes Redis, steps clocks and delays or cuts the network. Every operation"
+            + " goes to a history (history.jsonl.gz), which six checkers examine: C1 fenced safety, C2 token"
+            + " uniqueness and order, C3 lease overlap, C4 linearizability, C5 no success after loss, C6 liveness.",
+        "",
+        "Exit code: 0 without violations (C1+C2+C5), 1 with, 2 on bad options."})
+public final class VerifyCommand implements Callable<Integer> {
+  static final String DEFAULT_FAULTS =
+      "client-pause,client-kill,client-clock,net-delay,net-cut,redis-pause,redis-restart,redis-wipe";
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
+      description = "How long the workload runs, quiet period included (default: ${DEFAULT-VALUE}).")
+  Duration duration;
+
+  @Option(names = "--clients", defaultValue = "4", description = "Client JVMs (default: ${DEFAULT-VALUE}).")
+  int clients;
+
+  @Option(names = "--threads", defaultValue = "4", description = "Workers per client (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--locks", defaultValue = "6", description = "Lock names (default: ${DEFAULT-VALUE}).")
+  int locks;
+
+  @Option(names = "--ttl", defaultValue = "1s", converter = DurationConverter.class,
+      description = "Lease TTL (default: ${DEFAULT-VALUE}).")
+  Duration ttl;
+
+  @Option(names = "--seed", description = "Seed of the fault schedule and the workload (default: random).")
+  Long seed;
+
+  @Option(names = "--faults", defaultValue = DEFAULT_FAULTS, split = ",",
+      description = "Fault kinds, or 'all' or 'none' (default: ${DEFAULT-VALUE}; also redis-clock, which needs"
+          + " libfaketime).")
+  List<String> faults;
+
+  @Option(names = "--redis", paramLabel = "URI",
+      description = "Use this Redis instead of starting one (no Redis-side faults then).")
+  URI redis;
+
+  @Option(names = "--fsync", defaultValue = "no",
+      description = "appendfsync of the Redis we start: no or always. Either way Redis writes its append-only file"
+          + " before replying, so a process crash loses nothing acknowledged (default: ${DEFAULT-VALUE}).")
+  String fsync;
+
+  @Option(names = "--topology", defaultValue = "standalone",
+      description = "standalone (Sentinel and Cluster come with the HA topologies).")
+  String topology;
+
+  @Option(names = "--quiet", converter = DurationConverter.class,
+      description = "Fault-free period at the end (default: 3 TTL).")
+  Duration quiet;
+
+  @Option(names = "--liveness-slack", defaultValue = "500ms", converter = DurationConverter.class,
+      description = "C6 slack on top of TTL + lock-delay (default: ${DEFAULT-VALUE}).")
+  Duration slack;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: holdfast-verify/<time>).")
+  Path out;
+
+  @Option(names = "--check", paramLabel = "HISTORY", description = "Only re-check a recorded history file.")
+  Path check;
+
+  @Option(names = "--lock", defaultValue = Workload.HOLDFAST, hidden = true,
+      description = "Lock under test: holdfast, or a negative control: tiny, tiny-release-by-del,"
+          + " tiny-renew-without-owner-check, tiny-wall-clock-validity.")
+  String lock;
+
+  @Option(names = "--long-holds", defaultValue = "0.03",
+      description = "Fraction of holds that run past the TTL (default: ${DEFAULT-VALUE}).")
+  double longHolds;
+
+  @Option(names = "--ignore-fencing", hidden = true, description = "Negative control: the resource accepts all.")
+  boolean ignoreFencing;
+
+  @Option(names = "--c4-budget", defaultValue = "20000000", hidden = true,
+      description = "Linearizability search steps per lock.")
+  long c4Budget;
+
+  /** Creates the command; picocli sets the options. */
+  public VerifyCommand() { }
+
+  /**
+   * Runs (or re-checks) and prints the report.
+   *
+   * @return 0 without violations, 1 with
+   */
+  @Override
+  public Integer call() throws InterruptedException, IOException {
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+    if (check != null) {
+      return recheck(stdout);
+    }
+    Report report = new VerifyRun(config(), stderr).run();
+    stdout.print(report.render());
+    stdout.flush();
+    return report.violations() == 0 ? 0 : 1;
+  }
+
+  private Integer recheck(PrintWriter stdout) throws IOException {
+    History history = History.read(check);
+    long violations = 0;
+    for (Checker checker : VerifyRun.checkers(ttl, slack, c4Budget)) {
+      CheckResult result = checker.check(history);
+      stdout.printf("%s %-40s %s%n", result.id(), result.title(), result.summary());
+      result.counterexample().forEach(line -> stdout.println("     " + line));
+      violations += result.counted() ? result.violations() : 0;
+    }
+    stdout.println("violations: " + violations);
+    stdout.flush();
+    return violations == 0 ? 0 : 1;
+  }
+
+  RunConfig config() {
+    require(duration.compareTo(Duration.ofSeconds(5)) >= 0, "--duration must be at least 5s");
+    require(clients >= 1 && clients <= 64, "--clients must be from 1 to 64");
+    require(threads >= 1 && threads <= 64, "--threads must be from 1 to 64");
+    require(locks >= 1 && locks <= 10_000, "--locks must be from 1 to 10000");
+    require(ttl.compareTo(Duration.ofMillis(100)) >= 0, "--ttl must be at least 100ms");
+    require(topology.equals("standalone"), "--topology: only 'standalone' exists until the HA topologies land");
+    require(longHolds >= 0 && longHolds <= 1, "--long-holds must be from 0 to 1");
+    Workload workload = Workload.standard(ttl, locks, threads).withLock(lock).withLongHolds(longHolds);
+    if (!lock.equals(Workload.HOLDFAST)) {
+      workload.flaw();
+    }
+    Duration quietPeriod = quiet != null ? quiet : RunConfig.defaultQuiet(ttl);
+    long chosenSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000);
+    Path dir = out != null ? out : Path.of("holdfast-verify",
+        LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-seed" + chosenSeed);
+    try {
+      return new RunConfig(duration, quietPeriod, clients, chosenSeed,
+          FaultKind.parseList(String.join(",", faults)), redis, fsync, workload, slack, ignoreFencing, dir,
+          c4Budget);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private void require(boolean valid, String problem) {
+    if (!valid) {
+      throw new ParameterException(spec.commandLine(), problem);
+    }
+  }
+}

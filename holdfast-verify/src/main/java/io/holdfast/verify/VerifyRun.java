@@ -1,0 +1,119 @@
+package io.holdfast.verify;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/*
+ * One run, start to finish: start Redis (or use the given one), the hub and fenced resource, the client JVMs
+ * behind their proxies and the fault scheduler; let the workload run for the duration (the last part without
+ * faults); stop the clients; then check the recorded history and write the report next to it. Everything started
+ * here is stopped here, also on failure.
+ */
+final class VerifyRun {
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+
+  private final RunConfig config;
+  private final PrintWriter progress;
+
+  VerifyRun(RunConfig config, PrintWriter progress) {
+    this.config = config;
+    this.progress = progress;
+  }
+
+  /** The checkers of every run, C1 to C6. */
+  static List<Checker> checkers(Duration ttl, Duration livenessSlack, long linearizabilityBudget) {
+    return List.of(new FencedSafetyChecker(), new TokenOrderChecker(), new LeaseOverlapChecker(ttl),
+        new LinearizabilityChecker(ttl, linearizabilityBudget), new StaleSuccessChecker(),
+        new LivenessChecker(ttl, Duration.ZERO, livenessSlack));
+  }
+
+  Report run() throws InterruptedException {
+    Path dir = createDirectories(config.outputDir());
+    Recorder recorder = Recorder.toFile(dir.resolve("history.jsonl.gz"));
+    Holdings holdings = new Holdings();
+    AtomicLong acquisitions = new AtomicLong();
+    recorder.observe(holdings::accept);
+    recorder.observe(e -> countAcquisition(e, acquisitions));
+    FencedResource resource = new FencedResource(recorder, config.ignoreFencing());
+    String topologyText;
+    String lockText;
+    List<FaultKind> injectable;
+    Hub hub = new Hub(recorder, resource);
+    try (recorder; hub; Topology topology = openTopology(dir);
+         ClientFleet fleet = new ClientFleet(config, hub, topology, dir)) {
+      topologyText = topology.describe();
+      lockText = config.workload().lock().equals(Workload.HOLDFAST)
+          ? "Holdfast (holdfast-redis), operation timeout ttl/2, retry budget 2 ttl, re-check every ttl"
+          : "TinyLock negative control, flaw " + config.workload().flaw();
+      progress.printf("verify: %s; output in %s%n", topologyText, dir);
+      fleet.start();
+      // The run's clock starts once every client is up: JVM start-up must not eat into the workload's time.
+      long started = recorder.now();
+      Nemesis nemesis = new Nemesis(config, topology, fleet, holdings, recorder, hub, started);
+      injectable = nemesis.kinds();
+      Thread faults = new Thread(nemesis, "verify-nemesis");
+      faults.start();
+      waitOut(recorder, acquisitions, started);
+      nemesis.stop();
+      faults.join();
+      fleet.stop(config.workload().maxWait().plus(Duration.ofSeconds(10)));
+    }
+    return check(recorder.history(), topologyText, lockText, injectable, hub, dir);
+  }
+
+  private Report check(History history, String topologyText, String lockText, List<FaultKind> injectable,
+      Hub hub, Path dir) {
+    progress.printf("verify: checking %d events%n", history.events().size());
+    List<CheckResult> results = checkers(config.workload().ttl(), config.livenessSlack(),
+        config.linearizabilityBudget()).stream().map(checker -> checker.check(history)).toList();
+    Report report = new Report(config, topologyText, lockText, injectable, history, results,
+        hub.worstUncertaintyNanos(), hub.clockContradictions());
+    try {
+      Files.writeString(dir.resolve("report.txt"), report.render());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the report to " + dir, e);
+    }
+    return report;
+  }
+
+  private Topology openTopology(Path dir) {
+    if (config.redis() != null) {
+      return new ExternalTopology(config.redis());
+    }
+    return StandaloneTopology.start(dir, config.faults().contains(FaultKind.REDIS_CLOCK), config.fsync());
+  }
+
+  private void waitOut(Recorder recorder, AtomicLong acquisitions, long started) {
+    long end = started + config.duration().toNanos();
+    long nextProgress = started + PROGRESS_EVERY.toNanos();
+    for (long now = recorder.now(); now < end; now = recorder.now()) {
+      LockSupport.parkNanos(Math.min(end - now, nextProgress - now));
+      if (recorder.now() >= nextProgress) {
+        progress.printf("verify: %3d s  %d acquisitions, %d events%n", (nextProgress - started) / 1_000_000_000L,
+            acquisitions.get(), recorder.size());
+        nextProgress += PROGRESS_EVERY.toNanos();
+      }
+    }
+  }
+
+  private static void countAcquisition(Event e, AtomicLong acquisitions) {
+    if (e.op() == Event.Op.ACQUIRE && e.type() == Event.Type.OK) {
+      acquisitions.incrementAndGet();
+    }
+  }
+
+  private static Path createDirectories(Path dir) {
+    try {
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir, e);
+    }
+  }
+}

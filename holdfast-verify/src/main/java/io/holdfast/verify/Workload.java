@@ -1,0 +1,96 @@
+package io.holdfast.verify;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What each client JVM does: its workers loop acquire, a few fenced writes with random sleeps (sometimes renewing
+ * by hand), release. Most holds are short, so a run makes many acquisitions; a few are long (beyond the TTL) so
+ * that renewal, expiry during a hold and stale writes all happen.
+ *
+ * @param lock which lock implementation the clients use ({@link #HOLDFAST} or a negative-control flaw)
+ * @param ttl the lease TTL
+ * @param locks how many lock names the workers contend for
+ * @param threads workers per client JVM
+ * @param maxWait the longest wait of a tryAcquire (each picks a random wait up to it)
+ * @param step the longest sleep between two steps of a short hold
+ * @param longHolds the fraction of holds that run past the TTL (steps of up to a third of the TTL)
+ * @param renewals the chance that a step renews the lease by hand first
+ * @param autoRenewals the fraction of acquires with automatic renewal
+ */
+record Workload(String lock, Duration ttl, int locks, int threads, Duration maxWait, Duration step,
+    double longHolds, double renewals, double autoRenewals) {
+
+  /** The real library. */
+  static final String HOLDFAST = "holdfast";
+
+  Workload {
+    if (locks < 1 || threads < 1) {
+      throw new IllegalArgumentException("locks and threads must be positive, were " + locks + ", " + threads);
+    }
+    if (!lock.equals(HOLDFAST) && !lock.startsWith("tiny")) {
+      throw new IllegalArgumentException("unknown lock implementation '" + lock + "'");
+    }
+  }
+
+  /** The defaults for a given TTL. */
+  static Workload standard(Duration ttl, int locks, int threads) {
+    return new Workload(HOLDFAST, ttl, locks, threads, ttl.multipliedBy(2), Duration.ofMillis(4), 0.03, 0.1, 0.5);
+  }
+
+  Workload withLock(String newLock) {
+    return new Workload(newLock, ttl, locks, threads, maxWait, step, longHolds, renewals, autoRenewals);
+  }
+
+  Workload withLongHolds(double fraction) {
+    return new Workload(lock, ttl, locks, threads, maxWait, step, fraction, renewals, autoRenewals);
+  }
+
+  Workload withRenewals(double chance) {
+    return new Workload(lock, ttl, locks, threads, maxWait, step, longHolds, chance, autoRenewals);
+  }
+
+  Workload withAutoRenewals(double fraction) {
+    return new Workload(lock, ttl, locks, threads, maxWait, step, longHolds, renewals, fraction);
+  }
+
+  /** The flaw of a negative-control lock ({@code tiny-release-by-del} and so on). */
+  TinyLock.Flaw flaw() {
+    String suffix = lock.equals("tiny") ? "none" : lock.substring("tiny-".length());
+    return TinyLock.Flaw.valueOf(suffix.toUpperCase(Locale.ROOT).replace('-', '_'));
+  }
+
+  List<String> toArgs() {
+    List<String> args = new ArrayList<>();
+    args.add("lock=" + lock);
+    args.add("ttl=" + ttl.toMillis());
+    args.add("locks=" + locks);
+    args.add("threads=" + threads);
+    args.add("maxWait=" + maxWait.toMillis());
+    args.add("step=" + step.toMillis());
+    args.add("longHolds=" + longHolds);
+    args.add("renewals=" + renewals);
+    args.add("autoRenewals=" + autoRenewals);
+    return args;
+  }
+
+  static Workload fromArgs(Map<String, String> args) {
+    return new Workload(args.get("lock"), millis(args, "ttl"), Integer.parseInt(args.get("locks")),
+        Integer.parseInt(args.get("threads")), millis(args, "maxWait"), millis(args, "step"),
+        Double.parseDouble(args.get("longHolds")), Double.parseDouble(args.get("renewals")),
+        Double.parseDouble(args.get("autoRenewals")));
+  }
+
+  private static Duration millis(Map<String, String> args, String key) {
+    return Duration.ofMillis(Long.parseLong(args.get(key)));
+  }
+
+  String describe() {
+    return String.format(Locale.ROOT, "%s, ttl %d ms, %d locks, %d workers per client, waits up to %d ms, "
+        + "%.0f%% long holds, %.0f%% manual renewals per step, %.0f%% auto-renewed", lock, ttl.toMillis(), locks,
+        threads, maxWait.toMillis(), longHolds * 100, renewals * 100, autoRenewals * 100);
+  }
+}
