@@ -44,7 +44,9 @@ final class Worker implements Runnable {
 
   private void cycle() {
     String lock = "lock-" + random.nextInt(workload.locks());
-    String owner = process + "-" + OwnerToken.random().value().substring(0, 10);
+    // A fresh owner per acquire, as an application would use: the full random token (its leading part may be
+    // the same for every token of a JVM), prefixed with the process for readable histories.
+    String owner = process + "-" + OwnerToken.random().value();
     Duration wait = Duration.ofMillis((long) (random.nextDouble() * workload.maxWait().toMillis()));
     boolean autoRenew = random.nextDouble() < workload.autoRenewals();
     link.event(System.nanoTime(), Type.INVOKE, Op.ACQUIRE, lock, owner, 0, -1, "wait " + wait.toMillis() + " ms");
