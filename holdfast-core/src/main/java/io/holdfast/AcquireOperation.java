@@ -19,7 +19,11 @@ import org.slf4j.LoggerFactory;
  * re-attempts are handed to the scheduler so that a backend that answers synchronously cannot recurse.
  *
  * The request id is fixed for the whole operation, so an attempt repeated after an ambiguous failure (the grant
- * happened, the reply was lost) is recognised by the backend and not counted as a second hold.
+ * happened, the reply was lost) is recognised by the backend and not counted as a second hold. Such a repeat
+ * returns the earlier grant, whose expiry Redis counts from the earlier execution; so the lease's local validity
+ * counts from the earliest attempt not yet answered definitely, never from the attempt that got the answer. A
+ * busy answer is definite: it proves no earlier attempt holds the lock (ours would have been recognised), and
+ * attempts reach the backend in order, so unanswered attempts before it cannot be granted later.
  */
 final class AcquireOperation implements WakeupHub.Sleeper {
   private static final Logger log = LoggerFactory.getLogger(AcquireOperation.class);
@@ -37,6 +41,8 @@ final class AcquireOperation implements WakeupHub.Sleeper {
   private boolean wokenInFlight;
   private int failuresInARow;
   private long unavailableSince;
+  private boolean unanswered;
+  private long unansweredSince;
   private ScheduledFuture<?> timer;
   private WakeupHub.Registration registration;
 
@@ -71,9 +77,9 @@ final class AcquireOperation implements WakeupHub.Sleeper {
     }
     call.whenComplete((outcome, failure) -> {
       if (failure != null) {
-        onFailure(failure);
+        onFailure(failure, sentNanos);
       } else if (outcome instanceof AcquireOutcome.Granted granted) {
-        onGranted(granted, sentNanos);
+        onGranted(granted, unanswered ? unansweredSince : sentNanos);
       } else {
         onBusy(((AcquireOutcome.Busy) outcome).remainingTtl());
       }
@@ -93,6 +99,7 @@ final class AcquireOperation implements WakeupHub.Sleeper {
 
   private void onBusy(Duration holderRemaining) {
     failuresInARow = 0;
+    unanswered = false;
     long now = System.nanoTime();
     if (Deadlines.passed(waitDeadline, now)) {
       client.metrics().acquireTimedOut(now - startNanos);
@@ -189,7 +196,11 @@ final class AcquireOperation implements WakeupHub.Sleeper {
     }
   }
 
-  private void onFailure(Throwable failure) {
+  private void onFailure(Throwable failure, long sentNanos) {
+    if (!unanswered) {
+      unanswered = true;
+      unansweredSince = sentNanos;
+    }
     Throwable cause = Failures.unwrap(failure);
     long now = System.nanoTime();
     if (!backend.isTransient(cause)) {

@@ -145,18 +145,24 @@ final class LockClient implements Holdfast {
       return CompletableFuture.failedFuture(lostException(what, grant));
     }
     long requestId = ThreadLocalRandom.current().nextLong();
+    boolean validAtStart = grant.isValidAt(System.nanoTime());
     boolean[] retried = new boolean[1];
     return retrier.call("release", what, attempt -> {
       retried[0] = attempt > 0;
       return backend.release(lease.name(), lease.owner(), lease.fencingToken(), requestId);
-    }).thenAccept(outcome -> afterRelease(lease, outcome, retried[0], what));
+    }).thenAccept(outcome -> afterRelease(lease, outcome, retried[0] && validAtStart, what));
   }
 
-  private void afterRelease(HeldLease lease, ReleaseOutcome outcome, boolean retried, String what) {
+  /*
+   * "Not owner" after an ambiguous attempt cannot tell whether that attempt released the lock or the lease had
+   * expired. It counts as released only if the lease was still valid by its local deadline (which ends before
+   * Redis's expiry) when release() began: then the guarded work was exclusive up to the release, which is all a
+   * successful release promises. A lease already past its deadline reports the loss, as without the retry.
+   */
+  private void afterRelease(HeldLease lease, ReleaseOutcome outcome, boolean retriedWhileValid, String what) {
     Grant grant = lease.grant();
     int localLeft = grant.removeHold(lease);
-    if (outcome instanceof ReleaseOutcome.Released || retried) {
-      // A "not owner" after an ambiguous first attempt means that attempt released it: the intent holds.
+    if (outcome instanceof ReleaseOutcome.Released || retriedWhileValid) {
       if (localLeft <= 0 && grant.markReleased()) {
         forget(grant);
         metrics.held(System.nanoTime() - grant.grantedAtNanos());

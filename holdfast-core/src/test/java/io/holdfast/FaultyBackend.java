@@ -32,6 +32,8 @@ final class FaultyBackend implements LockBackend {
   volatile boolean failAll;
   volatile boolean renewHangs;
   volatile boolean loseReleaseReplies;
+  /** How long a lost reply takes to fail (a timeout); zero fails at once. */
+  volatile Duration lostReplyDelay = Duration.ZERO;
 
   @Override
   public CompletableFuture<AcquireOutcome> tryAcquire(LockName name, OwnerToken owner, Duration ttl, long id) {
@@ -43,7 +45,7 @@ final class FaultyBackend implements LockBackend {
       failNextAcquires--;
       // The grant happens but the reply is lost: the retry must not count a second hold.
       delegate.tryAcquire(name, owner, ttl, id);
-      return CompletableFuture.failedFuture(new TransientFailure());
+      return lostReply();
     }
     return delegate.tryAcquire(name, owner, ttl, id);
   }
@@ -57,9 +59,16 @@ final class FaultyBackend implements LockBackend {
     if (loseReleaseReplies) {
       loseReleaseReplies = false;
       delegate.release(name, owner, token, id);
-      return CompletableFuture.failedFuture(new TransientFailure());
+      return lostReply();
     }
     return delegate.release(name, owner, token, id);
+  }
+
+  private <T> CompletableFuture<T> lostReply() {
+    CompletableFuture<T> failed = new CompletableFuture<>();
+    CompletableFuture.delayedExecutor(lostReplyDelay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)
+        .execute(() -> failed.completeExceptionally(new TransientFailure()));
+    return failed;
   }
 
   @Override

@@ -98,6 +98,32 @@ class LockClientEngineTest {
   }
 
   @Test
+  void acquire_grantedByAttemptWhoseReplyWasLost_validityCountsFromThatAttempt() {
+    backend.failNextAcquires = 1;
+    backend.lostReplyDelay = Duration.ofMillis(300);
+    long before = System.nanoTime();
+    Lease lease = client.acquire(AcquireRequest.of("lost-grant", Duration.ofSeconds(2)).withoutAutoRenew());
+    long after = System.nanoTime();
+
+    // The embedded backend timed the lease from the first attempt, 300 ms before the retry that got the answer.
+    assertThat(after - before).isGreaterThanOrEqualTo(Duration.ofMillis(300).toNanos());
+    assertThat(lease.remainingValidity()).isLessThanOrEqualTo(Duration.ofSeconds(2).minusNanos(after - before));
+  }
+
+  @Test
+  void release_ofExpiredLeaseAfterLostReply_throwsLeaseLost() throws InterruptedException {
+    Lease stale = client.acquire(AcquireRequest.of("expired-release", Duration.ofMillis(100)).withoutAutoRenew());
+    Thread.sleep(150);
+    Lease successor = client.acquire(AcquireRequest.of("expired-release", Duration.ofSeconds(5))
+        .withOwner(OwnerToken.random()));
+    backend.loseReleaseReplies = true;
+
+    assertThatThrownBy(stale::release).isInstanceOf(LeaseLostException.class);
+    assertThat(client.inspect("expired-release")).map(LockState::fencingToken)
+        .contains(successor.fencingToken());
+  }
+
+  @Test
   void acquire_backendDownPastBudget_throwsUnavailableNamingLock() {
     backend.failAll = true;
     assertThatThrownBy(() -> client.acquire("down", Duration.ofSeconds(5)))
