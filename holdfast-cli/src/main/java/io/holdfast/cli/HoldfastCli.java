@@ -28,6 +28,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {DemoCommand.class, InspectCommand.class, ServerCommand.class, LocksCommand.class,
         LockCommand.class, RunCommand.class, io.holdfast.bench.BenchCommand.class,
+        io.holdfast.verify.VerifyCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Run 'holdfast COMMAND --help' for the options of a command."})
 public final class HoldfastCli implements Runnable {

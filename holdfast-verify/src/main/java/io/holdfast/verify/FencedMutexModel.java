@@ -24,14 +24,15 @@ import java.util.Set;
  *                       since it breaks "Redis expiry follows real time" from the step until one TTL after the
  *                       clock is stepped back (a lease set while the clock was behind expires early afterwards).
  *
- * Operations with an unknown outcome (a crashed client's, a timed-out one's) are taken at their invoke and their
+ * Operations with an unknown outcome (a crashed client's, a timed-out one's, and the possibly granted earlier
+ * attempts of any acquire, see LinearizabilityChecker) are taken at their invoke and their
  * effect is deferred: the request may still be in flight and take effect at any later moment, or never. An
  * unknown acquire adds a pending grant that may fire whenever the lock is free (to an anonymous owner with a
  * fresh token); an unknown release marks the lease releasable from then on. Taking them at their invoke is then
  * the most permissive choice, so the search never has to try them anywhere else: without this the search is
- * exponential in the number of crashes. Unknown renewals could only extend a lease, which never explains
- * anything, so they are left out, as are failed releases and renewals (Holdfast may report those from its local
- * deadline without asking Redis, so they prove nothing about what Redis held).
+ * exponential in the number of crashes. A failed release is taken as one of unknown outcome too (after an
+ * ambiguous first attempt, a "not owner" answer cannot tell whether that attempt released the lock). Unknown and
+ * failed renewals could only extend a lease, which never explains anything, so they are left out.
  *
  * The model is non-deterministic, so the search works on sets of states (as Knossos and Porcupine do), pruned of
  * subsumed states. A state's notBefore is the earliest time it can exist (raised by an expiry or loss): an

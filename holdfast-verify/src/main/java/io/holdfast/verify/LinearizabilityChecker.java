@@ -44,14 +44,16 @@ final class LinearizabilityChecker implements Checker {
     List<String> first = List.of();
     for (Map.Entry<String, List<Operation>> lock : history.byLock().entrySet()) {
       List<Operation> ops = modelled(lock.getValue());
+      List<Modelled> steps = steps(ops);
       operations += ops.size();
-      WglSearch.Result<Set<State>> result = search(model, ops);
+      WglSearch.Result<Set<State>> result = search(model, steps);
       switch (result.verdict()) {
         case LINEARIZABLE -> linearizable++;
         case INCONCLUSIVE -> inconclusive++;
         default -> {
           violations++;
-          first = first.isEmpty() ? counterexample(lock.getKey(), ops, result) : first;
+          first = first.isEmpty() ? counterexample(lock.getKey(), ops, steps.get(result.stuckAt()).op(), result)
+              : first;
         }
       }
     }
@@ -75,31 +77,54 @@ final class LinearizabilityChecker implements Checker {
     return windows;
   }
 
-  private WglSearch.Result<Set<State>> search(FencedMutexModel model, List<Operation> ops) {
-    int n = ops.size();
+  /** One step of the model and the operation it stands for. */
+  private record Modelled(Operation op, Step step) { }
+
+  /*
+   * The model's steps for a lock. Besides each operation's own step, every acquire that reported anything but an
+   * unknown outcome contributes an unknown acquire at its invoke: a retried attempt repeats the request id, so an
+   * earlier attempt whose answer was lost may have been granted, held the lock for a TTL (making others busy) and
+   * expired, whatever the last attempt then answered.
+   */
+  private static List<Modelled> steps(List<Operation> ops) {
+    List<Modelled> steps = new ArrayList<>();
+    for (Operation op : ops) {
+      if (op.op() == Op.ACQUIRE && !op.isInfo()) {
+        steps.add(new Modelled(op, new Step(Kind.ACQUIRE_UNKNOWN, op.owner(), 0, op.invoke(), op.invoke())));
+      }
+      // An operation of unknown outcome is taken at its invoke; the model defers its effect (FencedMutexModel).
+      long complete = op.isOk() || op.op() == Op.ACQUIRE && !op.isInfo() ? op.complete() : op.invoke();
+      steps.add(new Modelled(op, new Step(kind(op), op.owner(), op.token(), op.invoke(), complete)));
+    }
+    return steps;
+  }
+
+  private WglSearch.Result<Set<State>> search(FencedMutexModel model, List<Modelled> steps) {
+    int n = steps.size();
     long[] invoke = new long[n];
     long[] complete = new long[n];
-    Step[] steps = new Step[n];
     for (int i = 0; i < n; i++) {
-      Operation op = ops.get(i);
-      invoke[i] = op.invoke();
-      // An operation of unknown outcome is taken at its invoke; the model defers its effect (FencedMutexModel).
-      complete[i] = op.isInfo() ? op.invoke() : op.complete();
-      steps[i] = new Step(kind(op), op.owner(), op.token(), invoke[i], complete[i]);
+      invoke[i] = steps.get(i).step().invoke();
+      complete[i] = steps.get(i).step().complete();
     }
     WglSearch<Set<State>> search = new WglSearch<>(invoke, complete, (states, i) -> {
-      Set<State> next = model.step(states, steps[i]);
+      Set<State> next = model.step(states, steps.get(i).step());
       return next.isEmpty() ? null : next;
     }, budget);
     return search.run(Set.of(State.initial()));
   }
 
-  /** The operations the model constrains: every acquire, successful renewals, and releases that did not fail. */
+
+  /**
+   * The operations the model constrains: acquires, successful renewals, and every release. A failed release
+   * counts as one of unknown outcome: when its first attempt was ambiguous, a "not owner" on the retry cannot
+   * tell "that attempt released it" from "it was already gone", so a client may report failure for a release
+   * that happened. Failed and unknown renewals could only extend a lease, which never explains anything.
+   */
   static List<Operation> modelled(List<Operation> ops) {
     List<Operation> kept = new ArrayList<>();
     for (Operation op : ops) {
-      if (op.op() == Op.ACQUIRE || op.op() == Op.RENEW && op.isOk()
-          || op.op() == Op.RELEASE && (op.isOk() || op.isInfo())) {
+      if (op.op() == Op.ACQUIRE || op.op() == Op.RELEASE || op.op() == Op.RENEW && op.isOk()) {
         kept.add(op);
       }
     }
@@ -115,10 +140,9 @@ final class LinearizabilityChecker implements Checker {
     };
   }
 
-  private static List<String> counterexample(String lock, List<Operation> ops,
+  private static List<String> counterexample(String lock, List<Operation> ops, Operation stuck,
       WglSearch.Result<Set<State>> result) {
     List<String> lines = new ArrayList<>();
-    Operation stuck = ops.get(result.stuckAt());
     lines.add("no linearization of " + lock + " exists: after " + result.linearized()
         + " operations the search could not place this one:");
     lines.add("  " + stuck);

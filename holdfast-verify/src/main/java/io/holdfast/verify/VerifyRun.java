@@ -30,7 +30,7 @@ final class VerifyRun {
   /** The checkers of every run, C1 to C6. */
   static List<Checker> checkers(Duration ttl, Duration livenessSlack, long linearizabilityBudget) {
     return List.of(new FencedSafetyChecker(), new TokenOrderChecker(), new LeaseOverlapChecker(ttl),
-        new LinearizabilityChecker(ttl, linearizabilityBudget), new StaleSuccessChecker(),
+        new LinearizabilityChecker(ttl, linearizabilityBudget), new StaleSuccessChecker(ttl),
         new LivenessChecker(ttl, Duration.ZERO, livenessSlack));
   }
 

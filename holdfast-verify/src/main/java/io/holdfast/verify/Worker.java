@@ -15,8 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  * read, so the claimed end (stamp + remaining) can only be earlier than what the lease itself believed.
  *
  * The worker behaves like an honest application: it checks its lease before each write and stops writing once
- * the lease says it is no longer valid. Half of the writes happen after some more "work" following that check,
- * which is exactly where a GC pause (our SIGSTOP) makes a holder write with a lease it lost meanwhile.
+ * the lease says it is no longer valid. Some writes (half, by default) happen after more "work" following that
+ * check, which is exactly where a GC pause (our SIGSTOP) makes a holder write with a lease it lost meanwhile.
  */
 final class Worker implements Runnable {
   private final String process;
@@ -83,7 +83,7 @@ final class Worker implements Runnable {
       if (valid <= 0) {
         return;
       }
-      if (random.nextBoolean()) {
+      if (random.nextDouble() < workload.lateWrites()) {
         sleep(randomUpTo(step));
       }
       link.write(lock, owner, held.token(), claimStamp, valid);

@@ -20,9 +20,11 @@ import java.util.Map;
  * @param longHolds the fraction of holds that run past the TTL (steps of up to a third of the TTL)
  * @param renewals the chance that a step renews the lease by hand first
  * @param autoRenewals the fraction of acquires with automatic renewal
+ * @param lateWrites the fraction of writes made after more work following the validity check (where a pause
+ *     makes a write stale)
  */
 record Workload(String lock, Duration ttl, int locks, int threads, Duration maxWait, Duration step,
-    double longHolds, double renewals, double autoRenewals) {
+    double longHolds, double renewals, double autoRenewals, double lateWrites) {
 
   /** The real library. */
   static final String HOLDFAST = "holdfast";
@@ -38,23 +40,28 @@ record Workload(String lock, Duration ttl, int locks, int threads, Duration maxW
 
   /** The defaults for a given TTL. */
   static Workload standard(Duration ttl, int locks, int threads) {
-    return new Workload(HOLDFAST, ttl, locks, threads, ttl.multipliedBy(2), Duration.ofMillis(4), 0.03, 0.1, 0.5);
+    return new Workload(HOLDFAST, ttl, locks, threads, ttl.multipliedBy(2), Duration.ofMillis(4), 0.03, 0.1, 0.5,
+        0.5);
   }
 
   Workload withLock(String newLock) {
-    return new Workload(newLock, ttl, locks, threads, maxWait, step, longHolds, renewals, autoRenewals);
+    return new Workload(newLock, ttl, locks, threads, maxWait, step, longHolds, renewals, autoRenewals, lateWrites);
   }
 
   Workload withLongHolds(double fraction) {
-    return new Workload(lock, ttl, locks, threads, maxWait, step, fraction, renewals, autoRenewals);
+    return new Workload(lock, ttl, locks, threads, maxWait, step, fraction, renewals, autoRenewals, lateWrites);
   }
 
   Workload withRenewals(double chance) {
-    return new Workload(lock, ttl, locks, threads, maxWait, step, longHolds, chance, autoRenewals);
+    return new Workload(lock, ttl, locks, threads, maxWait, step, longHolds, chance, autoRenewals, lateWrites);
   }
 
   Workload withAutoRenewals(double fraction) {
-    return new Workload(lock, ttl, locks, threads, maxWait, step, longHolds, renewals, fraction);
+    return new Workload(lock, ttl, locks, threads, maxWait, step, longHolds, renewals, fraction, lateWrites);
+  }
+
+  Workload withLateWrites(double fraction) {
+    return new Workload(lock, ttl, locks, threads, maxWait, step, longHolds, renewals, autoRenewals, fraction);
   }
 
   /** The flaw of a negative-control lock ({@code tiny-release-by-del} and so on). */
@@ -74,6 +81,7 @@ record Workload(String lock, Duration ttl, int locks, int threads, Duration maxW
     args.add("longHolds=" + longHolds);
     args.add("renewals=" + renewals);
     args.add("autoRenewals=" + autoRenewals);
+    args.add("lateWrites=" + lateWrites);
     return args;
   }
 
@@ -81,7 +89,7 @@ record Workload(String lock, Duration ttl, int locks, int threads, Duration maxW
     return new Workload(args.get("lock"), millis(args, "ttl"), Integer.parseInt(args.get("locks")),
         Integer.parseInt(args.get("threads")), millis(args, "maxWait"), millis(args, "step"),
         Double.parseDouble(args.get("longHolds")), Double.parseDouble(args.get("renewals")),
-        Double.parseDouble(args.get("autoRenewals")));
+        Double.parseDouble(args.get("autoRenewals")), Double.parseDouble(args.get("lateWrites")));
   }
 
   private static Duration millis(Map<String, String> args, String key) {
@@ -90,7 +98,8 @@ record Workload(String lock, Duration ttl, int locks, int threads, Duration maxW
 
   String describe() {
     return String.format(Locale.ROOT, "%s, ttl %d ms, %d locks, %d workers per client, waits up to %d ms, "
-        + "%.0f%% long holds, %.0f%% manual renewals per step, %.0f%% auto-renewed", lock, ttl.toMillis(), locks,
-        threads, maxWait.toMillis(), longHolds * 100, renewals * 100, autoRenewals * 100);
+        + "%.0f%% long holds, %.0f%% manual renewals per step, %.0f%% auto-renewed, %.0f%% late writes", lock,
+        ttl.toMillis(), locks, threads, maxWait.toMillis(), longHolds * 100, renewals * 100, autoRenewals * 100,
+        lateWrites * 100);
   }
 }

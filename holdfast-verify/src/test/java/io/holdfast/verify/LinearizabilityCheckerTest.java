@@ -107,14 +107,16 @@ class LinearizabilityCheckerTest {
   }
 
   @Test
-  void failedAcquireOfAFreeLock_isNotLinearizable() {
+  void busyAnswers_areCheckedOnlyWeakly_sinceAnyAcquireMayHaveBeenGrantedUnseen() {
+    // Lock free after the release, yet b was told "busy": an earlier attempt of some acquire may have been
+    // granted unseen (its answer lost), so this is explainable. Failed acquires are a liveness matter anyway.
     History history = new HistoryBuilder()
         .grant("c1w0", "L", "a", 1, 0, 1)
         .release("c1w0", "L", "a", 1, 2, 3)
         .acquireFails("c2w0", "L", "b", 4, 5)
         .build();
 
-    assertThat(checker.check(history).violations()).isEqualTo(1);
+    assertLinearizable(checker.check(history));
   }
 
   @Test
@@ -123,6 +125,17 @@ class LinearizabilityCheckerTest {
         .acquireUnknown("c1w0", "L", "a", 0, 50)
         .acquireFails("c2w0", "L", "b", 100, 200)
         .grant("c3w0", "L", "c", 5, 300, 1_200)
+        .build();
+
+    assertLinearizable(checker.check(history));
+  }
+
+  @Test
+  void aFailedAcquireMayHaveBeenGrantedByAnEarlierAttempt_makingOthersBusy() {
+    History history = new HistoryBuilder()
+        .acquireFails("c2w0", "L", "b", 0, 2_500)
+        .acquireFails("c3w0", "L", "c", 400, 900)
+        .grant("c1w0", "L", "a", 7, 1_300, 1_400)
         .build();
 
     assertLinearizable(checker.check(history));
@@ -140,14 +153,20 @@ class LinearizabilityCheckerTest {
   }
 
   @Test
-  void failedReleasesAreNotModelled_becauseHoldfastMayFailThemLocally() {
-    History history = new HistoryBuilder()
+  void aFailedReleaseMayHaveReleased_becauseItsFirstAttemptWasAmbiguous() {
+    History stillHeld = new HistoryBuilder()
         .grant("c1w0", "L", "a", 1, 0, 1)
         .op(Op.RELEASE, Type.FAIL, "c1w0", "L", "a", 1, 2, 3)
         .acquireFails("c2w0", "L", "b", 4, 5)
         .build();
+    History released = new HistoryBuilder()
+        .grant("c1w0", "L", "a", 1, 0, 1)
+        .op(Op.RELEASE, Type.FAIL, "c1w0", "L", "a", 1, 2, 600)
+        .grant("c2w0", "L", "b", 2, 100, 200)
+        .build();
 
-    assertLinearizable(checker.check(history));
+    assertLinearizable(checker.check(stillHeld));
+    assertLinearizable(checker.check(released));
   }
 
   @Test

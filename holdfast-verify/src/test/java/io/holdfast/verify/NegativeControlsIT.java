@@ -21,7 +21,11 @@ class NegativeControlsIT {
   }
 
   private static RunConfig config(String name, Set<FaultKind> faults, Workload workload) {
-    return Runs.config(name, DURATION, 2, 42, faults, workload, Duration.ofSeconds(1));
+    return config(name, faults, workload, DURATION);
+  }
+
+  private static RunConfig config(String name, Set<FaultKind> faults, Workload workload, Duration duration) {
+    return Runs.config(name, duration, 2, 42, faults, workload, Duration.ofSeconds(1));
   }
 
   @Test
@@ -45,8 +49,11 @@ class NegativeControlsIT {
 
   @Test
   void resourceIgnoringFencingTokens_isCaught() throws InterruptedException {
+    // Only a holder frozen between its validity check and its write makes a stale write: one per holder and pause
+    // at most, so this control gets more holders (6 workers per client) and a longer run than the others.
     Report report = Runs.run(config("control-ignore-fencing", Set.of(FaultKind.CLIENT_PAUSE),
-        Workload.standard(TTL, 3, 4).withLongHolds(0.3)).withIgnoreFencing(true));
+        Workload.standard(TTL, 6, 6).withLongHolds(0.6).withAutoRenewals(1.0).withLateWrites(1.0),
+        Duration.ofSeconds(12)).withIgnoreFencing(true));
 
     assertThat(Runs.result(report, "C1").violations()).isPositive();
     assertThat(report.violations()).isPositive();

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.verify.Event.Op;
 import io.holdfast.verify.Event.Type;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class StaleSuccessCheckerTest {
-  private final StaleSuccessChecker checker = new StaleSuccessChecker();
+  private final StaleSuccessChecker checker = new StaleSuccessChecker(Duration.ofSeconds(1));
 
   @Test
   void releaseBeforeTheNextGrant_isFine() {
@@ -36,6 +37,28 @@ class StaleSuccessCheckerTest {
 
     assertThat(result.violations()).isEqualTo(1);
     assertThat(result.counterexample().get(0)).contains("release of token 1 succeeded though a grant");
+  }
+
+  @Test
+  void releaseAfterALargerGrant_whenRedisLostTheDataMeanwhile_isExplainedNotCounted() {
+    History wiped = new HistoryBuilder()
+        .grant("c1w0", "L", "a", 1, 0, 1)
+        .fault(FaultKind.REDIS_WIPE, "redis", 200, 700)
+        .grant("c2w0", "L", "b", 2, 750, 800)
+        .release("c1w0", "L", "a", 1, 900, 1_500)
+        .build();
+    History paused = new HistoryBuilder()
+        .grant("c1w0", "L", "a", 1, 0, 1)
+        .fault(FaultKind.REDIS_PAUSE, "redis", 200, 700)
+        .grant("c2w0", "L", "b", 2, 750, 800)
+        .release("c1w0", "L", "a", 1, 900, 1_500)
+        .build();
+
+    CheckResult explained = checker.check(wiped);
+
+    assertThat(explained.violations()).isZero();
+    assertThat(explained.summary()).contains("1 after leases lost to redis-wipe");
+    assertThat(checker.check(paused).violations()).isEqualTo(1);
   }
 
   @Test
