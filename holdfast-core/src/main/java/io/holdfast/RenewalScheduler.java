@@ -1,6 +1,7 @@
 package io.holdfast;
 
 import io.holdfast.spi.LockBackend;
+import io.holdfast.spi.RenewOutcome;
 import io.holdfast.spi.RenewRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,7 +125,7 @@ final class RenewalScheduler {
     }
     long sentNanos = System.nanoTime();
     client.metrics().renewalCall(batch.size());
-    CompletableFutures.safely(() -> backend.renew(requests)).whenComplete((results, failure) -> {
+    CompletableFutures.safely(() -> backend.renewEach(requests)).whenComplete((results, failure) -> {
       batch.forEach(grant -> grant.renewalInFlight(false));
       if (failure != null) {
         renewalFailed(batch, failure);
@@ -134,16 +135,29 @@ final class RenewalScheduler {
     });
   }
 
-  private void renewed(List<Grant> batch, List<Boolean> results, long sentNanos) {
-    failuresInARow = 0;
+  /*
+   * Leases with an unknown outcome stay tracked and unconfirmed: the next tick (backed off like a failed batch)
+   * sends them again, and their deadline declares them UNCONFIRMED if their part of the backend stays away.
+   */
+  private void renewed(List<Grant> batch, List<RenewOutcome> results, long sentNanos) {
+    int unknown = 0;
     for (int i = 0; i < batch.size(); i++) {
       Grant grant = batch.get(i);
-      if (Boolean.TRUE.equals(results.get(i))) {
-        grant.confirmed(sentNanos);
-      } else {
-        client.declareLost(grant, LeaseLostReason.NOT_OWNER);
+      switch (results.get(i)) {
+        case RENEWED -> grant.confirmed(sentNanos);
+        case NOT_HELD -> client.declareLost(grant, LeaseLostReason.NOT_OWNER);
+        default -> unknown++;
       }
     }
+    if (unknown == 0) {
+      failuresInARow = 0;
+      return;
+    }
+    failuresInARow++;
+    client.metrics().renewalFailed();
+    log.info("renewal of {} of {} leases has an unknown outcome (part of the backend did not answer), retrying "
+        + "before their deadlines", unknown, batch.size());
+    tickNoLaterThan(System.nanoTime() + client.backoff().delayNanos(failuresInARow));
   }
 
   private void renewalFailed(List<Grant> batch, Throwable failure) {

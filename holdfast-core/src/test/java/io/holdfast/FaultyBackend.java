@@ -4,6 +4,7 @@ import io.holdfast.spi.AcquireOutcome;
 import io.holdfast.spi.LockBackend;
 import io.holdfast.spi.ReleaseOutcome;
 import io.holdfast.spi.ReleaseSubscription;
+import io.holdfast.spi.RenewOutcome;
 import io.holdfast.spi.RenewRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -32,6 +33,8 @@ final class FaultyBackend implements LockBackend {
   volatile boolean failAll;
   volatile boolean renewHangs;
   volatile boolean loseReleaseReplies;
+  /** Lock names whose renewals get no answer, as if on a failed node; the rest of a batch is answered. */
+  final java.util.Set<String> unansweredNames = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** How long a lost reply takes to fail (a timeout); zero fails at once. */
   volatile Duration lostReplyDelay = Duration.ZERO;
 
@@ -82,6 +85,16 @@ final class FaultyBackend implements LockBackend {
       return CompletableFuture.failedFuture(new TransientFailure());
     }
     return delegate.renew(leases);
+  }
+
+  @Override
+  public CompletableFuture<List<RenewOutcome>> renewEach(List<RenewRequest> leases) {
+    List<RenewRequest> answered = leases.stream().filter(l -> !unansweredNames.contains(l.name().value())).toList();
+    return renew(answered).thenApply(renewed -> {
+      java.util.Iterator<Boolean> next = renewed.iterator();
+      return leases.stream().map(l -> unansweredNames.contains(l.name().value()) ? RenewOutcome.UNKNOWN
+          : next.next() ? RenewOutcome.RENEWED : RenewOutcome.NOT_HELD).toList();
+    });
   }
 
   @Override

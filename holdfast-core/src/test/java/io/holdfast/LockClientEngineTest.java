@@ -63,6 +63,22 @@ class LockClientEngineTest {
   }
 
   @Test
+  void renewal_oneLeaseUnknown_othersOfTheBatchStayValidAndItIsLostAtItsDeadline() throws InterruptedException {
+    List<LeaseLostReason> reasons = new CopyOnWriteArrayList<>();
+    Lease healthy = client.acquire(AcquireRequest.of("node-a", Duration.ofMillis(300)));
+    Lease stranded = client.acquire(AcquireRequest.of("node-b", Duration.ofMillis(300))
+        .onLeaseLost((l, reason) -> reasons.add(reason)));
+    backend.unansweredNames.add("node-b");
+
+    await().atMost(Duration.ofSeconds(3)).until(() -> !reasons.isEmpty());
+    Thread.sleep(600);
+
+    assertThat(reasons).containsExactly(LeaseLostReason.UNCONFIRMED);
+    assertThat(stranded.isValid()).isFalse();
+    assertThat(healthy.isValid()).as("a lease answered in the same batches is renewed").isTrue();
+  }
+
+  @Test
   void renewal_backendHangs_leaseLostUnconfirmedAtDeadline() {
     List<LeaseLostReason> reasons = new CopyOnWriteArrayList<>();
     Lease lease = client.acquire(AcquireRequest.of("hang", Duration.ofMillis(300))

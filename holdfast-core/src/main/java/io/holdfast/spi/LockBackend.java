@@ -60,6 +60,21 @@ public interface LockBackend extends AutoCloseable {
   CompletableFuture<List<Boolean>> renew(List<RenewRequest> leases);
 
   /**
+   * Renews a batch like {@link #renew}, but answers per lease, so that a backend spread over several nodes can
+   * report the leases of a node that failed as {@link RenewOutcome#UNKNOWN} while the others count as renewed or
+   * not held. The engine's automatic renewal calls this. The default maps {@link #renew}'s answer (a failure of the
+   * returned future still fails the whole batch, which is right for a backend on one node); backends on several
+   * nodes (Redis Cluster, independent masters) should override it.
+   *
+   * @param leases the leases
+   * @return for each lease in order, what is known of it; the future fails only when nothing is known at all
+   */
+  default CompletableFuture<List<RenewOutcome>> renewEach(List<RenewRequest> leases) {
+    return renew(leases).thenApply(renewed -> renewed.stream()
+        .map(held -> Boolean.TRUE.equals(held) ? RenewOutcome.RENEWED : RenewOutcome.NOT_HELD).toList());
+  }
+
+  /**
    * Reads who holds the lock.
    *
    * @param name the lock
