@@ -1,8 +1,9 @@
 package io.holdfast.cli;
 
+import io.holdfast.InvalidArgumentException;
+import io.holdfast.redis.RedisTopology;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +21,9 @@ final class RedisOption {
   CommandSpec mixee;
 
   @Option(names = "--redis", paramLabel = "URI", converter = UriConverter.class,
-      description = "Redis to use: redis://[user:password@]host:port[/db], or rediss:// for TLS.")
+      description = "Redis to use: redis://[user:password@]host:port[/db] (rediss:// for TLS), "
+          + "redis-sentinel://h1:26379,h2:26379?sentinelMasterId=NAME, redis-cluster://h1:7000,h2:7000, or "
+          + "redis-quorum://h1:6379,h2:6379,h3:6379 (see docs/guarantees.md).")
   URI uri;
 
   Optional<URI> optional() {
@@ -44,12 +47,16 @@ final class RedisOption {
       } catch (URISyntaxException e) {
         throw new TypeConversionException("'" + Backends.redact(value) + "' is not a URI: " + e.getReason());
       }
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-        throw new TypeConversionException("'" + Backends.redact(value)
-            + "' is not a Redis URI; expected redis://host:port or rediss://host:port");
+      RedisTopology topology;
+      try {
+        topology = RedisTopology.of(uri);
+      } catch (InvalidArgumentException e) {
+        throw new TypeConversionException("'" + Backends.redact(value) + "' is not a Redis URI; expected "
+            + "redis://host:port, rediss://host:port, redis-sentinel://, redis-cluster:// or redis-quorum://");
       }
-      if (uri.getHost() == null) {
+      // Several hosts (h1:p1,h2:p2) leave URI.getHost() empty; the topology parses them when it connects.
+      if (topology == RedisTopology.STANDALONE && uri.getHost() == null
+          || topology != RedisTopology.STANDALONE && uri.getRawAuthority() == null) {
         throw new TypeConversionException("'" + Backends.redact(value)
             + "' names no host; expected redis://host:port, e.g. redis://127.0.0.1:6379");
       }

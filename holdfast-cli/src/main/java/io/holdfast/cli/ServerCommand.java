@@ -38,8 +38,9 @@ final class ServerCommand implements Callable<Integer> {
   String host;
 
   @Option(names = "--redis", paramLabel = "URI",
-      description = "Redis for all state: redis://host:port or rediss://. Without it: embedded, single node, "
-          + "state lost on restart.")
+      description = "Redis for all state: redis://host:port (rediss:// for TLS), redis-sentinel://, "
+          + "redis-cluster:// or redis-quorum:// (docs/server.md, Redis topologies). Without it: embedded, single "
+          + "node, state lost on restart.")
   URI redis;
 
   @Option(names = "--config", paramLabel = "FILE", description = "A properties file of settings.")

@@ -101,6 +101,14 @@ class HoldfastCliTest {
   }
 
   @Test
+  void demo_unreachableCluster_isAcceptedAsUriAndExitsTwoNamingIt() {
+    CliRun run = CliRun.of("demo", "--redis", "redis-cluster://127.0.0.1:1,127.0.0.1:2");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+    assertThat(run.err()).doesNotContain("is not a Redis URI").contains("127.0.0.1:1");
+  }
+
+  @Test
   void demo_unreachableRedisWithPassword_keepsPasswordOutOfMessage() {
     CliRun run = CliRun.of("demo", "--redis", "redis://user:s3cret@127.0.0.1:1");
 
