@@ -88,8 +88,9 @@ public abstract class LockConcurrencyContractTest extends LockContractTest {
     Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-23));
     Holdfast early = client(options().wallClock(ahead));
     Holdfast late = client(options().wallClock(behind));
-    Lease first = late.acquire(AcquireRequest.of(name, Duration.ofMillis(300)).withoutAutoRenew());
-    assertThat(first.remainingValidity()).isBetween(Duration.ofMillis(100), Duration.ofMillis(300));
+    Lease first = late.acquire(AcquireRequest.of(name, Duration.ofMillis(600)).withoutAutoRenew());
+    // Minutes of offset would show as minutes here; the round trip under load may take most of the TTL.
+    assertThat(first.remainingValidity()).isPositive().isLessThanOrEqualTo(Duration.ofMillis(600));
     assertThat(first.acquiredAt()).isBefore(Instant.now().minus(Duration.ofMinutes(20)));
     assertThat(early.tryAcquire(name, Duration.ofSeconds(5), Duration.ZERO)).isEmpty();
     Lease second = early.acquire(AcquireRequest.of(name, Duration.ofSeconds(5)).withWait(Duration.ofSeconds(5)));

@@ -217,10 +217,11 @@ public abstract class LockContractTest {
   void autoRenewal_holdPastSeveralTtls_keepsLeaseAndExcludesOthers() throws InterruptedException {
     String name = freshName();
     Holdfast holder = client();
-    try (Lease lease = holder.acquire(name, Duration.ofMillis(400))) {
+    // 1 s is several renewal periods, and long enough that a loaded machine's stalls cannot expire it.
+    try (Lease lease = holder.acquire(name, Duration.ofSeconds(1))) {
       for (int i = 0; i < 6; i++) {
-        Thread.sleep(250);
-        assertThat(lease.isValid()).as("valid after %d ms", (i + 1) * 250).isTrue();
+        Thread.sleep(500);
+        assertThat(lease.isValid()).as("valid after %d ms", (i + 1) * 500).isTrue();
         assertThat(client().tryAcquire(name, Duration.ofSeconds(1), Duration.ZERO)).isEmpty();
       }
     }
