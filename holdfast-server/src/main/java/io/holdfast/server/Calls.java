@@ -49,7 +49,7 @@ final class Calls {
   }
 
   void fail(String operation, StreamObserver<?> observer, Throwable failure, long start) {
-    Throwable cause = RedisConnection.unwrap(failure);
+    Throwable cause = Errors.unwrap(failure);
     if (cause instanceof ServiceException service && service.reason() == Reason.REDIS_UNAVAILABLE) {
       metrics.redisError();
     }

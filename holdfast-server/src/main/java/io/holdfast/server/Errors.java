@@ -41,9 +41,19 @@ final class Errors {
     };
   }
 
+  /** Strips the CompletionException / ExecutionException wrappers that futures add. */
+  static Throwable unwrap(Throwable failure) {
+    Throwable current = failure;
+    while ((current instanceof java.util.concurrent.CompletionException
+        || current instanceof java.util.concurrent.ExecutionException) && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+
   /** The status and trailers to close a call with. */
   static StatusRuntimeException toStatus(Throwable failure) {
-    Throwable cause = RedisConnection.unwrap(failure);
+    Throwable cause = Errors.unwrap(failure);
     if (cause instanceof StatusRuntimeException status) {
       return status;
     }

@@ -27,9 +27,14 @@ import org.slf4j.LoggerFactory;
  * servers may share one Redis and a client may call any of them; a restart loses nothing but in-flight waits.
  * Without a Redis URI it runs on an in-memory store: one instance only, everything lost on restart.
  *
- * <p>Failures: while Redis is unreachable every request fails at once with UNAVAILABLE (commands are not
- * queued), {@code /health} turns unhealthy, and both recover by themselves when Redis answers again. Nothing is
- * half-applied: each operation is one Lua script.
+ * <p>Redis may be a single server, a Sentinel-managed master, a Redis Cluster or independent masters (the URI's
+ * scheme says which, as for the library); docs/server.md says what differs per topology.
+ *
+ * <p>Failures: while Redis is unreachable every request fails with UNAVAILABLE (at once on a single server and
+ * Sentinel, within the Redis timeout on Cluster), {@code /health} turns unhealthy, and both recover by themselves
+ * when Redis answers again. Every Redis step is one Lua script on one hash slot and safe to repeat; an
+ * operation that needs several steps answers UNAVAILABLE if one fails, and what it leaves never holds a lock
+ * past the lock's own deadline.
  */
 public final class HoldfastServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HoldfastServer.class);

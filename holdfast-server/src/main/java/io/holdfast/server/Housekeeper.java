@@ -62,7 +62,7 @@ final class Housekeeper {
           log.info("store {} answers again: ready", store.describe());
         } else {
           log.error("store {} does not answer: not ready, requests fail with UNAVAILABLE ({})", store.describe(),
-              RedisConnection.unwrap(failure).getMessage());
+              Errors.unwrap(failure).getMessage());
         }
       }
     });
@@ -76,7 +76,7 @@ final class Housekeeper {
       if (failure == null) {
         metrics.housekeeping(counts);
       } else {
-        log.debug("housekeeping failed: {}", RedisConnection.unwrap(failure).getMessage());
+        log.debug("housekeeping failed: {}", Errors.unwrap(failure).getMessage());
       }
     });
   }

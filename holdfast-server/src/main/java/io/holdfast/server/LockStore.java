@@ -16,9 +16,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * Where the service keeps every session, lock and waiter: Redis ({@link RedisStore}, any number of service
- * instances) or this process's memory ({@link MemoryStore}, one instance, lost on restart). Both keep the same
- * semantics, described in {@code common.lua}: each method is one atomic step, timed by the store's clock.
+ * Where the service keeps every session, lock and waiter: Redis ({@link RedisStore} on a single server, Sentinel or
+ * Cluster; {@link QuorumStore} on independent masters; any number of service instances) or this process's memory
+ * ({@link MemoryStore}, one instance, lost on restart). All keep the same semantics, described in
+ * {@code common.lua}, timed by the store's clock; on Redis a method may be several idempotent steps (one per hash
+ * slot involved), see docs/server.md.
  *
  * <p>Failures: futures fail with {@link ServiceException} only. The store unreachable or too slow is
  * UNAVAILABLE (the step may or may not have been applied; every step is safe to repeat with the same request

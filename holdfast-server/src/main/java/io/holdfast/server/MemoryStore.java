@@ -167,11 +167,11 @@ final class MemoryStore implements LockStore {
   @Override
   public CompletableFuture<Integer> release(SessionRef ref, LockKey key, String owner, long token, long requestId) {
     return atomically(() -> {
-      long now = MemoryTables.now();
-      tables.live(ref, now);
+      long now = MemoryTables.now(); // as on Redis: owner and token decide; the session explains a refusal
       Status status = tables.status(key.fullName(), now);
       Lock lock = status.lock();
       if (status.state() != State.HELD || !lock.owner.equals(owner) || lock.token != token) {
+        tables.live(ref, now);
         throw ServiceException.notOwner("lock '" + key.name() + "' is not held by owner " + owner
             + " under fencing token " + token + " (it expired, is in lock-delay, was force-released or taken);"
             + " nothing was changed");

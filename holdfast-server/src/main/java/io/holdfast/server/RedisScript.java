@@ -2,7 +2,7 @@ package io.holdfast.server;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,40 +20,36 @@ import java.util.concurrent.CompletionStage;
  * EVALSHA. The SHA1 is computed here from the bytes Lettuce sends, so it matches SCRIPT LOAD without a round
  * trip. The server's script cache is not durable (restart, failover, SCRIPT FLUSH): on NOSCRIPT the call is
  * re-sent once as EVAL with the full source, which caches it again. Re-sending is safe because a script that
- * failed with NOSCRIPT never ran. Immutable; Lettuce's async commands are thread-safe.
+ * failed with NOSCRIPT never ran. On Cluster, Lettuce routes the call by its first key, and every service
+ * script's keys share one slot (common.lua), so each call lands on that slot's master. Immutable; Lettuce's
+ * async commands are thread-safe.
  */
 final class RedisScript {
   private static final String COMMON = read("common.lua");
 
-  private final String name;
   private final String source;
   private final String sha1;
 
-  private RedisScript(String name, String source) {
-    this.name = name;
+  private RedisScript(String source) {
     this.source = source;
     this.sha1 = sha1Hex(source);
   }
 
   /** Loads {@code io/holdfast/server/<file>} with common.lua in front. */
   static RedisScript load(String file) {
-    return new RedisScript(file, COMMON + read(file));
+    return new RedisScript(COMMON + read(file));
   }
 
-  String name() {
-    return name;
-  }
-
-  String source() {
-    return source;
-  }
-
-  String sha1() {
-    return sha1;
+  /**
+   * Loads one of the holdfast-redis library's scripts as it is ({@code /io/holdfast/redis/<file>}), so the
+   * service's quorum mode settles tokens with exactly the library's adopt.lua and undo.lua.
+   */
+  static RedisScript library(String file) {
+    return new RedisScript(read("/io/holdfast/redis/" + file));
   }
 
   /** Runs the script, returning its array reply. */
-  CompletableFuture<List<Object>> run(RedisAsyncCommands<String, String> commands, List<String> keys,
+  CompletableFuture<List<Object>> run(RedisClusterAsyncCommands<String, String> commands, List<String> keys,
       List<String> args) {
     String[] keyArray = keys.toArray(new String[0]);
     String[] argArray = args.toArray(new String[0]);

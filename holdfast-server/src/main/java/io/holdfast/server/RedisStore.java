@@ -1,5 +1,8 @@
 package io.holdfast.server;
 
+import static io.holdfast.server.RedisCalls.SCRIPTS;
+import static io.holdfast.server.RedisCalls.ms;
+
 import io.holdfast.server.StoreViews.AcquireResult;
 import io.holdfast.server.StoreViews.Busy;
 import io.holdfast.server.StoreViews.Forced;
@@ -11,158 +14,246 @@ import io.holdfast.server.StoreViews.OpenedSession;
 import io.holdfast.server.StoreViews.Renewal;
 import io.holdfast.server.StoreViews.SessionView;
 import io.holdfast.server.StoreViews.WaiterView;
+import io.lettuce.core.ZAddArgs;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /*
- * The LockStore on Redis: every operation is one Lua script (see the headers in src/main/resources), so each is
- * atomic in Redis and timed by Redis TIME, never by this process's clock; this class only builds KEYS and ARGV
- * and decodes replies. Any number of service instances may share one Redis: nothing is kept here but the
- * connection. Scripts with a -1/-2/-3 reply changed nothing, which is what makes those failures clean.
+ * The LockStore on one logical Redis master: a single server, a Sentinel-managed master, or a Redis Cluster.
+ * Why it is safe on all three: every script touches the keys of ONE hash slot (a lock's {F} keys and its
+ * slot's fence counter, or a session's {sid} keys, or one listing index), and is atomic there and timed by that
+ * node's TIME. A lock decides whether it is held from its own hash (it carries its session's expiry e and
+ * lock-delay), so no lock step reads a session key; operations that span slots are sequences of steps, each
+ * idempotent, ordered so that a crash between two of them never leaves a lock held past its own deadline:
+ *   acquire     [session_check] -> (index_touch | lock_acquire, pipelined) -> session_bind on a grant
+ *   keep-alive  (session_keepalive | lock_extend of the listed leases) -> lock_extend of bound locks per slot ->
+ *               session_unbind of dead entries (RedisKeepAlive)
+ *   close       session_close -> lock_force(session) per bound lock
+ * A lock's e is a value its session's expiry once had, and the session's expiry only grows, so a lock is never
+ * held past its session's expiry, and every lock frees itself at its own e + lock-delay at the latest. The session
+ * check is skipped when this instance already knows an expiry the session had (SessionCache, which says why
+ * that is safe); a lease's bind may complete after the reply, since the lease is governed by its own TTL.
  */
 final class RedisStore implements LockStore {
-  private final RedisConnection redis;
+  private static final Logger log = LoggerFactory.getLogger(RedisStore.class);
+  private final RedisCalls calls;
   private final RedisKeys keys;
   private final Duration retention;
-  private final Scripts scripts = new Scripts();
+  private final RedisKeepAlive keepAlives;
+  private final RedisViews views;
+  private final SessionCache sessions = new SessionCache();
 
-  /** The scripts, each loaded once from the class path. */
-  static final class Scripts {
-    final RedisScript open = RedisScript.load("open_session.lua");
-    final RedisScript keepAlive = RedisScript.load("keepalive.lua");
-    final RedisScript close = RedisScript.load("close_session.lua");
-    final RedisScript acquire = RedisScript.load("acquire.lua");
-    final RedisScript release = RedisScript.load("release.lua");
-    final RedisScript inspect = RedisScript.load("inspect.lua");
-    final RedisScript force = RedisScript.load("force_release.lua");
-    final RedisScript listLocks = RedisScript.load("list_locks.lua");
-    final RedisScript listWaiters = RedisScript.load("list_waiters.lua");
-    final RedisScript listSessions = RedisScript.load("list_sessions.lua");
-    final RedisScript housekeeping = RedisScript.load("housekeeping.lua");
-  }
-
-  RedisStore(RedisConnection redis, String keyPrefix, Duration retention) {
-    this.redis = redis;
-    this.keys = new RedisKeys(keyPrefix);
+  RedisStore(RedisLink link, String keyPrefix, Duration retention) {
+    this.calls = new RedisCalls(link, keyPrefix);
+    this.keys = calls.keys();
     this.retention = retention;
+    this.keepAlives = new RedisKeepAlive(calls, retention, sessions);
+    this.views = new RedisViews(calls);
   }
 
   @Override
   public CompletableFuture<OpenedSession> openSession(String tenant, String clientName, Duration ttl,
       Duration lockDelay) {
     String id = SessionIds.next();
-    return run(scripts.open, "open session", List.of(keys.session(id), keys.sessionExpiries(), keys.sessionIndex()),
-        List.of(id, tenant, clientName, ms(ttl), ms(lockDelay), ms(retention)))
-        .thenCompose(reply -> Replies.num(reply, 0) == 1
-            ? CompletableFuture.completedFuture(new OpenedSession(id, ttl, lockDelay))
-            : openSession(tenant, clientName, ttl, lockDelay));
+    var commands = calls.link().async();
+    CompletableFuture<Long> indexed = commands.zadd(keys.sessionIndex(), 0, tenant + "/" + id).toCompletableFuture();
+    CompletableFuture<List<Object>> opened = calls.run(SCRIPTS.sessionOpen, "open session",
+        List.of(keys.session(id)), List.of(tenant, clientName, ms(ttl), ms(lockDelay), ms(retention)));
+    return calls.mapped(indexed, "open session").thenCombine(opened, (ignored, reply) -> reply)
+        .thenCompose(reply -> {
+          if (Replies.num(reply, 0) != 1) {
+            return openSession(tenant, clientName, ttl, lockDelay);
+          }
+          long expiry = Replies.num(reply, 1);
+          sessions.put(new SessionRef(tenant, id),
+              new SessionCache.Known(expiry, lockDelay.toMillis(), clientName));
+          return calls.mapped(commands.zadd(keys.sessionExpiries(), ZAddArgs.Builder.gt(), (double) expiry, id)
+              .toCompletableFuture(), "open session").thenApply(added -> new OpenedSession(id, ttl, lockDelay));
+        });
   }
 
   @Override
   public CompletableFuture<KeepAliveResult> keepAlive(SessionRef session, List<Renewal> renewals) {
-    List<String> keyList = new ArrayList<>(List.of(keys.session(session.id()), keys.sessionLocks(session.id()),
-        keys.sessionExpiries()));
-    List<String> args = new ArrayList<>(List.of(session.id(), session.tenant(), ms(retention), keys.prefix()));
-    for (Renewal renewal : renewals) {
-      keyList.add(keys.lock(renewal.lock()));
-      args.add(renewal.owner());
-      args.add(Long.toString(renewal.token()));
-      args.add(ms(renewal.ttl()));
-    }
-    return run(scripts.keepAlive, "keep-alive of session " + session.id(), keyList, args).thenApply(reply -> {
-      Replies.sessionStatus(reply, session);
-      List<Boolean> renewed = new ArrayList<>(renewals.size());
-      for (int i = 2; i < reply.size(); i++) {
-        renewed.add(Replies.num(reply, i) == 1);
-      }
-      return new KeepAliveResult(Duration.ofMillis(Replies.num(reply, 1)), renewed);
-    });
+    return keepAlives.run(session, renewals);
   }
 
   @Override
   public CompletableFuture<Integer> closeSession(SessionRef session) {
-    return run(scripts.close, "close of session " + session.id(),
-        List.of(keys.session(session.id()), keys.sessionLocks(session.id()), keys.sessionExpiries(),
-            keys.sessionIndex(), keys.lockIndex()),
-        List.of(session.id(), session.tenant())).thenApply(reply -> {
+    String sid = session.id();
+    return calls.run(SCRIPTS.sessionClose, "close of session " + sid,
+        List.of(keys.session(sid), keys.sessionLocks(sid)), List.of(session.tenant())).thenCompose(reply -> {
           Replies.sessionStatus(reply, session);
-          return (int) Replies.num(reply, 1);
+          sessions.forget(session);
+          var commands = calls.link().async();
+          commands.zrem(keys.sessionIndex(), session.tenant() + "/" + sid);
+          commands.zrem(keys.sessionExpiries(), sid);
+          List<CompletableFuture<List<Object>>> frees = new java.util.ArrayList<>();
+          for (int i = 1; i < reply.size(); i++) {
+            String key = Replies.str(reply, i);
+            String name = keys.fullNameOfLock(key);
+            frees.add(calls.run(SCRIPTS.lockForce, "release of lock '" + name + "' of closed session " + sid,
+                List.of(key), List.of("0", sid, key + ":released", calls.link().publishMode())));
+          }
+          return CompletableFuture.allOf(frees.toArray(CompletableFuture[]::new)).thenApply(done ->
+              (int) frees.stream().filter(f -> Replies.num(f.join(), 0) == 1).count());
         });
   }
 
   @Override
   public CompletableFuture<AcquireResult> acquire(SessionRef session, LockKey lock, String owner, Duration leaseTtl,
       long requestId, Duration waiterListing) {
-    return run(scripts.acquire, "acquire of lock '" + lock.name() + "'",
-        List.of(keys.lock(lock), keys.fence(), keys.session(session.id()), keys.sessionLocks(session.id()),
-            keys.waiters(lock), keys.lockIndex()),
-        List.of(session.id(), session.tenant(), owner, ms(leaseTtl), Long.toString(requestId), ms(waiterListing),
-            keys.prefix())).thenApply(reply -> {
-              Replies.sessionStatus(reply, session);
-              if (Replies.num(reply, 0) == 1) {
-                return new Granted(Replies.num(reply, 1), (int) Replies.num(reply, 2));
+    SessionCache.Known known = sessions.get(session);
+    CompletableFuture<SessionCache.Known> start = known != null ? CompletableFuture.completedFuture(known)
+        : check(session, lock);
+    return start.thenCompose(facts -> attempt(session, lock, owner, leaseTtl, requestId, waiterListing, facts))
+        .thenCompose(result -> {
+          if (result != null) {
+            return CompletableFuture.completedFuture(result);
+          }
+          // The cached expiry had passed: another instance may have extended the session; read it again.
+          return check(session, lock).thenCompose(fresh -> attempt(session, lock, owner, leaseTtl, requestId,
+              waiterListing, fresh)).thenApply(again -> {
+                if (again == null) {
+                  throw ServiceException.sessionExpired(session.id());
+                }
+                return again;
+              });
+        });
+  }
+
+  private CompletableFuture<SessionCache.Known> check(SessionRef session, LockKey lock) {
+    return calls.run(SCRIPTS.sessionCheck, "acquire of lock '" + lock.name() + "'",
+        List.of(keys.session(session.id())), List.of(session.tenant())).thenApply(reply -> {
+          Replies.sessionStatus(reply, session);
+          SessionCache.Known known = new SessionCache.Known(Replies.num(reply, 1), Replies.num(reply, 2),
+              Replies.str(reply, 3));
+          sessions.put(session, known);
+          return known;
+        });
+  }
+
+  /** One lock step with what is known of the session; null when that expiry had passed (re-read it). */
+  private CompletableFuture<AcquireResult> attempt(SessionRef session, LockKey lock, String owner,
+      Duration leaseTtl, long requestId, Duration waiterListing, SessionCache.Known known) {
+    String what = "acquire of lock '" + lock.name() + "'";
+    CompletableFuture<List<Object>> touched = calls.run(SCRIPTS.indexTouch, what,
+        List.of(keys.lockIndex(), keys.lockIndexGenerations()), List.of(lock.fullName()));
+    return calls.run(SCRIPTS.lockAcquire, what, List.of(keys.lock(lock), keys.fence(lock), keys.waiters(lock)),
+        List.of(session.id(), owner, ms(leaseTtl), Long.toString(requestId), ms(waiterListing),
+            Long.toString(known.expiry()), Long.toString(known.delay()), known.clientName())).thenCompose(reply -> {
+              long status = Replies.num(reply, 0);
+              if (status == -2) {
+                sessions.forget(session);
+                return CompletableFuture.completedFuture(null);
               }
-              return new Busy(Duration.ofMillis(Math.max(0, Replies.num(reply, 1))), Replies.num(reply, 2) == 1);
+              if (status != 1) {
+                return CompletableFuture.completedFuture((AcquireResult) new Busy(
+                    Duration.ofMillis(Math.max(0, Replies.num(reply, 1))), Replies.num(reply, 2) == 1));
+              }
+              Granted granted = new Granted(Replies.num(reply, 1), (int) Replies.num(reply, 2));
+              CompletableFuture<List<Object>> bound = touched.thenCompose(gen -> bind(session, lock, what));
+              // A lease is governed by its own TTL and renewals, so its bind (needed by CloseSession and to carry
+              // the session's expiry to locks bound to the session only) may finish after the reply.
+              CompletableFuture<?> before = leaseTtl.isZero() ? bound : touched;
+              if (!leaseTtl.isZero()) {
+                bound.whenComplete((reply2, failure) -> afterBackgroundBind(session, lock, owner, granted, reply2,
+                    failure));
+              }
+              return before.thenCompose(done -> calls.link().awaitReplicas(what))
+                  .handle((ok, failure) -> afterGrant(session, lock, owner, granted,
+                      failure == null && leaseTtl.isZero() && Replies.num(bound.join(), 0) != 1
+                          ? ServiceException.sessionUnknown(session.id()) : failure));
             });
   }
 
+  private void afterBackgroundBind(SessionRef session, LockKey lock, String owner, Granted granted,
+      List<Object> reply, Throwable failure) {
+    if (failure != null) {
+      log.info("binding lock '{}' to session {} failed; a CloseSession will not free it early, its lease TTL"
+          + " will: {}", lock.name(), session.id(), failure.getMessage());
+    } else if (Replies.num(reply, 0) != 1 && granted.holds() == 1) {
+      sessions.forget(session);
+      release(session, lock, owner, granted.token(), ThreadLocalRandom.current().nextLong())
+          .exceptionally(e -> null); // the session was closed meanwhile: give the grant back
+    }
+  }
+
+  private CompletableFuture<List<Object>> bind(SessionRef session, LockKey lock, String what) {
+    return calls.run(SCRIPTS.sessionBind, what, List.of(keys.session(session.id()), keys.sessionLocks(session.id())),
+        List.of(keys.lock(lock)));
+  }
+
+  /** A grant whose index entry, binding or replica acknowledgement failed is given back (fresh) and retried. */
+  private AcquireResult afterGrant(SessionRef session, LockKey lock, String owner, Granted granted,
+      Throwable failure) {
+    if (failure == null) {
+      return granted;
+    }
+    if (granted.holds() == 1) {
+      release(session, lock, owner, granted.token(), ThreadLocalRandom.current().nextLong())
+          .exceptionally(e -> null);
+    }
+    throw calls.link().failure(failure, "acquire of lock '" + lock.name() + "'");
+  }
+
+  /**
+   * Owner and fencing token decide (lock_release.lua, on the lock's slot); the session is checked in the same
+   * pipeline (its own slot) only to explain a refusal: a release that changed nothing because the caller's session
+   * is unknown, another tenant's or expired says so, as a release by a live session says NOT_OWNER.
+   */
   @Override
   public CompletableFuture<Integer> release(SessionRef session, LockKey lock, String owner, long token,
       long requestId) {
-    return run(scripts.release, "release of lock '" + lock.name() + "'",
-        List.of(keys.lock(lock), keys.session(session.id()), keys.lockIndex()),
-        List.of(session.tenant(), owner, Long.toString(token), Long.toString(requestId), keys.releaseChannel(lock),
-            keys.prefix())).thenApply(reply -> {
-              Replies.sessionStatus(reply, session);
-              if (Replies.num(reply, 0) == -3) {
+    String what = "release of lock '" + lock.name() + "'";
+    CompletableFuture<List<Object>> checked = calls.run(SCRIPTS.sessionCheck, what,
+        List.of(keys.session(session.id())), List.of(session.tenant()));
+    return calls.run(SCRIPTS.lockRelease, what, List.of(keys.lock(lock)),
+        List.of(owner, Long.toString(token), Long.toString(requestId), keys.releaseChannel(lock),
+            calls.link().publishMode())).thenCompose(reply -> {
+              if (Replies.num(reply, 0) != -3) {
+                return CompletableFuture.completedFuture((int) Replies.num(reply, 1));
+              }
+              return checked.thenApply(status -> {
+                Replies.sessionStatus(status, session);
                 throw ServiceException.notOwner("lock '" + lock.name() + "' is not held by owner " + owner
                     + " under fencing token " + token + " (it expired, is in lock-delay, was force-released or"
                     + " taken); nothing was changed");
-              }
-              return (int) Replies.num(reply, 1);
+              });
             });
   }
 
   @Override
   public CompletableFuture<Optional<LockView>> inspect(LockKey lock) {
-    return run(scripts.inspect, "inspect of lock '" + lock.name() + "'", List.of(keys.lock(lock)),
-        List.of(keys.prefix())).thenApply(reply -> reply.isEmpty() ? Optional.empty()
-            : Optional.of(Replies.lockView(lock.name(), reply, 0)));
+    return calls.inspect(lock.fullName()).thenApply(reply -> reply.isEmpty() ? Optional.empty()
+        : Optional.of(Replies.lockView(lock.name(), reply, 0)));
   }
 
   @Override
   public CompletableFuture<List<LockView>> listLocks(String tenant, String prefix, int limit) {
-    return run(scripts.listLocks, "listing locks", List.of(keys.lockIndex()),
-        List.of(keys.prefix(), tenant, prefix, Integer.toString(limit)))
-        .thenApply(reply -> Replies.records(reply, 9, (r, i) -> Replies.lockView(Replies.str(r, i), r, i + 1)));
+    return views.listLocks(tenant, prefix, limit);
   }
 
   @Override
   public CompletableFuture<List<WaiterView>> listWaiters(LockKey lock) {
-    return run(scripts.listWaiters, "listing waiters of lock '" + lock.name() + "'", List.of(keys.waiters(lock)),
-        List.of(keys.prefix())).thenApply(reply -> Replies.records(reply, 4, (r, i) -> new WaiterView(
-            Replies.str(r, i), Replies.str(r, i + 1), Replies.str(r, i + 2),
-            Duration.ofMillis(Replies.num(r, i + 3)))));
+    return views.listWaiters(lock);
   }
 
   @Override
   public CompletableFuture<List<SessionView>> listSessions(String tenant, int limit) {
-    return run(scripts.listSessions, "listing sessions", List.of(keys.sessionIndex()),
-        List.of(keys.prefix(), tenant, Integer.toString(limit))).thenApply(reply -> Replies.records(reply, 5,
-            (r, i) -> new SessionView(Replies.str(r, i), Replies.str(r, i + 1),
-                Duration.ofMillis(Replies.num(r, i + 2)), Duration.ofMillis(Replies.num(r, i + 3)),
-                (int) Replies.num(r, i + 4))));
+    return views.listSessions(tenant, limit);
   }
 
   @Override
   public CompletableFuture<Forced> forceRelease(LockKey lock, long expectedToken) {
-    return run(scripts.force, "force-release of lock '" + lock.name() + "'",
-        List.of(keys.lock(lock), keys.lockIndex()),
-        List.of(keys.prefix(), Long.toString(expectedToken), keys.releaseChannel(lock))).thenApply(reply -> {
+    return calls.run(SCRIPTS.lockForce, "force-release of lock '" + lock.name() + "'", List.of(keys.lock(lock)),
+        List.of(Long.toString(expectedToken), "", keys.releaseChannel(lock), calls.link().publishMode()))
+        .thenApply(reply -> {
           long status = Replies.num(reply, 0);
           if (status == -3) {
             throw ServiceException.notOwner("lock '" + lock.name() + "' is held under fencing token "
@@ -174,35 +265,23 @@ final class RedisStore implements LockStore {
 
   @Override
   public CompletableFuture<Void> removeWaiter(LockKey lock, String sessionId, String owner) {
-    return redis.async().zrem(keys.waiters(lock), sessionId + " " + owner).toCompletableFuture()
-        .handle((removed, failure) -> {
-          if (failure != null) {
-            throw redis.failure(failure, "removing a waiter of lock '" + lock.name() + "'");
-          }
-          return null;
-        });
+    return calls.mapped(calls.link().async().zrem(keys.waiters(lock), sessionId + " " + owner)
+        .toCompletableFuture(), "removing a waiter of lock '" + lock.name() + "'").thenApply(removed -> null);
   }
 
   @Override
   public CompletableFuture<Housekeeping> housekeeping() {
-    return run(scripts.housekeeping, "housekeeping", List.of(keys.sessionExpiries(), keys.lockIndex()),
-        List.of(keys.prefix(), "20")).thenApply(reply -> new Housekeeping(Replies.num(reply, 0),
-            Replies.num(reply, 1), Replies.num(reply, 2)));
+    return views.housekeeping();
   }
 
   @Override
   public CompletableFuture<Void> ping() {
-    return redis.async().ping().toCompletableFuture().handle((pong, failure) -> {
-      if (failure != null) {
-        throw redis.failure(failure, "ping");
-      }
-      return null;
-    });
+    return calls.mapped(calls.link().async().ping().toCompletableFuture(), "ping").thenApply(pong -> null);
   }
 
   @Override
   public void onRelease(Consumer<String> fullName) {
-    redis.psubscribe(keys.releasePattern(), (channel, message) -> {
+    calls.link().psubscribe(keys.releasePattern(), (channel, message) -> {
       String name = keys.fullNameOfChannel(channel);
       if (name != null) {
         fullName.accept(name);
@@ -212,31 +291,11 @@ final class RedisStore implements LockStore {
 
   @Override
   public String describe() {
-    return redis.describe();
+    return calls.link().describe();
   }
 
   @Override
   public void close() {
-    redis.close();
-  }
-
-  private CompletableFuture<List<Object>> run(RedisScript script, String what, List<String> keyList,
-      List<String> args) {
-    CompletableFuture<List<Object>> call;
-    try {
-      call = script.run(redis.async(), keyList, args);
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
-    }
-    return call.handle((reply, failure) -> {
-      if (failure != null) {
-        throw redis.failure(failure, what);
-      }
-      return reply;
-    });
-  }
-
-  private static String ms(Duration duration) {
-    return Long.toString(duration.toMillis());
+    calls.link().close();
   }
 }

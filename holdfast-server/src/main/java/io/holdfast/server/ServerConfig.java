@@ -14,7 +14,8 @@ import java.util.Objects;
  *
  * @param host the address to listen on; a non-loopback address needs tokens or {@code insecureAllowNoAuth}
  * @param port the port (0 picks a free one)
- * @param redis where state lives: {@code redis://...} or {@code rediss://...}; null runs on the in-memory store
+ * @param redis where state lives: a library backend URI ({@code redis://}, {@code redis-sentinel://},
+ *     {@code redis-cluster://}, {@code redis-quorum://}, each also {@code rediss}); null runs on the in-memory store
  *     (one instance, state lost on restart)
  * @param keyPrefix prefix of every Redis key; the same as the library's {@code keyPrefix} so that fencing tokens
  *     of a name never go backwards between the two
@@ -71,9 +72,13 @@ public record ServerConfig(
       throw new IllegalArgumentException("key prefix must be 1 to 64 characters of [A-Za-z0-9_.:-], was '"
           + keyPrefix + "'");
     }
-    if (redis != null && !("redis".equals(redis.getScheme()) || "rediss".equals(redis.getScheme()))) {
-      throw new IllegalArgumentException("redis must be a redis:// or rediss:// URI, was '" + redis.getScheme()
-          + ":...'");
+    if (redis != null) {
+      try {
+        io.holdfast.redis.RedisTopology.of(redis);
+      } catch (io.holdfast.InvalidArgumentException e) {
+        throw new IllegalArgumentException("redis must be a redis://, rediss://, redis-sentinel://, redis-cluster://"
+            + " or redis-quorum:// URI, was '" + redis.getScheme() + ":...'", e);
+      }
     }
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new IllegalArgumentException("TLS needs both a certificate and a key file");

@@ -34,7 +34,8 @@ public final class ServerSettings {
     Map<String, String> keys = new LinkedHashMap<>();
     keys.put("host", "address to listen on (default 127.0.0.1)");
     keys.put("port", "port to listen on (default 7420; 0 picks a free one)");
-    keys.put("redis", "redis://[user:password@]host:port[/db] or rediss://; none: the embedded in-memory store");
+    keys.put("redis", "redis://, redis-sentinel://, redis-cluster:// or redis-quorum:// (rediss for TLS); none: the"
+        + " embedded in-memory store");
     keys.put("key-prefix", "prefix of every Redis key (default holdfast, as the library's)");
     keys.put("tokens", "bearer tokens, comma-separated TOKEN:TENANT:ROLE (role client or admin); none: auth off");
     keys.put("insecure-allow-no-auth", "true to listen on a non-loopback address without tokens");

@@ -8,7 +8,11 @@ final class Stores {
     if (config.inMemory()) {
       return new MemoryStore(config.sessionRetention());
     }
-    RedisConnection redis = RedisConnection.open(config.redis(), config.redisTimeout(), "holdfast-server");
+    if (io.holdfast.redis.RedisTopology.of(config.redis()) == io.holdfast.redis.RedisTopology.QUORUM) {
+      return new QuorumStore(QuorumMasters.open(config.redis(), config.redisTimeout(), config.keyPrefix(),
+          "holdfast-server"), config.sessionRetention());
+    }
+    RedisLink redis = RedisLink.open(config.redis(), config.redisTimeout(), "holdfast-server");
     return new RedisStore(redis, config.keyPrefix(), config.sessionRetention());
   }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 abstract class LockStoreContract {
   static final String TENANT = "acme";
-  static final Duration SHORT = Duration.ofMillis(400);
+  static final Duration SHORT = Duration.ofSeconds(1);
 
   abstract LockStore store();
 
@@ -108,6 +108,17 @@ abstract class LockStoreContract {
     Thread.sleep(SHORT.toMillis());
     Granted next = acquire(other, lock, "p");
     assertThat(next.token()).isGreaterThan(held.token());
+  }
+
+  @Test
+  void release_sessionExpiredLockInDelay_failsSessionExpiredAndKeepsTheDelay() throws InterruptedException {
+    SessionRef dying = open(SHORT, Duration.ofSeconds(30));
+    LockKey lock = freshLock();
+    Granted held = acquire(dying, lock, "o");
+    Thread.sleep(SHORT.toMillis() + 200);
+    assertThat(failureReason(() -> join(store().release(dying, lock, "o", held.token(), 9))))
+        .isEqualTo(Reason.SESSION_EXPIRED);
+    assertThat(join(store().inspect(lock))).get().extracting(LockView::delayed).isEqualTo(true);
   }
 
   @Test
@@ -210,5 +221,27 @@ abstract class LockStoreContract {
     long second = join(store().housekeeping()).expiredSessions();
     assertThat(first).isGreaterThanOrEqualTo(1);
     assertThat(second).isZero();
+  }
+
+  @Test
+  void keepAlive_manyLocks_extendsThemAllAndCloseReleasesThem() throws InterruptedException {
+    SessionRef session = open(Duration.ofSeconds(30), Duration.ofSeconds(30));
+    List<LockKey> locks = List.of(freshLock(), freshLock(), freshLock(), freshLock(), freshLock(), freshLock());
+    locks.forEach(lock -> acquire(session, lock, "o"));
+    Thread.sleep(1_500);
+    List<Duration> before = locks.stream().map(lock -> join(store().inspect(lock)).orElseThrow().remaining()).toList();
+    join(store().keepAlive(session, List.of()));
+    for (int i = 0; i < locks.size(); i++) {
+      LockKey lock = locks.get(i);
+      Duration earlier = before.get(i);
+      // The keep-alive's reply may precede its second round (bound locks), which follows at once.
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(join(store().inspect(lock)).orElseThrow().remaining()).as("extended by the keep-alive")
+              .isGreaterThan(earlier));
+    }
+    assertThat(join(store().closeSession(session))).isEqualTo(locks.size());
+    for (LockKey lock : locks) {
+      assertThat(join(store().inspect(lock))).as("released without lock-delay").isEmpty();
+    }
   }
 }

@@ -24,7 +24,7 @@ class RedisStoreIT extends LockStoreContract {
 
   @BeforeAll
   static void connect() {
-    store = new RedisStore(RedisConnection.open(URI.create(redis.uri()), Duration.ofSeconds(2), "test"), "holdfast",
+    store = new RedisStore(RedisLink.open(URI.create(redis.uri()), Duration.ofSeconds(5), "test"), "holdfast",
         Duration.ofSeconds(60));
   }
 

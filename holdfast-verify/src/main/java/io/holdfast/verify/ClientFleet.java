@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /*
- * The client JVMs of a run, each behind its own TCP proxy to Redis (so one client can be cut off alone) and with
+ * The client JVMs of a run, each behind its own TCP proxies to Redis (so one client can be cut off alone; none
+ * where the topology hands out server addresses itself, see Topology.endpoints) and with
  * its own base wall-clock offset. A killed client is replaced by a new one with a new id: ids, and so history
  * processes, are never reused.
  */
@@ -24,7 +25,7 @@ final class ClientFleet implements AutoCloseable {
   private final Random random;
   private final AtomicInteger nextId = new AtomicInteger(1);
   private final Map<String, ClientProcess> processes = new ConcurrentHashMap<>();
-  private final Map<String, NetProxy> proxies = new ConcurrentHashMap<>();
+  private final Map<String, Proxies> proxies = new ConcurrentHashMap<>();
   private final Map<String, Duration> baseOffsets = new ConcurrentHashMap<>();
 
   ClientFleet(RunConfig config, Hub hub, Topology topology, Path dir) {
@@ -52,11 +53,11 @@ final class ClientFleet implements AutoCloseable {
   /** Starts one more client (without waiting for it) and returns its id. */
   String spawn() {
     String id = "c" + nextId.getAndIncrement();
-    NetProxy proxy = new NetProxy(id, topology.endpoint());
+    Proxies proxy = new Proxies(id, topology.endpoints());
     Duration offset = config.faults().contains(FaultKind.CLIENT_CLOCK)
         ? Duration.ofSeconds(random.nextInt(1_201) - 600) : Duration.ZERO;
     List<String> args = new ArrayList<>(List.of("hub=" + hub.port(), "client=" + id,
-        "redis=" + topology.clientUri(proxy.port()), "seed=" + (config.seed() + nextId.get()),
+        "redis=" + topology.clientUri(proxy.ports()), "seed=" + (config.seed() + nextId.get()),
         "clockOffset=" + offset.toMillis()));
     args.addAll(config.workload().toArgs());
     proxies.put(id, proxy);
@@ -76,7 +77,7 @@ final class ClientFleet implements AutoCloseable {
     return processes.get(id);
   }
 
-  NetProxy proxy(String id) {
+  Proxies proxy(String id) {
     return proxies.get(id);
   }
 
@@ -100,6 +101,6 @@ final class ClientFleet implements AutoCloseable {
   @Override
   public void close() {
     processes.values().stream().filter(ClientProcess::isAlive).forEach(ClientProcess::kill);
-    proxies.values().forEach(NetProxy::close);
+    proxies.values().forEach(Proxies::close);
   }
 }

@@ -3,12 +3,13 @@ package io.holdfast.verify;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /*
  * A Redis the checker did not start (--redis URI): client and network faults still apply (the proxies sit in
- * front of it), Redis-side faults do not. The run writes keys under verify:* and tiny:* and leaves the fencing
+ * front of it), Redis-side faults do not. Only a single server: a Sentinel or Cluster URI would hand the clients
+ * addresses that bypass the proxies. The run writes keys under verify:* and tiny:* and leaves the fencing
  * counter behind, so point it at a scratch database.
  */
 final class ExternalTopology implements Topology {
@@ -27,8 +28,8 @@ final class ExternalTopology implements Topology {
   }
 
   @Override
-  public InetSocketAddress endpoint() {
-    return new InetSocketAddress(uri.getHost(), port());
+  public List<InetSocketAddress> endpoints() {
+    return List.of(new InetSocketAddress(uri.getHost(), port()));
   }
 
   private int port() {
@@ -37,15 +38,17 @@ final class ExternalTopology implements Topology {
 
   /** Keeps credentials and database of the given URI: the proxy forwards bytes, so AUTH passes through. */
   @Override
-  public String clientUri(int proxyPort) {
+  public String clientUri(List<Integer> proxyPorts) {
     String userInfo = uri.getRawUserInfo() == null ? "" : uri.getRawUserInfo() + "@";
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-    return uri.getScheme() + "://" + userInfo + "127.0.0.1:" + proxyPort + path;
+    return uri.getScheme() + "://" + userInfo + "127.0.0.1:" + proxyPorts.get(0) + path;
   }
 
   @Override
   public Set<FaultKind> supportedFaults() {
-    return EnumSet.noneOf(FaultKind.class);
+    Set<FaultKind> kinds = FaultKind.clientSide();
+    kinds.addAll(FaultKind.network());
+    return kinds;
   }
 
   @Override

@@ -11,8 +11,8 @@ import java.util.stream.Collectors;
  * fault may legitimately do to lease timing is recorded here, because the checkers must tell an overlap that a
  * fault explains from one that reveals a bug.
  *
- * <p>Sentinel and Cluster failovers arrive with the HA topologies: a {@link Topology} declares which kinds it
- * supports, so a failover is one more constant here and one more case in that topology.
+ * <p>A {@link Topology} declares which kinds it supports and carries out the Redis-side ones; what a kind does
+ * exactly on each topology is described there ({@link #FAILOVER} differs most).
  */
 enum FaultKind {
   /** SIGSTOP a client JVM for longer than the lease TTL, then SIGCONT. */
@@ -32,7 +32,14 @@ enum FaultKind {
   /** SIGKILL redis-server and restart it without its data, as a restart without persistence does. */
   REDIS_WIPE("redis-wipe", true, false, false),
   /** Step the Redis host's clock (libfaketime) forwards or backwards, then back. */
-  REDIS_CLOCK("redis-clock", true, true, false);
+  REDIS_CLOCK("redis-clock", true, true, false),
+  /**
+   * SIGKILL a master and let the topology replace it: Sentinel and Cluster promote a replica (which may lack the
+   * last writes, as replication is asynchronous) and the old master returns as a replica; independent masters
+   * lose a minority, which restarts without its data. Either way acknowledged grants can be lost, as in
+   * {@link #REDIS_WIPE}.
+   */
+  FAILOVER("failover", true, false, false);
 
   private final String cliName;
   private final boolean explainsOverlap;
@@ -65,12 +72,24 @@ enum FaultKind {
     return stopsHolder;
   }
 
+  /** Whether the fault can lose acknowledged writes (a lease-loss window for the linearizability model). */
   boolean losesRedisData() {
-    return this == REDIS_WIPE;
+    return this == REDIS_WIPE || this == FAILOVER;
   }
 
+  /** Whether the topology injects it (the others hit a client JVM or its proxy). */
   boolean targetsRedis() {
-    return name().startsWith("REDIS_");
+    return this == FAILOVER || name().startsWith("REDIS_");
+  }
+
+  /** The kinds every topology supports: they hit the client JVMs, whatever serves the locks. */
+  static Set<FaultKind> clientSide() {
+    return EnumSet.of(CLIENT_PAUSE, CLIENT_KILL, CLIENT_CLOCK);
+  }
+
+  /** The kinds a topology supports when every client reaches it through its own proxies. */
+  static Set<FaultKind> network() {
+    return EnumSet.of(NET_DELAY, NET_CUT);
   }
 
   static FaultKind parse(String name) {

@@ -4,9 +4,11 @@ import io.holdfast.verify.Event.Op;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /*
  * C3, lease overlap: a measurement. A holder believes its lease valid from its acquire's completion until the
@@ -16,9 +18,10 @@ import java.util.Map;
  * to their latest, so a reported overlap is certain, never an artefact of the clock mapping.
  *
  * With Holdfast the local deadline counts from when the request was sent and keeps a drift allowance back, so it
- * ends before Redis's expiry and overlap needs a fault that ends a lease early in Redis: data loss (redis-wipe) or
- * a Redis clock step. An overlap near no such fault is reported as unexplained: a validity bug (as in the
- * negative control that times validity by the wall clock). Fencing keeps writes correct even then (C1).
+ * ends before Redis's expiry and overlap needs a fault that ends a lease early in Redis: data loss (redis-wipe, or a
+ * failover to a replica that had not received the grant yet) or a Redis clock step (LeaseLoss says which). An
+ * overlap near no such fault is reported as unexplained: a validity bug (as in the negative control that times
+ * validity by the wall clock). Fencing keeps writes correct even then (C1).
  */
 final class LeaseOverlapChecker implements Checker {
   private final Duration ttl;
@@ -41,7 +44,8 @@ final class LeaseOverlapChecker implements Checker {
         Operation grant = grants.get(i);
         Long end = beliefEnds.get(key(grant));
         if (next != null && end != null && end > nextStart) {
-          tally.overlap(grant, next, end - nextStart, explained(history, grant, next));
+          tally.overlap(grant, next, end - nextStart,
+              LeaseLoss.explaining(history, grant.invoke(), next.complete(), ttl.toNanos()));
         }
         if (grant.complete() < nextStart) {
           nextStart = grant.complete();
@@ -49,9 +53,9 @@ final class LeaseOverlapChecker implements Checker {
         }
       }
     }
-    String summary = String.format("%d overlapping holds (%d explained by redis-wipe or redis-clock faults), "
-        + "largest %.1f ms; %d unexplained", tally.count, tally.count - tally.unexplained, tally.largest / 1e6,
-        tally.unexplained);
+    String summary = String.format("%d overlapping holds (%d explained by faults that lose leases: %s), "
+        + "largest %.1f ms; %d unexplained", tally.count, tally.count - tally.unexplained,
+        tally.explainedByKind(), tally.largest / 1e6, tally.unexplained);
     return new CheckResult("C3", "lease overlap (measured)", tally.unexplained, summary, tally.first, false);
   }
 
@@ -72,26 +76,26 @@ final class LeaseOverlapChecker implements Checker {
     return ends;
   }
 
-  private boolean explained(History history, Operation grant, Operation next) {
-    return history.faults().stream().anyMatch(f -> f.kind().explainsOverlap()
-        && f.start() <= next.complete() && f.end() + ttl.toNanos() >= grant.invoke());
-  }
-
   private static String key(Operation op) {
     return op.lock() + "/" + op.owner() + "/" + op.token();
   }
 
-  /** Counts overlaps and keeps the first unexplained one. */
+  /** Counts overlaps (the explained ones by kind, with the largest of each) and keeps the first unexplained one. */
   private static final class Tally {
     long count;
     long unexplained;
     long largest;
+    final Map<FaultKind, long[]> explained = new EnumMap<>(FaultKind.class);
     List<String> first = List.of();
 
-    void overlap(Operation grant, Operation next, long nanos, boolean explained) {
+    void overlap(Operation grant, Operation next, long nanos, FaultKind explainedBy) {
       count++;
       largest = Math.max(largest, nanos);
-      if (!explained) {
+      if (explainedBy != null) {
+        long[] countAndLargest = explained.computeIfAbsent(explainedBy, k -> new long[2]);
+        countAndLargest[0]++;
+        countAndLargest[1] = Math.max(countAndLargest[1], nanos);
+      } else {
         unexplained++;
         if (first.isEmpty()) {
           first = List.of(String.format("the holder of token %d still believed its lease valid %.1f ms after "
@@ -99,6 +103,13 @@ final class LeaseOverlapChecker implements Checker {
               "  " + grant, "  " + next);
         }
       }
+    }
+
+    String explainedByKind() {
+      return explained.isEmpty() ? "none" : explained.entrySet().stream()
+          .map(e -> String.format("%s %d, largest %.1f ms", e.getKey().cliName(), e.getValue()[0],
+              e.getValue()[1] / 1e6))
+          .collect(Collectors.joining("; "));
     }
   }
 }

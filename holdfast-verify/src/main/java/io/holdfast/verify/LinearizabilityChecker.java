@@ -14,9 +14,10 @@ import java.util.Set;
  * C4, linearizability of each lock's acquire/renew/release history against the fenced, leased mutex of
  * FencedMutexModel, with WglSearch. Locks are independent objects, so each is checked alone (P-compositionality).
  * The model is timed (a lease cannot expire before TTL - epsilon after its grant or visible renewal) except in
- * lease-loss windows: a redis-wipe from crash to restart, and a redis-clock step from the step until one TTL after
- * it is undone. Client clock faults do not matter, as Redis times every lease. Epsilon covers Redis's millisecond
- * expiry granularity and the rate difference of its wall clock and our monotonic clock.
+ * lease-loss windows: a redis-wipe or failover from crash to heal (a failover loses what the promoted replica had
+ * not received; on independent masters, what the wiped minority held), and a redis-clock step from the step until
+ * one TTL after it is undone. Client clock faults do not matter, as Redis times every lease. Epsilon covers Redis's
+ * millisecond expiry granularity and the rate difference of its wall clock and our monotonic clock.
  */
 final class LinearizabilityChecker implements Checker {
   static final long DEFAULT_BUDGET = 20_000_000;

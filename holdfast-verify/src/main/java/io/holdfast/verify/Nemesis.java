@@ -62,11 +62,11 @@ final class Nemesis implements Runnable {
     }
   }
 
-  /** The requested kinds this topology can inject, in a fixed order. */
-  static List<FaultKind> enabled(Set<FaultKind> requested, Set<FaultKind> redisSupported) {
+  /** The requested kinds this topology supports, in a fixed order. */
+  static List<FaultKind> enabled(Set<FaultKind> requested, Set<FaultKind> supported) {
     List<FaultKind> kinds = new ArrayList<>();
     for (FaultKind kind : FaultKind.values()) {
-      if (requested.contains(kind) && (!kind.targetsRedis() || redisSupported.contains(kind))) {
+      if (requested.contains(kind) && supported.contains(kind)) {
         kinds.add(kind);
       }
     }
@@ -84,7 +84,7 @@ final class Nemesis implements Runnable {
   @Override
   public void run() {
     long stopAt = started + config.duration().minus(config.quiet()).toNanos();
-    long longest = ttl().multipliedBy(4).toNanos();
+    long longest = ttl().multipliedBy(4).plus(topology.healAllowance()).toNanos();
     sleep(ttl().multipliedBy(2));
     List<FaultKind> round = new ArrayList<>();
     while (!stopped && !kinds.isEmpty() && recorder.now() + longest < stopAt) {
@@ -167,7 +167,7 @@ final class Nemesis implements Runnable {
         * (random.nextBoolean() ? 1 : -1));
     long start = recorder.now();
     String note = topology.inject(kind, step);
-    begin(kind, "redis", note + ", healed after " + hold.toMillis() + " ms", start);
+    begin(kind, "redis", note + ", heal begun after " + hold.toMillis() + " ms", start);
     sleep(hold);
     end(kind, "redis", topology.heal(kind));
   }

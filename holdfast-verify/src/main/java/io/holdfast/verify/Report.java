@@ -110,6 +110,7 @@ record Report(RunConfig config, String topology, String lock, List<FaultKind> in
     if (byKind.isEmpty()) {
       out.append("  none\n");
     }
+    out.append(FailoverGaps.describe(history));
   }
 
   private void checks(StringBuilder out) {

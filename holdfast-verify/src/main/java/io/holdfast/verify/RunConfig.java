@@ -14,7 +14,9 @@ import java.util.Set;
  * @param clients how many client JVMs run at a time (a killed one is replaced)
  * @param seed the seed of the fault schedule and of every worker's random choices
  * @param faults the fault kinds to inject
- * @param redis an external Redis to use, or null to start our own
+ * @param topology what to start: one server, Sentinel, Cluster or independent masters
+ * @param masters how many independent masters the quorum topology starts (3 or more, odd)
+ * @param redis an external Redis to use (standalone only), or null to start our own
  * @param fsync the appendfsync policy of our own Redis: {@code no} or {@code always}
  * @param workload what the clients do
  * @param livenessSlack the slack of C6 on top of TTL + lock-delay
@@ -22,19 +24,28 @@ import java.util.Set;
  * @param outputDir where the history, the report and the client logs go
  * @param linearizabilityBudget the search step budget of C4, per lock
  */
-record RunConfig(Duration duration, Duration quiet, int clients, long seed, Set<FaultKind> faults, URI redis,
-    String fsync, Workload workload, Duration livenessSlack, boolean ignoreFencing, Path outputDir, long linearizabilityBudget) {
+record RunConfig(Duration duration, Duration quiet, int clients, long seed, Set<FaultKind> faults,
+    TopologyKind topology, int masters, URI redis, String fsync, Workload workload, Duration livenessSlack,
+    boolean ignoreFencing, Path outputDir, long linearizabilityBudget) {
 
   RunConfig {
     Objects.requireNonNull(duration, "duration");
     Objects.requireNonNull(workload, "workload");
     Objects.requireNonNull(outputDir, "outputDir");
+    Objects.requireNonNull(topology, "topology");
     faults = Set.copyOf(faults);
     if (clients < 1) {
       throw new IllegalArgumentException("clients must be at least 1, was " + clients);
     }
     if (!fsync.equals("no") && !fsync.equals("always")) {
       throw new IllegalArgumentException("fsync must be 'no' or 'always', was '" + fsync + "'");
+    }
+    if (redis != null && topology != TopologyKind.STANDALONE) {
+      throw new IllegalArgumentException("--redis names one server; it cannot be combined with topology "
+          + topology.cliName());
+    }
+    if (masters < 3 || masters % 2 == 0 || masters > 9) {
+      throw new IllegalArgumentException("masters must be 3, 5, 7 or 9, was " + masters);
     }
     if (quiet.compareTo(duration) >= 0) {
       throw new IllegalArgumentException("quiet period " + quiet + " must be shorter than the run " + duration);
@@ -47,7 +58,12 @@ record RunConfig(Duration duration, Duration quiet, int clients, long seed, Set<
   }
 
   RunConfig withIgnoreFencing(boolean value) {
-    return new RunConfig(duration, quiet, clients, seed, faults, redis, fsync, workload, livenessSlack, value,
-        outputDir, linearizabilityBudget);
+    return new RunConfig(duration, quiet, clients, seed, faults, topology, masters, redis, fsync, workload,
+        livenessSlack, value, outputDir, linearizabilityBudget);
+  }
+
+  RunConfig withTopology(TopologyKind kind) {
+    return new RunConfig(duration, quiet, clients, seed, faults, kind, masters, redis, fsync, workload,
+        livenessSlack, ignoreFencing, outputDir, linearizabilityBudget);
   }
 }

@@ -4,6 +4,7 @@ import io.holdfast.LeaseLostReason;
 import io.holdfast.verify.Event.Op;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,10 @@ import java.util.Map;
  * a resurrection. All three compare a completion with a later invoke, so clock-mapping widening keeps them sound.
  *
  * A success under (a) is "explained" when a fault that can end a lease in Redis before its holder's local deadline
- * (redis-wipe, redis-clock) began before the larger grant and ended less than a TTL before the grant succeeded:
- * then the lease was lost to data loss, which no client can see (a release whose ambiguous first attempt is
- * followed by "not owner" is reported released when the lease was valid when it began). Explained cases are
- * reported, like C3's, but not counted; every other case is.
+ * (redis-wipe, failover, redis-clock; see LeaseLoss) began before the larger grant and ended less than a TTL
+ * before the grant succeeded: then the lease was lost to data loss, which no client can see (a release whose
+ * ambiguous first attempt is followed by "not owner" is reported released when the lease was valid when it
+ * began). Explained cases are reported, like C3's, but not counted; every other case is.
  */
 final class StaleSuccessChecker implements Checker {
   private final long ttlNanos;
@@ -45,7 +46,7 @@ final class StaleSuccessChecker implements Checker {
       }
     }
     long violations = 0;
-    long explained = 0;
+    Map<FaultKind, Long> explained = new EnumMap<>(FaultKind.class);
     List<String> first = List.of();
     for (Operation op : successes) {
       long[][] superseded = supersession.get(op.lock());
@@ -54,16 +55,19 @@ final class StaleSuccessChecker implements Checker {
         continue;
       }
       long supersededAt = earliestLargerGrant(superseded, op.token());
-      if (supersededAt < op.invoke() && lostToFault(history, grantedAt.getOrDefault(key(op), 0L), supersededAt)) {
-        explained++;
+      FaultKind cause = supersededAt < op.invoke()
+          ? LeaseLoss.explaining(history, grantedAt.getOrDefault(key(op), 0L), supersededAt, ttlNanos) : null;
+      if (cause != null) {
+        explained.merge(cause, 1L, Long::sum);
         continue;
       }
       violations++;
       first = first.isEmpty() ? List.of(problem, "  " + op) : first;
     }
     String summary = String.format("%d violations in %d successful renewals and releases", violations,
-        successes.size()) + (explained > 0 ? String.format(" (and %d after leases lost to redis-wipe or "
-        + "redis-clock faults, not counted)", explained) : "");
+        successes.size()) + (explained.isEmpty() ? "" : String.format(" (and %d after leases lost to faults,"
+        + " not counted: %s)", explained.values().stream().mapToLong(Long::longValue).sum(),
+        LeaseLoss.byKind(explained)));
     return new CheckResult("C5", "no success after loss, no resurrection", violations, summary, first, true);
   }
 
@@ -82,11 +86,6 @@ final class StaleSuccessChecker implements Checker {
           + " (a resurrected lease):", op.op().name().toLowerCase(), op.token(), notOwnerAt / 1e6);
     }
     return null;
-  }
-
-  private boolean lostToFault(History history, long grantInvoke, long supersededAt) {
-    return history.faults().stream().anyMatch(f -> f.kind().explainsOverlap()
-        && f.start() <= supersededAt && f.end() + ttlNanos >= grantInvoke);
   }
 
   /**

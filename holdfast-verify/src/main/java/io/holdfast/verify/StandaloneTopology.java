@@ -85,13 +85,20 @@ final class StandaloneTopology implements Topology {
   }
 
   @Override
-  public InetSocketAddress endpoint() {
-    return new InetSocketAddress(server.host(), server.port());
+  public List<InetSocketAddress> endpoints() {
+    return List.of(new InetSocketAddress(server.host(), server.port()));
+  }
+
+  @Override
+  public String clientUri(List<Integer> proxyPorts) {
+    return "redis://127.0.0.1:" + proxyPorts.get(0);
   }
 
   @Override
   public Set<FaultKind> supportedFaults() {
-    Set<FaultKind> kinds = EnumSet.of(FaultKind.REDIS_PAUSE, FaultKind.REDIS_RESTART, FaultKind.REDIS_WIPE);
+    Set<FaultKind> kinds = FaultKind.clientSide();
+    kinds.addAll(FaultKind.network());
+    kinds.addAll(EnumSet.of(FaultKind.REDIS_PAUSE, FaultKind.REDIS_RESTART, FaultKind.REDIS_WIPE));
     if (fakeTime != null) {
       kinds.add(FaultKind.REDIS_CLOCK);
     }
@@ -128,7 +135,7 @@ final class StandaloneTopology implements Topology {
   }
 
   /** Deletes the persisted data (append-only file or directory, snapshots), keeping the log. */
-  private static void wipe(Path dir) {
+  static void wipe(Path dir) {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : files.filter(f -> !f.getFileName().toString().endsWith(".log")).toList()) {
         deleteRecursively(file);

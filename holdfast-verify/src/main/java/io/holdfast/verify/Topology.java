@@ -2,41 +2,65 @@ package io.holdfast.verify;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /*
- * Where the locks live, and the server-side faults it can suffer. The standalone topology runs its own
- * redis-server; an external one (--redis) supports no server faults. Sentinel and Cluster come with the HA issue
- * as two more implementations: they add failover kinds to supportedFaults() and handle them in inject/heal, and
- * nothing else in the checker changes. Methods are called from the fault scheduler's thread only.
+ * Where the locks live, and the faults it can suffer. Each implementation declares every fault kind it supports
+ * (the client-side ones always; the network ones only when each client can be put behind its own proxies; the
+ * Redis-side ones it can inject and heal), and the fault scheduler picks only among those. Methods are called
+ * from the fault scheduler's thread only, except describe, endpoints and clientUri, which only read.
+ *
+ *   standalone  its own redis-server (StandaloneTopology)
+ *   external    a Redis given with --redis, no Redis-side faults (ExternalTopology)
+ *   sentinel    master, 2 replicas, 3 sentinels (SentinelHaTopology)
+ *   cluster     3 masters, 3 replicas (ClusterHaTopology)
+ *   quorum      3 or 5 independent masters, the Redlock scheme (QuorumTopology)
  */
 interface Topology extends AutoCloseable {
 
-  /** One line for the report: kind, Redis version, persistence, address. */
+  /** One line for the report: kind, Redis version, persistence, addresses. */
   String describe();
 
-  /** Where the clients' proxies forward to. */
-  InetSocketAddress endpoint();
+  /**
+   * What each client's proxies forward to, one proxy per address, in the order {@link #clientUri} expects their
+   * ports. Empty when clients must reach the servers directly (Sentinel and Cluster hand out the servers' own
+   * addresses), which rules out the network faults.
+   */
+  List<InetSocketAddress> endpoints();
 
-  /** The URI a client uses to reach Redis through a proxy listening on {@code proxyPort}. */
-  default String clientUri(int proxyPort) {
-    return "redis://127.0.0.1:" + proxyPort;
+  /** The URI a client uses, given the ports of its proxies in the order of {@link #endpoints()}. */
+  String clientUri(List<Integer> proxyPorts);
+
+  /** Every fault kind this topology can suffer. */
+  Set<FaultKind> supportedFaults();
+
+  /** How much longer than its hold a Redis-side fault may take to heal (a failover waits for a promotion). */
+  default Duration healAllowance() {
+    return Duration.ZERO;
   }
 
-  /** The Redis-side faults this topology can inject. */
-  Set<FaultKind> supportedFaults();
+  /**
+   * Starts reporting failovers the checker did not inject (Sentinel and Cluster fail over on their own when a
+   * master is slow to answer), so that the checkers can account for the leases they lose; see RoleWatch. The
+   * watch ends with {@link #close()}. Topologies without replication report nothing.
+   */
+  default void watchUnplanned(RoleWatch.Sink sink) {
+    // Nothing can fail over by itself.
+  }
 
   /**
    * Injects a Redis-side fault.
    *
-   * @param kind one of {@link #supportedFaults()}
+   * @param kind one of {@link #supportedFaults()} that {@linkplain FaultKind#targetsRedis() targets Redis}
    * @param clockStep for {@link FaultKind#REDIS_CLOCK}, the step; ignored otherwise
    * @return a note for the history (what exactly was done)
    */
   String inject(FaultKind kind, Duration clockStep);
 
   /**
-   * Heals a fault injected by {@link #inject}: resume, restart, step the clock back.
+   * Heals a fault injected by {@link #inject}: resume, restart, step the clock back; after a failover, waits for
+   * the promotion and brings the failed node back. Returns once the topology is whole again.
    *
    * @return a note for the history
    */

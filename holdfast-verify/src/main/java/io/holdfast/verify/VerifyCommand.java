@@ -33,14 +33,15 @@ import picocli.CommandLine.Spec;
         "Checks Holdfast's safety under injected faults, Jepsen-style.",
         "",
         "Client JVMs loop acquire -> fenced writes -> release over a few locks while the checker pauses and kills"
-            + " them, pauses, crashes and wipes Redis, steps clocks and delays or cuts the network. Every operation"
+            + " them, pauses, crashes and wipes Redis, fails over Sentinel, Cluster or independent masters, steps"
+            + " clocks and delays or cuts the network. Every operation"
             + " goes to a history (history.jsonl.gz), which six checkers examine: C1 fenced safety, C2 token"
             + " uniqueness and order, C3 lease overlap, C4 linearizability, C5 no success after loss, C6 liveness.",
         "",
         "Exit code: 0 without violations (C1+C2+C5), 1 with, 2 on bad options."})
 public final class VerifyCommand implements Callable<Integer> {
   static final String DEFAULT_FAULTS =
-      "client-pause,client-kill,client-clock,net-delay,net-cut,redis-pause,redis-restart,redis-wipe";
+      "client-pause,client-kill,client-clock,net-delay,net-cut,redis-pause,redis-restart,redis-wipe,failover";
 
   @Spec
   CommandSpec spec;
@@ -67,11 +68,12 @@ public final class VerifyCommand implements Callable<Integer> {
 
   @Option(names = "--faults", defaultValue = DEFAULT_FAULTS, split = ",",
       description = "Fault kinds, or 'all' or 'none' (default: ${DEFAULT-VALUE}; also redis-clock, which needs"
-          + " libfaketime).")
+          + " libfaketime). Kinds the topology cannot suffer are skipped (see --topology).")
   List<String> faults;
 
   @Option(names = "--redis", paramLabel = "URI",
-      description = "Use this Redis instead of starting one (no Redis-side faults then).")
+      description = "Use this single Redis server instead of starting one (standalone topology only; no"
+          + " Redis-side faults then).")
   URI redis;
 
   @Option(names = "--fsync", defaultValue = "no",
@@ -79,9 +81,27 @@ public final class VerifyCommand implements Callable<Integer> {
           + " before replying, so a process crash loses nothing acknowledged (default: ${DEFAULT-VALUE}).")
   String fsync;
 
-  @Option(names = "--topology", defaultValue = "standalone",
-      description = "standalone (Sentinel and Cluster come with the HA topologies).")
+  @Option(names = "--topology", defaultValue = "standalone", paramLabel = "standalone|sentinel|cluster|quorum",
+      description = {
+          "What to start (default: ${DEFAULT-VALUE}); fault kinds a topology cannot suffer are skipped:",
+          "  standalone  one redis-server: client-*, net-*, redis-pause, redis-restart, redis-wipe (and"
+              + " redis-clock with libfaketime).",
+          "  sentinel    master + 2 replicas + 3 sentinels (down-after 1 s): client-*, failover (SIGKILL the"
+              + " master, wait for the promotion, restart it as a replica). No net-*: clients reach the"
+              + " servers at the addresses the sentinels hand out, so no per-client proxy can sit in between.",
+          "  cluster     3 masters + 3 replicas (node timeout 2 s): client-*, failover (SIGKILL a master owning"
+              + " slots of the workload's locks, wait for its replica to take over, restart it as a replica)."
+              + " No net-*, as for sentinel.",
+          "  quorum      --masters independent masters (redis-quorum://), each client behind one proxy per"
+              + " master: client-*, net-*, failover (SIGKILL a minority, restart it without data),"
+              + " redis-restart (the same, restarted from its append-only file), redis-pause (a minority).",
+          "A failover can lose grants not yet replicated (or, on quorum, held by a wiped master): C3, C4 and C5"
+              + " treat it as they treat redis-wipe."})
   String topology;
+
+  @Option(names = "--masters", defaultValue = "3",
+      description = "Independent masters of the quorum topology: 3 or 5 (default: ${DEFAULT-VALUE}).")
+  int masters;
 
   @Option(names = "--quiet", converter = DurationConverter.class,
       description = "Fault-free period at the end (default: 3 TTL).")
@@ -154,7 +174,6 @@ public final class VerifyCommand implements Callable<Integer> {
     require(threads >= 1 && threads <= 64, "--threads must be from 1 to 64");
     require(locks >= 1 && locks <= 10_000, "--locks must be from 1 to 10000");
     require(ttl.compareTo(Duration.ofMillis(100)) >= 0, "--ttl must be at least 100ms");
-    require(topology.equals("standalone"), "--topology: only 'standalone' exists until the HA topologies land");
     require(longHolds >= 0 && longHolds <= 1, "--long-holds must be from 0 to 1");
     Workload workload = Workload.standard(ttl, locks, threads).withLock(lock).withLongHolds(longHolds);
     if (!lock.equals(Workload.HOLDFAST)) {
@@ -166,8 +185,8 @@ public final class VerifyCommand implements Callable<Integer> {
         LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-seed" + chosenSeed);
     try {
       return new RunConfig(duration, quietPeriod, clients, chosenSeed,
-          FaultKind.parseList(String.join(",", faults)), redis, fsync, workload, slack, ignoreFencing, dir,
-          c4Budget);
+          FaultKind.parseList(String.join(",", faults)), TopologyKind.parse(topology), masters, redis, fsync,
+          workload, slack, ignoreFencing, dir, c4Budget);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

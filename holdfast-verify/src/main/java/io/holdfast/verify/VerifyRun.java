@@ -48,6 +48,7 @@ final class VerifyRun {
     Hub hub = new Hub(recorder, resource);
     try (recorder; hub; Topology topology = openTopology(dir);
          ClientFleet fleet = new ClientFleet(config, hub, topology, dir)) {
+      topology.watchUnplanned((from, to, note) -> recordUnplanned(recorder, from, to, note));
       topologyText = topology.describe();
       lockText = config.workload().lock().equals(Workload.HOLDFAST)
           ? "Holdfast (holdfast-redis), operation timeout ttl/2, retry budget 2 ttl, re-check every ttl"
@@ -87,7 +88,22 @@ final class VerifyRun {
     if (config.redis() != null) {
       return new ExternalTopology(config.redis());
     }
-    return StandaloneTopology.start(dir, config.faults().contains(FaultKind.REDIS_CLOCK), config.fsync());
+    return switch (config.topology()) {
+      case STANDALONE -> StandaloneTopology.start(dir, config.faults().contains(FaultKind.REDIS_CLOCK),
+          config.fsync());
+      case SENTINEL -> SentinelHaTopology.start();
+      case CLUSTER -> ClusterHaTopology.start(config.workload().locks(), config.seed());
+      case QUORUM -> QuorumTopology.start(config.masters(), config.fsync(), config.seed());
+    };
+  }
+
+  /** A failover nobody injected, as a fault of the "watch" process (the nemesis pairs its own events). */
+  private static void recordUnplanned(Recorder recorder, long fromNanos, long toNanos, String note) {
+    String kind = FaultKind.FAILOVER.cliName();
+    recorder.record(new Event(0, 0, "watch", Event.Type.INVOKE, Event.Op.FAULT, kind, "unplanned", 0, 0, note),
+        recorder.fromNanoTime(fromNanos));
+    recorder.record(new Event(0, 0, "watch", Event.Type.OK, Event.Op.FAULT, kind, "unplanned", 0, 0, ""),
+        recorder.fromNanoTime(toNanos));
   }
 
   private void waitOut(Recorder recorder, AtomicLong acquisitions, long started) {

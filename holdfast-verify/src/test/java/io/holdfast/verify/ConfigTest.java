@@ -35,10 +35,56 @@ class ConfigTest {
   }
 
   @Test
-  void nemesis_dropsRedisFaultsTheTopologyCannotInject() {
-    assertThat(Nemesis.enabled(FaultKind.all(), java.util.Set.of(FaultKind.REDIS_PAUSE)))
-        .contains(FaultKind.CLIENT_PAUSE, FaultKind.REDIS_PAUSE)
-        .doesNotContain(FaultKind.REDIS_WIPE, FaultKind.REDIS_CLOCK);
+  void nemesis_dropsFaultsTheTopologyCannotInject() {
+    java.util.Set<FaultKind> supported = FaultKind.clientSide();
+    supported.add(FaultKind.FAILOVER);
+
+    assertThat(Nemesis.enabled(FaultKind.all(), supported))
+        .containsExactly(FaultKind.CLIENT_PAUSE, FaultKind.CLIENT_KILL, FaultKind.CLIENT_CLOCK, FaultKind.FAILOVER);
+  }
+
+  @Test
+  void failover_losesDataLikeAWipe_andTargetsRedis() {
+    assertThat(FaultKind.parse("failover")).isEqualTo(FaultKind.FAILOVER);
+    assertThat(FaultKind.FAILOVER.explainsOverlap()).isTrue();
+    assertThat(FaultKind.FAILOVER.losesRedisData()).isTrue();
+    assertThat(FaultKind.FAILOVER.targetsRedis()).isTrue();
+    assertThat(FaultKind.FAILOVER.isRedisClock()).isFalse();
+    assertThat(FaultKind.REDIS_RESTART.explainsOverlap()).isFalse();
+  }
+
+  @Test
+  void command_topologyOption_selectsTheTopologyAndKeepsFailoverInTheDefaults() {
+    VerifyCommand command = new VerifyCommand();
+    new CommandLine(command).parseArgs("--topology", "quorum", "--masters", "5");
+
+    RunConfig config = command.config();
+
+    assertThat(config.topology()).isEqualTo(TopologyKind.QUORUM);
+    assertThat(config.masters()).isEqualTo(5);
+    assertThat(config.faults()).contains(FaultKind.FAILOVER);
+  }
+
+  @Test
+  void command_badTopologyOrMasters_areUsageErrors() {
+    StringWriter err = new StringWriter();
+    CommandLine line = new CommandLine(new VerifyCommand()).setErr(new PrintWriter(err));
+
+    assertThat(line.execute("--topology", "mesh")).isEqualTo(2);
+    assertThat(line.execute("--topology", "quorum", "--masters", "4")).isEqualTo(2);
+    assertThat(line.execute("--topology", "cluster", "--redis", "redis://127.0.0.1:6379")).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown topology 'mesh'; known: standalone, sentinel, cluster, quorum")
+        .contains("masters must be 3, 5, 7 or 9, was 4").contains("cannot be combined with topology cluster");
+  }
+
+  @Test
+  void command_help_documentsEveryTopology() {
+    StringWriter out = new StringWriter();
+    new CommandLine(new VerifyCommand()).setOut(new PrintWriter(out)).execute("--help");
+
+    assertThat(out.toString()).contains("--topology=standalone|sentinel|cluster|quorum")
+        .contains("sentinel    master + 2 replicas + 3 sentinels").contains("cluster     3 masters + 3 replicas")
+        .contains("quorum      --masters independent masters");
   }
 
   @Test

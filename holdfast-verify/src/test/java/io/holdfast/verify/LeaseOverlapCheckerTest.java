@@ -62,4 +62,29 @@ class LeaseOverlapCheckerTest {
     assertThat(result.violations()).isZero();
     assertThat(result.summary()).startsWith("1 overlapping holds (1 explained");
   }
+
+  @Test
+  void overlapAfterAFailover_isExplainedByFailover_andCountedByKind() {
+    History history = new HistoryBuilder()
+        .grant("c1w0", "L", "a", 1, 0, 1, 4_900)
+        .fault(FaultKind.FAILOVER, "redis", 200, 3_500)
+        .grant("c2w0", "L", "b", 2, 2_800, 3_000, 8_000)
+        .build();
+
+    CheckResult result = checker.check(history);
+
+    assertThat(result.violations()).isZero();
+    assertThat(result.summary()).contains("1 explained by faults that lose leases: failover 1, largest 1900.0 ms");
+  }
+
+  @Test
+  void overlapLongAfterAFailover_isUnexplained() {
+    History history = new HistoryBuilder()
+        .fault(FaultKind.FAILOVER, "redis", 200, 3_500)
+        .grant("c1w0", "L", "a", 1, 6_000, 6_001, 8_000)
+        .grant("c2w0", "L", "b", 2, 6_500, 7_000, 9_000)
+        .build();
+
+    assertThat(checker.check(history).violations()).isEqualTo(1);
+  }
 }

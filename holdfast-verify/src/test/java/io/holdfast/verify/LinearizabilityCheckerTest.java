@@ -85,6 +85,20 @@ class LinearizabilityCheckerTest {
   }
 
   @Test
+  void failover_isALeaseLossWindowLikeAWipe() {
+    History failedOver = new HistoryBuilder()
+        .grant("c1w0", "L", "a", 1, 0, 1)
+        .fault(FaultKind.FAILOVER, "redis", 50, 400)
+        .grant("c2w0", "L", "b", 2, 300, 350)
+        .build();
+
+    CheckResult result = checker.check(failedOver);
+
+    assertLinearizable(result);
+    assertThat(result.summary()).contains("1 lease-loss windows");
+  }
+
+  @Test
   void aLeaseGrantedAfterTheLossWindow_isTimedAgain() {
     History history = new HistoryBuilder()
         .fault(FaultKind.REDIS_WIPE, "redis", 50, 80)

@@ -12,9 +12,9 @@ final class Runs {
 
   static RunConfig config(String name, Duration duration, int clients, long seed, Set<FaultKind> faults,
       Workload workload, Duration livenessSlack) {
-    return new RunConfig(duration, RunConfig.defaultQuiet(workload.ttl()), clients, seed, faults, null, "no",
-        workload,
-        livenessSlack, false, Path.of("target", "verify-it", name), LinearizabilityChecker.DEFAULT_BUDGET);
+    return new RunConfig(duration, RunConfig.defaultQuiet(workload.ttl()), clients, seed, faults,
+        TopologyKind.STANDALONE, 3, null, "no", workload, livenessSlack, false,
+        Path.of("target", "verify-it", name), LinearizabilityChecker.DEFAULT_BUDGET);
   }
 
   static Report run(RunConfig config) throws InterruptedException {

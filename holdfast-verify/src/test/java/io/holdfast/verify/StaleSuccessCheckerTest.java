@@ -57,8 +57,23 @@ class StaleSuccessCheckerTest {
     CheckResult explained = checker.check(wiped);
 
     assertThat(explained.violations()).isZero();
-    assertThat(explained.summary()).contains("1 after leases lost to redis-wipe");
+    assertThat(explained.summary()).contains("1 after leases lost to faults, not counted: redis-wipe 1");
     assertThat(checker.check(paused).violations()).isEqualTo(1);
+  }
+
+  @Test
+  void releaseAfterALargerGrant_whenAFailoverLostTheGrant_isExplainedByFailover() {
+    History history = new HistoryBuilder()
+        .grant("c1w0", "L", "a", 1, 0, 1)
+        .fault(FaultKind.FAILOVER, "redis", 200, 3_000)
+        .grant("c2w0", "L", "b", 2, 2_500, 2_600)
+        .release("c1w0", "L", "a", 1, 2_700, 2_800)
+        .build();
+
+    CheckResult result = checker.check(history);
+
+    assertThat(result.violations()).isZero();
+    assertThat(result.summary()).contains("not counted: failover 1");
   }
 
   @Test

@@ -214,6 +214,32 @@ public final class ClusterTopology implements AutoCloseable {
   }
 
   /**
+   * Brings a failed master back after its replica took over its slots: restarts it (empty: nodes keep only
+   * {@code nodes.conf}), and waits until it follows the node now serving {@code slot} with its link up and the
+   * cluster is {@linkplain #awaitHealthy healthy}. A master that finds its slots taken over with a newer epoch
+   * turns itself into a replica of the new owner; if it has not done so by the time it answers, it is told to
+   * with {@code CLUSTER REPLICATE}.
+   *
+   * @param failed a master that was killed, after {@link #awaitFailover}
+   * @param slot one of the slots it served
+   * @param timeout how long to wait
+   * @throws IllegalStateException when the timeout passes first
+   */
+  public void restartAsReplica(RedisServer failed, int slot, Duration timeout) {
+    RedisServer owner = masterOf(slot);
+    failed.restart();
+    Await.until(timeout, failed + " to replicate " + owner, () -> {
+      Map<String, String> replication = failed.info("replication");
+      if ("master".equals(replication.get("role"))
+          && ClusterFormation.nodes(failed).stream().anyMatch(l -> l.id().equals(ids.get(owner)) && l.master())) {
+        failed.command("CLUSTER", "REPLICATE", ids.get(owner));
+      }
+      return "slave".equals(replication.get("role")) && "up".equals(replication.get("master_link_status"));
+    });
+    awaitHealthy(timeout);
+  }
+
+  /**
    * Waits until every running node reports {@code cluster_state:ok} with all slots served and every running
    * replica has its replication link up.
    *

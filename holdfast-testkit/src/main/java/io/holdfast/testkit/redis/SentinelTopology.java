@@ -202,6 +202,27 @@ public final class SentinelTopology implements AutoCloseable {
   }
 
   /**
+   * Brings a failed data node back as a replica of {@code master}: restarts it (empty: data nodes keep no
+   * files), sends {@code REPLICAOF} at once and waits until its replication link is up. No client is sent to it
+   * meanwhile, since the sentinels already name {@code master}; without the command the sentinels would convert
+   * it a little later themselves.
+   *
+   * @param failed a data node that was killed, for instance by {@link #killMaster()}
+   * @param master the current master, for instance from {@link #awaitFailover}
+   * @param timeout how long to wait for the link
+   * @throws IllegalStateException when the timeout passes first
+   */
+  public void restartAsReplica(RedisServer failed, RedisServer master, Duration timeout) {
+    failed.restart();
+    failed.command("REPLICAOF", master.host(), Integer.toString(master.port()));
+    Await.until(timeout, failed + " to replicate " + master, () -> {
+      Map<String, String> replication = failed.info("replication");
+      return "slave".equals(replication.get("role")) && "up".equals(replication.get("master_link_status"))
+          && Integer.toString(master.port()).equals(replication.get("master_port"));
+    });
+  }
+
+  /**
    * Waits until the deployment could fail over: replicas in sync with the current master, and every sentinel
    * aware of every replica and every other sentinel.
    *

@@ -1,7 +1,6 @@
--- inspect.lua: read one lock's state; writes nothing. (common.lua is prepended.)
+-- lock_inspect.lua: read one lock's state; writes nothing. (common.lua is prepended.)
 --
 -- KEYS[1]  lock key  P:{F}
--- ARGV[1]  key prefix P
 --
 -- Returns  {}  when the lock is free
 --          {state, owner, token, holds, remaining_ms, session id, acquired_at_ms, client name}
@@ -9,7 +8,7 @@
 --          taken through the library
 --
 -- Invariant: every field comes from one instant, so they always describe the same grant.
-local state, remaining, f = lock_state(KEYS[1], ARGV[1], clock())
+local state, remaining, f = lock_state(KEYS[1], clock())
 if state == 'free' then
   return {}
 end

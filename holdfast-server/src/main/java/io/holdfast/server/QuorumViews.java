@@ -1,0 +1,151 @@
+package io.holdfast.server;
+
+import static io.holdfast.server.RedisCalls.SCRIPTS;
+
+import io.holdfast.server.QuorumMasters.Answer;
+import io.holdfast.server.StoreViews.Housekeeping;
+import io.holdfast.server.StoreViews.LockView;
+import io.holdfast.server.StoreViews.SessionView;
+import io.holdfast.server.StoreViews.WaiterView;
+import io.lettuce.core.Limit;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+/*
+ * Inspect, admin views and housekeeping over independent masters. Why they are not silently wrong: a lock is
+ * reported held only when a majority holds the same grant (owner and token), free when the masters that answered
+ * are a majority and no grant has one, and UNAVAILABLE otherwise; listings take the UNION of every master's index
+ * (an acquire touches the index on every master it reaches, so a lock held on a majority is in at least one
+ * answering index) and then check each entry with that majority rule. Waiters are the one best-effort view: each
+ * master lists the waiters whose attempts reached it, and the union is reported (docs/server.md says so).
+ * Housekeeping counts expiries on the FIRST master only, so each is counted once across instances while that
+ * master is up. Stateless.
+ */
+final class QuorumViews {
+  private static final int SCAN_FACTOR = 10;
+
+  private final QuorumMasters masters;
+
+  QuorumViews(QuorumMasters masters) {
+    this.masters = masters;
+  }
+
+  /** The inspect reply of the grant a majority holds (shortest remaining), or empty. */
+  CompletableFuture<Optional<List<Object>>> inspect(String fullName) {
+    String what = "inspect of lock '" + fullName + "'";
+    return masters.all(m -> m.run(SCRIPTS.lockInspect, what, List.of(m.keys().lock(fullName)), List.of()))
+        .thenApply(answers -> {
+          Map<String, List<List<Object>>> grants = new HashMap<>();
+          for (Answer answer : answers) {
+            if (answer.ok() && !answer.reply().isEmpty()) {
+              grants.computeIfAbsent(Replies.str(answer.reply(), 1) + " " + Replies.num(answer.reply(), 2),
+                  k -> new ArrayList<>()).add(answer.reply());
+            }
+          }
+          for (List<List<Object>> grant : grants.values()) {
+            if (grant.size() >= masters.majority()) {
+              return Optional.of(grant.stream().min(Comparator.comparingLong(r -> Replies.num(r, 4))).orElseThrow());
+            }
+          }
+          if (answers.stream().filter(Answer::ok).count() < masters.majority()) {
+            throw masters.noMajority(answers, what);
+          }
+          return Optional.empty();
+        });
+  }
+
+  CompletableFuture<List<LockView>> listLocks(String tenant, String prefix, int limit) {
+    String low = tenant + "/" + prefix;
+    return union(m -> m.keys().lockIndex(), low, limit, "listing locks").thenCompose(members -> {
+      List<CompletableFuture<Optional<LockView>>> views = new ArrayList<>();
+      for (String member : members) {
+        views.add(inspect(member).thenApply(reply -> reply.map(r ->
+            Replies.lockView(member.substring(tenant.length() + 1), r, 0))));
+      }
+      return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(done -> views.stream()
+          .map(CompletableFuture::join).flatMap(Optional::stream).limit(limit).toList());
+    });
+  }
+
+  CompletableFuture<List<SessionView>> listSessions(String tenant, int limit) {
+    String low = tenant + "/";
+    return union(m -> m.keys().sessionIndex(), low, limit, "listing sessions").thenCompose(members -> {
+      List<CompletableFuture<Optional<SessionView>>> views = new ArrayList<>();
+      for (String member : members) {
+        String sid = member.substring(low.length());
+        views.add(masters.all(m -> m.run(SCRIPTS.sessionView, "listing sessions", List.of(m.keys().session(sid),
+            m.keys().sessionLocks(sid)), List.of())).thenApply(answers -> {
+              List<List<Object>> found = answers.stream().filter(a -> a.ok() && !a.reply().isEmpty())
+                  .map(Answer::reply).toList();
+              if (found.size() < masters.majority()) {
+                return Optional.empty();
+              }
+              List<Object> r = found.stream().min(Comparator.comparingLong(x -> Replies.num(x, 2))).orElseThrow();
+              return Optional.of(new SessionView(sid, Replies.str(r, 0), Duration.ofMillis(Replies.num(r, 1)),
+                  Duration.ofMillis(Replies.num(r, 2)), (int) Replies.num(r, 3)));
+            }));
+      }
+      return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(done -> views.stream()
+          .map(CompletableFuture::join).flatMap(Optional::stream).limit(limit).toList());
+    });
+  }
+
+  private CompletableFuture<List<String>> union(java.util.function.Function<RedisCalls, String> index, String low,
+      int limit, String what) {
+    return masters.all(m -> m.mapped(m.link().async().zrangebylex(index.apply(m), RedisViews.prefixRange(low),
+        Limit.create(0, (long) limit * SCAN_FACTOR)).toCompletableFuture(), what).thenApply(List::<Object>copyOf))
+        .thenApply(answers -> {
+          if (answers.stream().filter(Answer::ok).count() < masters.majority()) {
+            throw masters.noMajority(answers, what);
+          }
+          TreeSet<String> members = new TreeSet<>();
+          answers.stream().filter(Answer::ok).forEach(a -> a.reply().forEach(m -> members.add(String.valueOf(m))));
+          return new ArrayList<>(members);
+        });
+  }
+
+  /** Best effort: the union of every answering master's waiters, longest remaining wins. */
+  CompletableFuture<List<WaiterView>> listWaiters(LockKey lock) {
+    String what = "listing waiters of lock '" + lock.name() + "'";
+    return masters.all(m -> m.run(SCRIPTS.lockWaiters, what, List.of(m.keys().waiters(lock)), List.of()))
+        .thenCompose(answers -> {
+          if (answers.stream().filter(Answer::ok).count() < masters.majority()) {
+            throw masters.noMajority(answers, what);
+          }
+          Map<String, Long> remaining = new LinkedHashMap<>();
+          answers.stream().filter(Answer::ok).forEach(a -> {
+            for (int i = 0; i + 2 < a.reply().size(); i += 3) {
+              remaining.merge(Replies.str(a.reply(), i) + " " + Replies.str(a.reply(), i + 1),
+                  Replies.num(a.reply(), i + 2), Math::max);
+            }
+          });
+          List<CompletableFuture<WaiterView>> views = new ArrayList<>();
+          RedisCalls first = masters.first();
+          remaining.forEach((member, ms) -> {
+            String[] parts = member.split(" ", 2);
+            views.add(first.mapped(first.link().async().hget(first.keys().session(parts[0]), "n")
+                .toCompletableFuture(), what).exceptionally(e -> "").thenApply(name ->
+                    new WaiterView(parts[0], parts[1], name == null ? "" : name, Duration.ofMillis(ms))));
+          });
+          return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(done -> views.stream()
+              .map(CompletableFuture::join).sorted(Comparator.comparing(WaiterView::remaining)).toList());
+        });
+  }
+
+  CompletableFuture<Housekeeping> housekeeping() {
+    RedisCalls first = masters.first();
+    CompletableFuture<List<Object>> counts = first.run(SCRIPTS.sessionExpiries, "housekeeping",
+        List.of(first.keys().sessionExpiries()), List.of());
+    CompletableFuture<Long> indexed = first.mapped(first.link().async().zcard(first.keys().lockIndex())
+        .toCompletableFuture(), "housekeeping");
+    return counts.thenCombine(indexed, (c, size) -> new Housekeeping(Replies.num(c, 0), Replies.num(c, 1), size));
+  }
+}

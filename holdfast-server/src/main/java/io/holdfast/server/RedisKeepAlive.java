@@ -1,0 +1,125 @@
+package io.holdfast.server;
+
+import static io.holdfast.server.RedisCalls.SCRIPTS;
+import static io.holdfast.server.RedisCalls.ms;
+
+import io.holdfast.server.StoreViews.KeepAliveResult;
+import io.holdfast.server.StoreViews.Renewal;
+import io.lettuce.core.ZAddArgs;
+import io.lettuce.core.cluster.SlotHash;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * One keep-alive on Redis, in two rounds. Round 1, sent at once: session_keepalive.lua extends the session on its
+ * slot and lists its bound locks, and lock_extend.lua renews the listed leases, one call per hash slot present
+ * (pipelined per node, as the library's renewal groups), carrying the session's expiry as this instance last knew
+ * it (SessionCache). The reply goes out after round 1. Round 2, after the reply: lock_extend.lua carries the new
+ * expiry to every bound lock, per slot, then session_unbind.lua drops entries of locks no longer held at the
+ * generation seen. Why it is safe: lock_extend only ever moves a lock's e forward to an expiry its session really
+ * had and never revives a lock that left 'held'; if round 2 fails or never runs, each lock keeps the e it had (at
+ * least the previous keep-alive's, for renewed leases) and frees itself at e + lock-delay at the latest, and the
+ * next keep-alive moves it forward again. Stateless apart from the shared SessionCache.
+ */
+final class RedisKeepAlive {
+  private static final Logger log = LoggerFactory.getLogger(RedisKeepAlive.class);
+
+  /** One lock step: a lease to renew (owner non-empty) or a bound lock to extend. */
+  private record Entry(String key, String owner, String token, String ttl) { }
+
+  private final RedisCalls calls;
+  private final Duration retention;
+  private final SessionCache sessions;
+
+  RedisKeepAlive(RedisCalls calls, Duration retention, SessionCache sessions) {
+    this.calls = calls;
+    this.retention = retention;
+    this.sessions = sessions;
+  }
+
+  CompletableFuture<KeepAliveResult> run(SessionRef session, List<Renewal> renewals) {
+    RedisKeys keys = calls.keys();
+    String sid = session.id();
+    String what = "keep-alive of session " + sid;
+    SessionCache.Known known = sessions.get(session);
+    List<Entry> leases = new ArrayList<>(renewals.size());
+    for (Renewal renewal : renewals) {
+      leases.add(new Entry(keys.lock(renewal.lock()), renewal.owner(), Long.toString(renewal.token()),
+          ms(renewal.ttl())));
+    }
+    CompletableFuture<Boolean[]> renewed = extend(sid, known == null ? 0 : known.expiry(), leases, what);
+    return calls.run(SCRIPTS.sessionKeepAlive, what, List.of(keys.session(sid), keys.sessionLocks(sid)),
+        List.of(session.tenant(), ms(retention))).thenCombine(renewed, (reply, results) -> {
+          Replies.sessionStatus(reply, session);
+          return reply;
+        }).thenCompose(reply -> calls.link().awaitReplicas(what).thenApply(acked -> {
+          long expiry = Replies.num(reply, 2);
+          sessions.put(session,
+              new SessionCache.Known(expiry, Replies.num(reply, 3), Replies.str(reply, 4)));
+          calls.link().async().zadd(keys.sessionExpiries(), ZAddArgs.Builder.gt(), (double) expiry, sid);
+          extendBound(session, expiry, reply, what);
+          return new KeepAliveResult(Duration.ofMillis(Replies.num(reply, 1)), List.of(renewed.join()));
+        }));
+  }
+
+  /** Round 2: carries the new expiry to every bound lock, then drops the entries of locks no longer held. */
+  private void extendBound(SessionRef session, long expiry, List<Object> reply, String what) {
+    List<Entry> bound = new ArrayList<>();
+    List<String> generations = new ArrayList<>();
+    for (int i = 5; i + 1 < reply.size(); i += 2) {
+      bound.add(new Entry(Replies.str(reply, i), "", "", "0"));
+      generations.add(Replies.str(reply, i + 1));
+    }
+    if (bound.isEmpty()) {
+      return;
+    }
+    extend(session.id(), expiry, bound, what).thenCompose(results -> {
+      List<String> dead = new ArrayList<>();
+      for (int i = 0; i < results.length; i++) {
+        if (!results[i]) {
+          dead.add(bound.get(i).key());
+          dead.add(generations.get(i));
+        }
+      }
+      return dead.isEmpty() ? CompletableFuture.completedFuture(List.of())
+          : calls.run(SCRIPTS.sessionUnbind, what, List.of(calls.keys().sessionLocks(session.id())), dead);
+    }).whenComplete((done, failure) -> {
+      if (failure != null) {
+        log.debug("{}: extending its locks failed, the next keep-alive retries: {}", what, failure.getMessage());
+      }
+    });
+  }
+
+  /** lock_extend.lua per hash slot present, all sent at once; one result per entry, in order. */
+  private CompletableFuture<Boolean[]> extend(String sid, long expiry, List<Entry> entries, String what) {
+    Boolean[] results = new Boolean[entries.size()];
+    Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
+    for (int i = 0; i < entries.size(); i++) {
+      groups.computeIfAbsent(SlotHash.getSlot(entries.get(i).key()), slot -> new ArrayList<>()).add(i);
+    }
+    List<CompletableFuture<Void>> steps = new ArrayList<>();
+    for (List<Integer> group : groups.values()) {
+      List<String> keyList = new ArrayList<>(group.size());
+      List<String> args = new ArrayList<>(List.of(sid, Long.toString(expiry)));
+      for (int index : group) {
+        Entry entry = entries.get(index);
+        keyList.add(entry.key());
+        args.addAll(Arrays.asList(entry.owner(), entry.token(), entry.ttl()));
+      }
+      steps.add(calls.run(SCRIPTS.lockExtend, what, keyList, args).thenAccept(reply -> {
+        for (int i = 0; i < group.size(); i++) {
+          results[group.get(i)] = Replies.num(reply, i) == 1; // distinct indexes per group: no shared writes
+        }
+      }));
+    }
+    // allOf happens-after every write to results, so they are all visible to whoever reads them after it.
+    return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)).thenApply(done -> results);
+  }
+}

@@ -1,0 +1,17 @@
+-- session_check.lua: read a live session for an acquire; writes nothing. (common.lua is prepended.)
+--
+-- KEYS[1]  session  P:session:{sid}
+-- ARGV[1]  tenant of the caller
+--
+-- Returns  {1, e, d, client name}  live: its expiry (Redis ms), lock-delay (ms) and client name, which
+--                                  lock_acquire.lua stores in the lock
+--          {-1}                    unknown session or another tenant's
+--          {-2}                    expired
+--
+-- Invariant: e only grows while the session is live, so the e returned is never later than the
+-- session's expiry at any later instant.
+local session, err = live_session(KEYS[1], ARGV[1], clock())
+if not session then
+  return {err}
+end
+return {1, session[1], session[2], session[3]}

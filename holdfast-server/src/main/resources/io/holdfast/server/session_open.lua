@@ -1,0 +1,25 @@
+-- session_open.lua: create a session; one atomic step on the session's slot. (common.lua is prepended.)
+--
+-- KEYS[1]  session  P:session:{sid}
+-- ARGV[1]  tenant
+-- ARGV[2]  client name
+-- ARGV[3]  TTL in ms
+-- ARGV[4]  lock-delay in ms (0 allowed)
+-- ARGV[5]  retention in ms: how long an expired session stays answerable as "expired"
+--
+-- Returns  {1, e}  created, expiring at e (Redis ms)
+--          {0}     the id exists already (a 128-bit collision: the caller retries with a new id)
+--
+-- Invariant: a session id names exactly one session for its whole life, expiry and retention included,
+-- so a stale id can never reach someone else's session.
+local skey = KEYS[1]
+local tenant, name, ttl, delay, retention = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]),
+  tonumber(ARGV[5])
+if redis.call('EXISTS', skey) == 1 then
+  return {0}
+end
+local now = clock()
+local e = now + ttl
+redis.call('HSET', skey, 'T', tenant, 'n', name, 'l', ttl, 'd', delay, 'e', fmt(e), 'c', fmt(now))
+redis.call('PEXPIRE', skey, ttl + delay + retention)
+return {1, e}

@@ -1,0 +1,80 @@
+package io.holdfast.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.holdfast.AcquireRequest;
+import io.holdfast.Holdfast;
+import io.holdfast.Lease;
+import io.holdfast.server.StoreViews.Busy;
+import io.holdfast.server.StoreViews.Granted;
+import io.holdfast.testkit.redis.IndependentMasters;
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store semantics on three independent masters (redis-quorum://): every step runs on every master and counts
+ * what a majority says; plus interop with the library's quorum backend (same lock keys, same counters, tokens of
+ * one name growing across both), and a grant surviving one master's loss.
+ */
+class QuorumStoreIT extends LockStoreContract {
+  private static IndependentMasters masters;
+  private static QuorumStore store;
+
+  @BeforeAll
+  static void connect() {
+    masters = IndependentMasters.start(3);
+    store = new QuorumStore(QuorumMasters.open(URI.create(masters.uri()), Duration.ofSeconds(5), "holdfast", "test"),
+        Duration.ofSeconds(60));
+  }
+
+  @AfterAll
+  static void close() {
+    store.close();
+    masters.close();
+  }
+
+  @Override
+  LockStore store() {
+    return store;
+  }
+
+  @Test
+  void libraryAndService_sameNameOnQuorum_shareLockAndTokensNeverGoBack() {
+    SessionRef session = open(Duration.ofSeconds(10), Duration.ZERO);
+    LockKey lock = freshLock();
+    try (Holdfast library = Holdfast.connect(masters.uri())) {
+      Lease viaLibrary = library.acquire(AcquireRequest.of(lock.fullName(), Duration.ofSeconds(10)));
+      assertThat(join(store.acquire(session, lock, "svc", Duration.ZERO, 1, Duration.ZERO)))
+          .as("the service sees the library's grant").isInstanceOf(Busy.class);
+      viaLibrary.release();
+      Granted viaService = acquire(session, lock, "svc");
+      assertThat(viaService.token()).isGreaterThan(viaLibrary.fencingToken().value());
+      assertThat(library.tryAcquire(lock.fullName(), Duration.ofSeconds(5), Duration.ZERO))
+          .as("the library sees the service's grant").isEmpty();
+      join(store.release(session, lock, "svc", viaService.token(), 2));
+      Lease again = library.acquire(AcquireRequest.of(lock.fullName(), Duration.ofSeconds(10)));
+      assertThat(again.fencingToken().value()).isGreaterThan(viaService.token());
+      again.release();
+    }
+  }
+
+  @Test
+  void oneMasterKilled_grantsContinueAndTokensKeepGrowing() {
+    SessionRef session = open(Duration.ofSeconds(10), Duration.ZERO);
+    LockKey lock = freshLock();
+    Granted first = acquire(session, lock, "o");
+    join(store.release(session, lock, "o", first.token(), 2));
+    masters.master(0).kill();
+    try {
+      Granted second = (Granted) join(store.acquire(session, lock, "o", Duration.ZERO, 3, Duration.ZERO));
+      assertThat(second.token()).isGreaterThan(first.token());
+      assertThat(join(store.inspect(lock))).get().extracting(StoreViews.LockView::token).isEqualTo(second.token());
+      join(store.release(session, lock, "o", second.token(), 4));
+    } finally {
+      masters.master(0).restart();
+    }
+  }
+}

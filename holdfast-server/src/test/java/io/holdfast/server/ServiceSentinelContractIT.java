@@ -1,0 +1,36 @@
+package io.holdfast.server;
+
+import io.holdfast.HoldfastOptions;
+import io.holdfast.testkit.contract.LockConcurrencyContractTest;
+import io.holdfast.testkit.redis.SentinelTopology;
+import java.net.URI;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The whole lock contract through the lock service on a Sentinel-managed master (2 replicas, 3 sentinels), the
+ * service connected with {@code redis-sentinel://...&waitReplicas=1}: every grant and keep-alive waits for one
+ * replica's acknowledgement.
+ */
+class ServiceSentinelContractIT extends LockConcurrencyContractTest {
+  private static SentinelTopology sentinel;
+  private static HoldfastServer server;
+
+  @BeforeAll
+  static void start() {
+    sentinel = SentinelTopology.start();
+    server = HoldfastServer.start(ServerConfig.builder().port(0)
+        .redis(URI.create(sentinel.uri() + "&waitReplicas=1&waitTimeout=500ms")).build());
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    sentinel.close();
+  }
+
+  @Override
+  protected HoldfastOptions.Builder options() {
+    return HoldfastOptions.builder().backend(server.uri().toString());
+  }
+}
