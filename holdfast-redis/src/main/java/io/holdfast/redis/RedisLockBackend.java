@@ -12,6 +12,7 @@ import io.holdfast.spi.AcquireOutcome;
 import io.holdfast.spi.LockBackend;
 import io.holdfast.spi.ReleaseOutcome;
 import io.holdfast.spi.ReleaseSubscription;
+import io.holdfast.spi.RenewOutcome;
 import io.holdfast.spi.RenewRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -122,6 +125,57 @@ final class RedisLockBackend implements LockBackend {
     }
     // allOf happens-after every write above, so the array is fully visible when it is read.
     return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(done -> List.of(renewed));
+  }
+
+  /**
+   * On Cluster, each slot group's leases are answered on their own: a group whose node fails (down, failing over,
+   * timing out) reports its leases {@link RenewOutcome#UNKNOWN} instead of failing the whole batch, so leases on
+   * healthy nodes keep renewing while the engine retries the others until their deadlines. The future fails only
+   * when no group answered. Elsewhere (one node) it is {@link #renew}'s answer.
+   */
+  @Override
+  public CompletableFuture<List<RenewOutcome>> renewEach(List<RenewRequest> leases) {
+    if (!cluster || leases.isEmpty()) {
+      return LockBackend.super.renewEach(leases);
+    }
+    return call(() -> renewEachBySlot(leases));
+  }
+
+  private CompletableFuture<List<RenewOutcome>> renewEachBySlot(List<RenewRequest> leases) {
+    List<int[]> groups = RenewGroups.bySlot(leases);
+    RenewOutcome[] outcomes = new RenewOutcome[leases.size()];
+    Arrays.fill(outcomes, RenewOutcome.UNKNOWN);
+    AtomicReference<Throwable> lastFailure = new AtomicReference<>();
+    List<CompletableFuture<Boolean>> calls = new ArrayList<>(groups.size());
+    for (int[] group : groups) {
+      List<RenewRequest> part = Arrays.stream(group).mapToObj(leases::get).toList();
+      calls.add(renewPart(part).handle((reply, failure) -> {
+        if (failure != null) {
+          lastFailure.set(failure);
+          return false;
+        }
+        List<Boolean> results = ScriptReplies.renew(reply, part.size());
+        for (int i = 0; i < group.length; i++) {
+          outcomes[group[i]] = results.get(i) ? RenewOutcome.RENEWED : RenewOutcome.NOT_HELD;
+        }
+        return true;
+      }));
+    }
+    // allOf happens-after every write above, so the array is fully visible when it is read.
+    return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(done -> {
+      if (calls.stream().noneMatch(CompletableFuture::join)) {
+        throw new CompletionException(lastFailure.get());
+      }
+      return List.of(outcomes);
+    });
+  }
+
+  private CompletableFuture<List<Object>> renewPart(List<RenewRequest> part) {
+    try {
+      return scripts.renew(part);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   @Override

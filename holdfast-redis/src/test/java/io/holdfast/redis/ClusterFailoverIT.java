@@ -77,6 +77,35 @@ class ClusterFailoverIT {
     }
   }
 
+  @Test
+  void masterPaused_leasesOnOtherMastersKeepRenewing_itsOwnAreLostAtTheirDeadline() throws Exception {
+    try (ClusterTopology cluster = ClusterTopology.start();
+        Holdfast client = Holdfast.connect(HoldfastOptions.builder().backend(cluster.uri()).clientName("renewals")
+            .operationTimeout(Duration.ofMillis(300)).retryBudget(Duration.ofSeconds(30)).build())) {
+      RedisServer victim = cluster.masters().get(0);
+      List<String> elsewhere = namesServedBy(cluster, victim, false, 4);
+      List<String> onVictim = namesServedBy(cluster, victim, true, 1);
+      List<Lease> healthy = new ArrayList<>();
+      for (String name : elsewhere) {
+        healthy.add(client.acquire(name, Duration.ofSeconds(1)));
+      }
+      Lease stranded = client.acquire(onVictim.get(0), Duration.ofSeconds(1));
+      victim.pause();
+      try {
+        // Three TTLs with one node frozen: every renewal batch holds leases of all three masters.
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (System.nanoTime() < until) {
+          assertThat(healthy).as("leases on the masters that answer").allMatch(Lease::isValid);
+          Thread.sleep(100);
+        }
+        assertThat(stranded.isValid()).as("the frozen master's lease, past its deadline").isFalse();
+      } finally {
+        victim.resume();
+      }
+      cluster.awaitHealthy(Duration.ofSeconds(60));
+    }
+  }
+
   /** How long a waiter with a 20 s re-check takes to get a lock after its holder releases it. */
   static long handoffMillis(Holdfast holder, Holdfast waiter, String name) throws Exception {
     Lease held = holder.acquire(name, Duration.ofSeconds(30));
