@@ -43,6 +43,9 @@ class ClusterFailoverIT {
       names.addAll(elsewhere);
       int slot = KeySpace.slotOf(LockName.of(onVictim.get(0)));
       Lease held = first.acquire(heldAcross, Duration.ofSeconds(30));
+      // Replication is asynchronous: without this, a loaded machine can kill the master before its replica has
+      // the grant, and the test would measure that known loss (docs/guarantees.md) instead of the failover.
+      victim.command("WAIT", "1", "5000");
       CompletableFuture<Lease> waiting = second.acquireAsync(AcquireRequest.of(heldAcross, Duration.ofSeconds(5)));
       try (LockTraffic traffic = new LockTraffic(List.of(first, second), names, 8, Duration.ofSeconds(2),
           Duration.ofMillis(10))) {

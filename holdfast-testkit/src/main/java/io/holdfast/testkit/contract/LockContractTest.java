@@ -217,11 +217,11 @@ public abstract class LockContractTest {
   void autoRenewal_holdPastSeveralTtls_keepsLeaseAndExcludesOthers() throws InterruptedException {
     String name = freshName();
     Holdfast holder = client();
-    // 1 s is several renewal periods, and long enough that a loaded machine's stalls cannot expire it.
-    try (Lease lease = holder.acquire(name, Duration.ofSeconds(1))) {
+    // Held for 2 TTLs (about six renewals); a 2 s TTL outlasts the second-long stalls of a loaded 2-core machine.
+    try (Lease lease = holder.acquire(name, Duration.ofSeconds(2))) {
       for (int i = 0; i < 6; i++) {
-        Thread.sleep(500);
-        assertThat(lease.isValid()).as("valid after %d ms", (i + 1) * 500).isTrue();
+        Thread.sleep(700);
+        assertThat(lease.isValid()).as("valid after %d ms", (i + 1) * 700).isTrue();
         assertThat(client().tryAcquire(name, Duration.ofSeconds(1), Duration.ZERO)).isEmpty();
       }
     }
