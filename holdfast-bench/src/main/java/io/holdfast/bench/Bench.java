@@ -21,10 +21,6 @@ import java.util.List;
  * {@code holdfast bench}).
  */
 public final class Bench {
-  /** The contender issue 5 asks for that this module cannot run yet; reported so that its absence is visible. */
-  static final String SERVICE_TODO = "holdfast-service (Holdfast through the lock service, issue 3) was not run: "
-      + "the bench has no service contender yet; see docs/benchmarks.md";
-
   private Bench() { }
 
   /**
@@ -63,7 +59,6 @@ public final class Bench {
     List<TableSpec> tables = new ArrayList<>();
     List<Row> rows = new ArrayList<>();
     List<String> failed = runWorkloads(config, context, tables, rows);
-    context.note(SERVICE_TODO);
     Results results = new Results(machine, config.profile(), tables, rows, notes, violations.count(),
         violations.samples());
     ReportWriter.print(results, console);
@@ -79,26 +74,46 @@ public final class Bench {
   /** Runs each workload in turn; one that fails is noted and the others still run. Returns the failed ones. */
   private static List<String> runWorkloads(BenchConfig config, BenchContext context, List<TableSpec> tables,
       List<Row> rows) {
-    List<Contender> contenders = Catalog.contenders(config.contenders());
+    List<Contender> contenders = Catalog.contenders(config.contenders(), context.scale());
     List<String> failed = new ArrayList<>();
-    for (String name : config.workloads()) {
-      Workload workload = Catalog.workload(name);
-      tables.add(workload.table(context.scale()));
-      context.console().println(name + " ...");
-      long start = System.nanoTime();
-      try {
-        rows.addAll(workload.run(context, contenders));
-        context.console().printf("%s done in %.1f s%n", name, (System.nanoTime() - start) / 1e9);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        failed.add(name);
-        context.note("workload " + name + " interrupted");
-        break;
-      } catch (Exception e) {
-        failed.add(name);
-        context.note("workload " + name + " failed: " + e);
+    try {
+      for (String name : config.workloads()) {
+        List<Contender> taking = contenders.stream().filter(c -> c.runs(name)).toList();
+        // A service started for an earlier workload must not run on in the background of one it takes no part
+        // in: its housekeeping scripts would count as the other contenders' Redis commands.
+        contenders.stream().filter(c -> !taking.contains(c)).forEach(Contender::close);
+        boolean ok = taking.isEmpty() || runWorkload(name, taking, context, tables, rows);
+        if (!ok) {
+          failed.add(name);
+          if (Thread.currentThread().isInterrupted()) {
+            break;
+          }
+        }
       }
+    } finally {
+      contenders.forEach(Contender::close);
     }
     return failed;
+  }
+
+  /** Runs one workload; false (with a note) when it failed or was interrupted. */
+  private static boolean runWorkload(String name, List<Contender> contenders, BenchContext context,
+      List<TableSpec> tables, List<Row> rows) {
+    Workload workload = Catalog.workload(name);
+    tables.add(workload.table(context.scale()));
+    context.console().println(name + " ...");
+    long start = System.nanoTime();
+    try {
+      rows.addAll(workload.run(context, contenders));
+      context.console().printf("%s done in %.1f s%n", name, (System.nanoTime() - start) / 1e9);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      context.note("workload " + name + " interrupted");
+      return false;
+    } catch (Exception e) {
+      context.note("workload " + name + " failed: " + e);
+      return false;
+    }
   }
 }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-        "Benchmarks Holdfast against Redisson and a raw Lettuce floor on a real redis-server, side by side,",
+        "Benchmarks Holdfast (direct, and through an in-process lock service) against Redisson and a raw",
+        "Lettuce floor on a real redis-server, side by side,",
         "checking exclusion and fencing on every grant. Prints tables; writes results.json, results.csv,",
         "results.md and SVG charts to --out."})
 public final class BenchCommand implements Callable<Integer> {
@@ -44,7 +45,7 @@ public final class BenchCommand implements Callable<Integer> {
   List<String> workloads = BenchConfig.WORKLOADS;
 
   @Option(names = "--contenders", split = ",", paramLabel = "NAME",
-      description = "Contenders to run (default: all): holdfast, redisson, redisson-fenced, raw.")
+      description = "Contenders to run (default: all): holdfast, holdfast-service, redisson, redisson-fenced, raw.")
   List<String> contenders = BenchConfig.CONTENDERS;
 
   /** Creates the command; picocli fills the options. */

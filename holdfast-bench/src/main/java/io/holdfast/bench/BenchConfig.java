@@ -23,7 +23,8 @@ public record BenchConfig(Optional<String> redisUri, Path outDir, Profile profil
   public static final List<String> WORKLOADS =
       List.of("ceilings", "uncontended", "contended", "renewal", "memory", "fleet");
   /** Every contender available in this module. */
-  public static final List<String> CONTENDERS = List.of("holdfast", "redisson", "redisson-fenced", "raw");
+  public static final List<String> CONTENDERS =
+      List.of("holdfast", "holdfast-service", "redisson", "redisson-fenced", "raw");
   /** The default output directory, relative to the working directory. */
   public static final Path DEFAULT_OUT = Path.of("target", "bench");
 

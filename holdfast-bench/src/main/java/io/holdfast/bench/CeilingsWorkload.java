@@ -18,6 +18,10 @@ import org.HdrHistogram.Histogram;
  * one thread on one Lettuce connection doing a round trip (PING), the floor's lock cycle ({@code SET NX PX}
  * then the compare-and-delete {@code EVALSHA}) with one command in flight, and the same cycle pipelined 16
  * commands deep. Every other figure of the run can be read as a fraction of these.
+ *
+ * <p>The same two cycles are measured with Holdfast's own scripts ({@link HoldfastScripts}: acquire.lua, then
+ * release.lua with the token it granted), without the client engine, and each row reports the Redis CPU time per
+ * operation: that splits Holdfast's overhead into what Redis spends on the scripts and what the client spends.
  */
 final class CeilingsWorkload implements Workload {
   private static final int DEPTH = 16;
@@ -34,11 +38,14 @@ final class CeilingsWorkload implements Workload {
 
   @Override
   public TableSpec table(Scale scale) {
-    return new TableSpec(name(), "Ceilings of this machine (raw Lettuce, 1 thread, 1 connection)",
-        "measured for " + scale.ceilingWindow().toMillis() + " ms each; an op is one command or one SET NX PX + "
-            + "EVALSHA cycle; latency is of one op, or of one batch of 16 commands when pipelined",
+    return new TableSpec(name(), "Ceilings of this machine (1 thread, 1 Lettuce connection)",
+        "measured for " + scale.ceilingWindow().toMillis() + " ms each; an op is one command, one SET NX PX + "
+            + "EVALSHA cycle (lock cycle), or one acquire.lua + release.lua cycle (holdfast scripts); latency is of "
+            + "one op, or of one batch of 16 commands when pipelined (holdfast scripts: 8 acquires, then their 8 "
+            + "releases); Redis CPU is per op",
         List.of(new Metric("ops_s", "ops/s", 0), new Metric("p50_us", "p50 us", 0),
-            new Metric("p99_us", "p99 us", 0), new Metric("per_s_cmds", "commands/s", 0)),
+            new Metric("p99_us", "p99 us", 0), new Metric("per_s_cmds", "commands/s", 0),
+            new Metric("server_cpu_us", "Redis CPU us/op", 1)),
         List.of(), List.of("ops_s"));
   }
 
@@ -73,10 +80,34 @@ final class CeilingsWorkload implements Workload {
         }
         return replies;
       })));
+      rows.addAll(holdfastCycles(context, connection, key, window));
       return rows;
     } finally {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
+  }
+
+  private List<Row> holdfastCycles(BenchContext context, StatefulRedisConnection<String, String> connection,
+      String key, Duration window) throws Exception {
+    HoldfastScripts scripts = new HoldfastScripts(connection);
+    Row single = measure(context, "holdfast scripts, 1 in flight", 2, window, () -> scripts.cycle(key));
+    Row piped = measure(context, "holdfast scripts, 16 in flight", DEPTH, window, () -> {
+      List<RedisFuture<List<Object>>> grants = new ArrayList<>();
+      pipelined(connection, () -> {
+        for (int i = 0; i < DEPTH / 2; i++) {
+          grants.add(scripts.acquire(key + ":" + i));
+        }
+        return new ArrayList<>(grants);
+      });
+      pipelined(connection, () -> {
+        List<RedisFuture<?>> releases = new ArrayList<>();
+        for (int i = 0; i < DEPTH / 2; i++) {
+          releases.add(scripts.release(key + ":" + i, grants.get(i).get()));
+        }
+        return releases;
+      });
+    });
+    return List.of(single, piped);
   }
 
   /** Sends a batch in one flush and waits for every reply. */
@@ -102,6 +133,7 @@ final class CeilingsWorkload implements Workload {
   private Row measure(BenchContext context, String variant, int commands, Duration window, Operation operation)
       throws Exception {
     Histogram histogram = Latency.histogram();
+    long redisCpuBefore = context.probe().snapshot().serverCpuMicros();
     long end = System.nanoTime() + window.toNanos();
     long start = System.nanoTime();
     long batches = 0;
@@ -112,14 +144,16 @@ final class CeilingsWorkload implements Workload {
       batches++;
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    boolean cycles = variant.startsWith("lock cycle");
+    long redisCpu = context.probe().snapshot().serverCpuMicros() - redisCpuBefore;
+    boolean cycles = variant.contains("cycle") || variant.startsWith("holdfast");
     double opsPerBatch = cycles ? commands / 2.0 : commands;
     Latency latency = Latency.of(histogram);
     double ops = batches * opsPerBatch / seconds;
     context.progress(name() + " " + variant + ": " + Math.round(ops) + " ops/s");
-    return new RowBuilder(name(), variant, "raw")
+    return new RowBuilder(name(), variant, variant.startsWith("holdfast") ? "holdfast" : "raw")
         .put("ops_s", ops).put("p50_us", latency.p50()).put("p99_us", latency.p99())
         .put("per_s_cmds", batches * commands / seconds)
+        .put("server_cpu_us", batches == 0 ? 0 : redisCpu / (batches * opsPerBatch))
         .build();
   }
 }

@@ -1,10 +1,11 @@
 package io.holdfast.bench;
 
 /**
- * One lock implementation under test. A contender is stateless; each {@link #connect} makes a separate client
- * instance with its own connections, as a separate process of an application would have.
+ * One lock implementation under test. A contender holds no state but a service it may start for its instances
+ * (see {@link #close}); each {@link #connect} makes a separate client instance with its own connections, as a
+ * separate process of an application would have.
  */
-interface Contender {
+interface Contender extends AutoCloseable {
   /** The token of a contender that has no fencing tokens. */
   long NO_TOKEN = -1;
 
@@ -30,4 +31,21 @@ interface Contender {
    * @return the instance; the caller closes it
    */
   Locker connect(LockerSpec spec);
+
+  /**
+   * Whether the contender takes part in a workload; all do by default.
+   *
+   * @param workload a name from {@link BenchConfig#WORKLOADS}
+   * @return false to leave it out of that workload
+   */
+  default boolean runs(String workload) {
+    return true;
+  }
+
+  /**
+   * Stops whatever the contender shares between its instances (a service it started), before a workload it
+   * takes no part in and at the end of the run; the next {@link #connect} starts it anew. Nothing by default.
+   */
+  @Override
+  default void close() { }
 }

@@ -46,7 +46,8 @@ final class HoldfastContender implements Contender {
     return new HoldfastLocker(Holdfast.connect(options), spec.leaseTtl());
   }
 
-  private static final class HoldfastLocker implements Locker {
+  /** One Holdfast client, whatever its backend; the service contender uses it too. */
+  static final class HoldfastLocker implements Locker {
     private final Holdfast holdfast;
     private final Duration ttl;
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * default build instead of the next person's benchmark run. Seconds, not minutes; the numbers are not checked,
  * only that everything ran, nothing broke exclusion or fencing, and every result file was written.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
 class BenchSmokeTest {
 
   @Test

@@ -39,6 +39,10 @@ final class LettuceSetup {
 
   private LettuceSetup() { }
 
+  /**
+   * New resources with this module's reconnect delay. Single servers, Sentinel and independent masters share
+   * one instance per JVM through {@link SharedClientResources}; a Cluster client gets its own.
+   */
   static ClientResources resources() {
     return DefaultClientResources.builder()
         .reconnectDelay(Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))

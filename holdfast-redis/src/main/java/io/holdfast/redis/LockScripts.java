@@ -80,15 +80,33 @@ final class LockScripts {
     return keyArgs;
   }
 
+  /** renew.lua's arguments: the run-length encoded TTLs, then owner and token of each lease. */
   static String[] renewArgs(List<RenewRequest> leases) {
-    String[] args = new String[leases.size() * 3];
+    String[] args = new String[1 + leases.size() * 2];
+    StringBuilder ttls = new StringBuilder();
+    String run = null;
+    int count = 0;
     for (int i = 0; i < leases.size(); i++) {
       RenewRequest lease = leases.get(i);
-      args[3 * i] = lease.owner().value();
-      args[3 * i + 1] = Long.toString(lease.fencingToken().value());
-      args[3 * i + 2] = ttlMillis(lease.ttl());
+      String ttl = ttlMillis(lease.ttl());
+      if (!ttl.equals(run)) {
+        appendRun(ttls, run, count);
+        run = ttl;
+        count = 0;
+      }
+      count++;
+      args[1 + 2 * i] = lease.owner().value();
+      args[2 + 2 * i] = Long.toString(lease.fencingToken().value());
     }
+    appendRun(ttls, run, count);
+    args[0] = ttls.toString();
     return args;
+  }
+
+  private static void appendRun(StringBuilder ttls, String ttl, int count) {
+    if (ttl != null) {
+      ttls.append(ttls.length() == 0 ? "" : ",").append(ttl).append('*').append(count);
+    }
   }
 
   /** inspect.lua: {@code {owner, token, holds, pttl}} or {@code {}}. */

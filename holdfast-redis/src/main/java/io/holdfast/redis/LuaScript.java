@@ -84,17 +84,15 @@ final class LuaScript {
   <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, String> commands, ScriptOutputType type,
       String[] keys, String... args) {
     CompletableFuture<T> bySha = commands.<T>evalsha(sha1, type, keys, args).toCompletableFuture();
-    return bySha.<CompletionStage<T>>handle((reply, failure) -> {
-      if (failure == null) {
-        return CompletableFuture.completedFuture(reply);
-      }
+    // One dependent stage, and none of its work on success: this runs on the connection's I/O thread.
+    return bySha.exceptionallyCompose(failure -> {
       if (RedisErrors.unwrap(failure) instanceof RedisNoScriptException) {
         LOG.debug("Script {} is not in the Redis script cache (restart, failover or SCRIPT FLUSH); "
             + "sending its source with EVAL", name);
         return commands.<T>eval(source, type, keys, args);
       }
       return CompletableFuture.<T>failedFuture(RedisErrors.unwrap(failure));
-    }).thenCompose(stage -> stage);
+    });
   }
 
   /**

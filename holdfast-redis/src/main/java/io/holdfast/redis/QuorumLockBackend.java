@@ -66,7 +66,7 @@ final class QuorumLockBackend implements LockBackend {
    * @throws BackendUnavailableException when fewer than a majority of masters can be reached
    */
   static QuorumLockBackend open(TopologySpec spec, HoldfastOptions options) {
-    ClientResources resources = LettuceSetup.resources();
+    ClientResources resources = SharedClientResources.acquire();
     RedisClient client = RedisClient.create(resources);
     client.setOptions(LettuceSetup.clientOptions(options.operationTimeout()));
     KeySpace keys = KeySpace.standalone(options.keyPrefix());

@@ -100,7 +100,7 @@ final class RedisConnections implements AutoCloseable {
     }
     RedisURI uri = spec.nodes().get(0);
     uri.setClientName(clientName(options.clientName()));
-    ClientResources resources = LettuceSetup.resources();
+    ClientResources resources = SharedClientResources.acquire();
     RedisClient client = RedisClient.create(resources);
     client.setOptions(LettuceSetup.clientOptions(options.operationTimeout()));
     try {
@@ -134,12 +134,17 @@ final class RedisConnections implements AutoCloseable {
     }
   }
 
+  /** Shuts the client down, then gives back its resources (shared ones stay up while other clients use them). */
   static void shutdown(AbstractRedisClient client, ClientResources resources, String safeUri) {
     try {
       client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
-      resources.shutdown(0, SHUTDOWN_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       LOG.warn("Closing the Redis client for {} failed", safeUri, e);
+    }
+    try {
+      SharedClientResources.release(resources);
+    } catch (RuntimeException e) {
+      LOG.warn("Releasing the Lettuce resources of the client for {} failed", safeUri, e);
     }
   }
 

@@ -20,7 +20,16 @@
 --   token = max(counter + 1, server TIME in microseconds)
 -- and stores it back in the counter. The counter keeps tokens increasing if the Redis host clock steps
 -- back; the TIME floor keeps them increasing if Redis lost its data (restart without persistence,
--- FLUSHALL), as long as that clock did not step back and grants average under one per microsecond.
+-- FLUSHALL) or fails over to a replica that missed the last counter updates (the counter is then present
+-- but stale, so the floor is needed on every grant, not only when the counter is missing), as long as that
+-- clock did not step back and grants average under one per microsecond.
+--
+-- Cost: a fresh grant makes 5 calls. The counter is read and written in one SET ... GET (Redis 6.2+),
+-- writing the TIME floor first; only when the old counter was not below it (a clock step back, or more
+-- than one grant in the same microsecond) does a second SET write counter + 1. Tokens and the TTL stay
+-- decimal strings on that path (TIME's seconds and zero-padded microseconds concatenated, compared by
+-- length, then digits), because number-to-string conversion in Lua goes through printf and showed in a
+-- perf profile of Redis under this script.
 -- Expiry is timed by Redis (PEXPIRE), never by a client clock. TIME inside a script that writes needs
 -- effects replication, the default since Redis 5 (and the only mode since 7.0).
 --
@@ -30,15 +39,22 @@
 -- Tokens stay below 2^53 (TIME in microseconds reaches that in the year 2255), so Lua numbers hold
 -- them exactly; they are written with %.0f because Lua's default number format would round them.
 local key, fence = KEYS[1], KEYS[2]
-local owner, ttl, request = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local owner, ttl, request = ARGV[1], ARGV[2], ARGV[3]
+
+-- Whether decimal string a (no leading zeros) is a larger integer than decimal string b.
+local function larger(a, b)
+  return #a > #b or (#a == #b and a > b)
+end
 
 local held = redis.call('HMGET', key, 'o', 't', 'c', 'r')
 if not held[1] then
-  local counter = tonumber(redis.call('GET', fence) or '0')
   local now = redis.call('TIME')
-  local micros = tonumber(now[1]) * 1000000 + tonumber(now[2])
-  local token = string.format('%.0f', math.max(counter + 1, micros))
-  redis.call('SET', fence, token)
+  local token = now[1] .. string.rep('0', 6 - #now[2]) .. now[2]
+  local counter = redis.call('SET', fence, token, 'GET')
+  if counter and not larger(token, counter) then
+    token = string.format('%.0f', tonumber(counter) + 1)
+    redis.call('SET', fence, token)
+  end
   redis.call('HSET', key, 'o', owner, 't', token, 'r', request)
   redis.call('PEXPIRE', key, ttl)
   return {1, tonumber(token), 1, 1}
@@ -51,7 +67,7 @@ if held[1] == owner then
   end
   holds = holds + 1
   redis.call('HSET', key, 'c', holds, 'r', request)
-  if redis.call('PTTL', key) < ttl then
+  if redis.call('PTTL', key) < tonumber(ttl) then
     redis.call('PEXPIRE', key, ttl)
   end
   return {1, tonumber(held[2]), holds, 0}

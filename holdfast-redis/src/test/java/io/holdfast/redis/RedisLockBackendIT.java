@@ -16,6 +16,7 @@ import io.holdfast.spi.ReleaseOutcome;
 import io.holdfast.spi.ReleaseOutcome.NotOwner;
 import io.holdfast.spi.ReleaseOutcome.Released;
 import io.holdfast.spi.ReleaseSubscription;
+import io.holdfast.spi.RenewRequest;
 import io.holdfast.testkit.redis.RedisExtension;
 import io.holdfast.testkit.redis.RedisServer;
 import java.time.Duration;
@@ -187,6 +188,47 @@ class RedisLockBackendIT {
 
     assertThat(List.of(t1, t2, t3, t4, other)).isSortedAccordingTo(FencingToken::compareTo).doesNotHaveDuplicates();
     assertThat(t4.value()).as("the TIME floor: microseconds since the epoch").isGreaterThan(1_600_000_000_000_000L);
+  }
+
+  @Test
+  void tokens_counterAheadOfTheClock_continueFromTheCounter(RedisServer server) {
+    long ahead = 4_000_000_000_000_000L; // year 2096 in microseconds: as if the host clock stepped back
+    server.command("SET", "holdfast:fence", Long.toString(ahead));
+
+    FencingToken token = granted(acquire(LockName.of("it/ahead"), alice, TTL, nextRequestId())).fencingToken();
+
+    assertThat(token.value()).isEqualTo(ahead + 1);
+    assertThat(server.command("GET", "holdfast:fence")).isEqualTo(Long.toString(ahead + 1));
+  }
+
+  @Test
+  void tokens_staleCounterAsAfterFailoverToALaggingReplica_stillExceedEarlierGrants(RedisServer server) {
+    FencingToken before = granted(acquire(LockName.of("it/stale"), alice, TTL, nextRequestId())).fencingToken();
+    await(backend.release(LockName.of("it/stale"), alice, before, nextRequestId()));
+    server.command("SET", "holdfast:fence", "5"); // present but far behind: the replica missed the updates
+
+    FencingToken after = granted(acquire(LockName.of("it/stale"), bob, TTL, nextRequestId())).fencingToken();
+
+    assertThat(after).isGreaterThan(before);
+  }
+
+  @Test
+  void renew_batchOfMixedTtls_extendsEachHeldLeaseByItsOwnTtl(RedisServer server) {
+    LockName a = LockName.of("it/renew-a");
+    LockName b = LockName.of("it/renew-b");
+    LockName c = LockName.of("it/renew-c");
+    FencingToken ta = granted(acquire(a, alice, Duration.ofSeconds(5), nextRequestId())).fencingToken();
+    FencingToken tb = granted(acquire(b, alice, Duration.ofSeconds(5), nextRequestId())).fencingToken();
+    FencingToken tc = granted(acquire(c, bob, Duration.ofSeconds(5), nextRequestId())).fencingToken();
+
+    List<Boolean> renewed = await(backend.renew(List.of(
+        new RenewRequest(a, alice, ta, Duration.ofSeconds(20)), new RenewRequest(b, alice, tb, Duration.ofSeconds(20)),
+        new RenewRequest(c, alice, tc, Duration.ofSeconds(40)), new RenewRequest(c, bob, tc, Duration.ofSeconds(60)))));
+
+    assertThat(renewed).containsExactly(true, true, false, true);
+    assertThat(pttl(server, "holdfast:{it/renew-a}")).isBetween(19_000L, 20_000L);
+    assertThat(pttl(server, "holdfast:{it/renew-b}")).isBetween(19_000L, 20_000L);
+    assertThat(pttl(server, "holdfast:{it/renew-c}")).isBetween(59_000L, 60_000L);
   }
 
   @Test
