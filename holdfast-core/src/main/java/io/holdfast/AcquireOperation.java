@@ -178,7 +178,10 @@ final class AcquireOperation implements WakeupHub.Sleeper {
           }
       }
     }
-    retrySoon();
+    // Attempt on the thread that delivered the release rather than hopping to the scheduler: the hop was most of
+    // the hand-off latency above the raw floor. No recursion: a release message never arrives from an attempt,
+    // and the hub calls wake() outside its locks.
+    attempt();
     return true;
   }
 
