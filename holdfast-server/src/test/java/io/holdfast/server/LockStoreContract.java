@@ -3,6 +3,9 @@ package io.holdfast.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.holdfast.AcquireRequest;
+import io.holdfast.Holdfast;
+import io.holdfast.Lease;
 import io.holdfast.api.v1.Reason;
 import io.holdfast.server.StoreViews.AcquireResult;
 import io.holdfast.server.StoreViews.Busy;
@@ -48,6 +51,29 @@ abstract class LockStoreContract {
 
   static LockKey freshLock() {
     return new LockKey(TENANT, "lock-" + UUID.randomUUID());
+  }
+
+  /**
+   * For the Redis-backed stores: the library on {@code libraryUri} and the service share one lock per name, each
+   * sees the other's grant, and fencing tokens keep growing across the two.
+   */
+  void assertLibraryAndServiceShareLock(String libraryUri) {
+    SessionRef session = open(Duration.ofSeconds(10), Duration.ZERO);
+    LockKey lock = freshLock();
+    try (Holdfast library = Holdfast.connect(libraryUri)) {
+      Lease viaLibrary = library.acquire(AcquireRequest.of(lock.fullName(), Duration.ofSeconds(10)));
+      assertThat(join(store().acquire(session, lock, "svc", Duration.ZERO, 1, Duration.ZERO)))
+          .as("the service sees the library's grant").isInstanceOf(Busy.class);
+      viaLibrary.release();
+      Granted viaService = acquire(session, lock, "svc");
+      assertThat(viaService.token()).isGreaterThan(viaLibrary.fencingToken().value());
+      assertThat(library.tryAcquire(lock.fullName(), Duration.ofSeconds(5), Duration.ZERO))
+          .as("the library sees the service's grant").isEmpty();
+      join(store().release(session, lock, "svc", viaService.token(), 2));
+      Lease again = library.acquire(AcquireRequest.of(lock.fullName(), Duration.ofSeconds(10)));
+      assertThat(again.fencingToken().value()).isGreaterThan(viaService.token());
+      again.release();
+    }
   }
 
   Granted acquire(SessionRef session, LockKey lock, String owner) {

@@ -2,10 +2,6 @@ package io.holdfast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.holdfast.AcquireRequest;
-import io.holdfast.Holdfast;
-import io.holdfast.Lease;
-import io.holdfast.server.StoreViews.Busy;
 import io.holdfast.server.StoreViews.Granted;
 import io.holdfast.testkit.redis.IndependentMasters;
 import java.net.URI;
@@ -43,22 +39,7 @@ class QuorumStoreIT extends LockStoreContract {
 
   @Test
   void libraryAndService_sameNameOnQuorum_shareLockAndTokensNeverGoBack() {
-    SessionRef session = open(Duration.ofSeconds(10), Duration.ZERO);
-    LockKey lock = freshLock();
-    try (Holdfast library = Holdfast.connect(masters.uri())) {
-      Lease viaLibrary = library.acquire(AcquireRequest.of(lock.fullName(), Duration.ofSeconds(10)));
-      assertThat(join(store.acquire(session, lock, "svc", Duration.ZERO, 1, Duration.ZERO)))
-          .as("the service sees the library's grant").isInstanceOf(Busy.class);
-      viaLibrary.release();
-      Granted viaService = acquire(session, lock, "svc");
-      assertThat(viaService.token()).isGreaterThan(viaLibrary.fencingToken().value());
-      assertThat(library.tryAcquire(lock.fullName(), Duration.ofSeconds(5), Duration.ZERO))
-          .as("the library sees the service's grant").isEmpty();
-      join(store.release(session, lock, "svc", viaService.token(), 2));
-      Lease again = library.acquire(AcquireRequest.of(lock.fullName(), Duration.ofSeconds(10)));
-      assertThat(again.fencingToken().value()).isGreaterThan(viaService.token());
-      again.release();
-    }
+    assertLibraryAndServiceShareLock(masters.uri());
   }
 
   @Test
