@@ -92,9 +92,7 @@ final class ClusterHaTopology implements Topology {
   /** Settled when the nodes that say they are master are exactly those the cluster has serving slots. */
   private RoleWatch.Roles roles() {
     List<Integer> serving = cluster.masters().stream().map(RedisServer::port).sorted().toList();
-    List<Integer> masters = cluster.nodes().stream()
-        .filter(n -> n.isRunning() && !n.isPaused() && "master".equals(n.info("replication").get("role")))
-        .map(RedisServer::port).sorted().toList();
+    List<Integer> masters = RoleWatch.masterPorts(cluster.nodes());
     return new RoleWatch.Roles("slots served by " + serving + ", role master on " + masters,
         masters.equals(serving));
   }

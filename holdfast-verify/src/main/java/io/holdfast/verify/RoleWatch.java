@@ -1,5 +1,7 @@
 package io.holdfast.verify;
 
+import io.holdfast.testkit.redis.RedisServer;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -85,6 +87,13 @@ final class RoleWatch implements AutoCloseable {
       baselineAt = at;
       deviating = false;
     }
+  }
+
+  /** The ports of the running, unfrozen nodes among {@code nodes} that report {@code role:master}, sorted. */
+  static List<Integer> masterPorts(List<RedisServer> nodes) {
+    return nodes.stream()
+        .filter(n -> n.isRunning() && !n.isPaused() && "master".equals(n.info("replication").get("role")))
+        .map(RedisServer::port).sorted().toList();
   }
 
   private static String note(String from, String to) {

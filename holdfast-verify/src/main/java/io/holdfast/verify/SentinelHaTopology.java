@@ -78,9 +78,7 @@ final class SentinelHaTopology implements Topology {
   /** Settled when the one data node that says it is master is the one the sentinels name. */
   private RoleWatch.Roles roles() {
     int named = sentinel.master().port();
-    List<Integer> masters = sentinel.dataNodes().stream()
-        .filter(n -> n.isRunning() && !n.isPaused() && "master".equals(n.info("replication").get("role")))
-        .map(RedisServer::port).sorted().toList();
+    List<Integer> masters = RoleWatch.masterPorts(sentinel.dataNodes());
     return new RoleWatch.Roles("sentinels name :" + named + ", role master on " + masters,
         masters.equals(List.of(named)));
   }
