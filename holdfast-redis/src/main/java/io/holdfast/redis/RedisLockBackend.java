@@ -107,41 +107,21 @@ final class RedisLockBackend implements LockBackend {
       return call(() -> (acks != null ? acks.renew(leases) : scripts.renew(leases))
           .thenApply(reply -> ScriptReplies.renew(reply, leases.size())));
     }
-    return call(() -> renewBySlot(leases));
+    // Every group must answer: one that did not fails the batch (renewEach reports it per lease instead).
+    return call(() -> renewEachBySlot(leases, true).thenApply(outcomes -> outcomes.stream()
+        .map(outcome -> outcome == RenewOutcome.RENEWED).toList()));
   }
 
-  private CompletableFuture<List<Boolean>> renewBySlot(List<RenewRequest> leases) {
-    List<int[]> groups = RenewGroups.bySlot(leases);
-    Boolean[] renewed = new Boolean[leases.size()];
-    List<CompletableFuture<Void>> calls = new ArrayList<>(groups.size());
-    for (int[] group : groups) {
-      List<RenewRequest> part = Arrays.stream(group).mapToObj(leases::get).toList();
-      calls.add(scripts.renew(part).thenAccept(reply -> {
-        List<Boolean> results = ScriptReplies.renew(reply, part.size());
-        for (int i = 0; i < group.length; i++) {
-          renewed[group[i]] = results.get(i); // distinct indexes per group: no two writers share a slot
-        }
-      }));
-    }
-    // allOf happens-after every write above, so the array is fully visible when it is read.
-    return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(done -> List.of(renewed));
-  }
-
-  /**
-   * On Cluster, each slot group's leases are answered on their own: a group whose node fails (down, failing over,
-   * timing out) reports its leases {@link RenewOutcome#UNKNOWN} instead of failing the whole batch, so leases on
-   * healthy nodes keep renewing while the engine retries the others until their deadlines. The future fails only
-   * when no group answered. Elsewhere (one node) it is {@link #renew}'s answer.
-   */
   @Override
   public CompletableFuture<List<RenewOutcome>> renewEach(List<RenewRequest> leases) {
     if (!cluster || leases.isEmpty()) {
       return LockBackend.super.renewEach(leases);
     }
-    return call(() -> renewEachBySlot(leases));
+    return call(() -> renewEachBySlot(leases, false));
   }
 
-  private CompletableFuture<List<RenewOutcome>> renewEachBySlot(List<RenewRequest> leases) {
+  /** One EVALSHA per slot group; a failed group fails the whole batch when {@code strict}, else reads UNKNOWN. */
+  private CompletableFuture<List<RenewOutcome>> renewEachBySlot(List<RenewRequest> leases, boolean strict) {
     List<int[]> groups = RenewGroups.bySlot(leases);
     RenewOutcome[] outcomes = new RenewOutcome[leases.size()];
     Arrays.fill(outcomes, RenewOutcome.UNKNOWN);
@@ -163,7 +143,8 @@ final class RedisLockBackend implements LockBackend {
     }
     // allOf happens-after every write above, so the array is fully visible when it is read.
     return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(done -> {
-      if (calls.stream().noneMatch(CompletableFuture::join)) {
+      long answered = calls.stream().filter(CompletableFuture::join).count();
+      if (answered == 0 || strict && answered < calls.size()) {
         throw new CompletionException(lastFailure.get());
       }
       return List.of(outcomes);
