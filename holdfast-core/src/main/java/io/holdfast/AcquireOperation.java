@@ -15,8 +15,11 @@ import org.slf4j.LoggerFactory;
  * One acquire, as an asynchronous state machine: attempt -> granted | busy -> sleep until woken or a timer ->
  * attempt ... It never polls in a tight loop: after a busy answer it sleeps until a release message wakes it, or
  * until the holder's lease would have expired (an expiry sends no message), or the fallback re-check interval.
- * All state changes happen under this object's monitor; backend calls are made outside it, and immediate
- * re-attempts are handed to the scheduler so that a backend that answers synchronously cannot recurse.
+ * All state changes happen under this object's monitor; backend calls are made outside it. An immediate
+ * re-attempt (after the first busy answer subscribed, or when a release arrived while an attempt was in flight)
+ * is made on the thread that delivered the answer: a backend's I/O thread, whose stack starts at its event loop,
+ * so attempting there cannot recurse. Only an answer delivered inside attempt() itself (a backend answering
+ * synchronously, on the attempting thread's stack) hands its re-attempt to the scheduler.
  *
  * The request id is fixed for the whole operation, so an attempt repeated after an ambiguous failure (the grant
  * happened, the reply was lost) is recognised by the backend and not counted as a second hold. Such a repeat
@@ -45,6 +48,8 @@ final class AcquireOperation implements WakeupHub.Sleeper {
   private long unansweredSince;
   private ScheduledFuture<?> timer;
   private WakeupHub.Registration registration;
+  /** The thread inside attempt() while it is inside; one attempt is in flight at a time, so one writer. */
+  private Thread attemptingThread;
 
   AcquireOperation(LockClient client, LockBackend backend, AcquireRequest request) {
     this.client = client;
@@ -54,7 +59,22 @@ final class AcquireOperation implements WakeupHub.Sleeper {
     result.whenComplete((lease, failure) -> finish());
   }
 
+  /*
+   * When other local waiters already hold a live subscription to the lock's releases, join them before the first
+   * attempt: a busy answer then goes straight to sleep, where a waiter that joins after the answer must attempt a
+   * second time (a release in between would otherwise be missed). Joining costs no Redis call, and a barging
+   * re-acquire under contention is exactly this case.
+   */
   CompletableFuture<Optional<Lease>> start() {
+    if (!request.waitTimeout().isZero()) {
+      WakeupHub.Registration joined = client.wakeups().joinIfSubscribed(request.name(), this);
+      synchronized (this) {
+        registration = joined;
+        if (phase == Phase.DONE && joined != null) {
+          joined.close(); // closed before it started: finish() has run and found nothing to close
+        }
+      }
+    }
     attempt();
     return result;
   }
@@ -69,21 +89,28 @@ final class AcquireOperation implements WakeupHub.Sleeper {
       return;
     }
     long sentNanos = System.nanoTime();
-    CompletableFuture<AcquireOutcome> call;
+    attemptingThread = Thread.currentThread();
     try {
-      call = backend.tryAcquire(request.name(), request.owner(), request.leaseTtl(), requestId);
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
-    }
-    call.whenComplete((outcome, failure) -> {
-      if (failure != null) {
-        onFailure(failure, sentNanos);
-      } else if (outcome instanceof AcquireOutcome.Granted granted) {
-        onGranted(granted, unanswered ? unansweredSince : sentNanos);
-      } else {
-        onBusy(((AcquireOutcome.Busy) outcome).remainingTtl());
+      CompletableFuture<AcquireOutcome> call;
+      try {
+        call = backend.tryAcquire(request.name(), request.owner(), request.leaseTtl(), requestId);
+      } catch (RuntimeException e) {
+        call = CompletableFuture.failedFuture(e);
       }
-    });
+      call.whenComplete((outcome, failure) -> {
+        // Only this thread, still inside attempt(), ever sees itself here: the answer came on the caller's stack.
+        boolean answeredInline = attemptingThread == Thread.currentThread();
+        if (failure != null) {
+          onFailure(failure, sentNanos, answeredInline);
+        } else if (outcome instanceof AcquireOutcome.Granted granted) {
+          onGranted(granted, unanswered ? unansweredSince : sentNanos);
+        } else {
+          onBusy(((AcquireOutcome.Busy) outcome).remainingTtl(), answeredInline);
+        }
+      });
+    } finally {
+      attemptingThread = null;
+    }
   }
 
   private void onGranted(AcquireOutcome.Granted granted, long sentNanos) {
@@ -97,7 +124,7 @@ final class AcquireOperation implements WakeupHub.Sleeper {
     }
   }
 
-  private void onBusy(Duration holderRemaining) {
+  private void onBusy(Duration holderRemaining, boolean answeredInline) {
     failuresInARow = 0;
     unanswered = false;
     long now = System.nanoTime();
@@ -107,19 +134,19 @@ final class AcquireOperation implements WakeupHub.Sleeper {
       return;
     }
     if (registration == null) {
-      subscribeThenRetry();
+      subscribeThenRetry(answeredInline);
       return;
     }
     long sleep = Math.min(holderRemaining.toNanos() + TimeUnit.MILLISECONDS.toNanos(1),
         client.options().recheckInterval().toNanos());
-    sleepThenRetry(Math.min(sleep, Deadlines.remaining(waitDeadline, now)));
+    sleepThenRetry(Math.min(sleep, Deadlines.remaining(waitDeadline, now)), answeredInline);
   }
 
   /*
    * The first busy answer subscribes, and only once the subscription is active does it try again: a release
    * between the busy answer and the subscription would otherwise be missed until the re-check timer.
    */
-  private void subscribeThenRetry() {
+  private void subscribeThenRetry(boolean answeredInline) {
     WakeupHub.Registration joined = client.wakeups().register(request.name(), this);
     synchronized (this) {
       registration = joined;
@@ -133,18 +160,18 @@ final class AcquireOperation implements WakeupHub.Sleeper {
         log.warn("lock '{}' owner {}: release subscription failed ({}); waiting on re-check timer only",
             request.name(), request.owner(), Failures.describe(Failures.unwrap(failure)));
       }
-      retrySoon();
+      retryNow(answeredInline);
     });
   }
 
-  private void sleepThenRetry(long nanos) {
+  private void sleepThenRetry(long nanos, boolean answeredInline) {
     synchronized (this) {
       if (phase == Phase.DONE) {
         return;
       }
       if (wokenInFlight) {
         wokenInFlight = false;
-        retrySoon();
+        retryNow(answeredInline);
         return;
       }
       phase = Phase.SLEEPING;
@@ -178,19 +205,28 @@ final class AcquireOperation implements WakeupHub.Sleeper {
           }
       }
     }
-    // Attempt on the thread that delivered the release rather than hopping to the scheduler: the hop was most of
-    // the hand-off latency above the raw floor. No recursion: a release message never arrives from an attempt,
-    // and the hub calls wake() outside its locks.
+    // On the thread that delivered the release, not via the scheduler: the hop was most of the hand-off latency
+    // above the raw floor. No recursion: a release message never arrives from an attempt, and the hub calls
+    // wake() outside its locks.
     attempt();
     return true;
   }
 
-  private void retrySoon() {
+  /*
+   * Attempts again at once. On the thread that delivered an asynchronous answer that is direct (one thread
+   * wake-up less per hand-off than a hop to the scheduler, which is shared with every timer and renewal); after
+   * an answer given inline it goes through the scheduler, so that a synchronous backend cannot recurse.
+   */
+  private void retryNow(boolean answeredInline) {
     synchronized (this) {
       if (phase == Phase.DONE) {
         return;
       }
       phase = Phase.IN_FLIGHT;
+    }
+    if (!answeredInline) {
+      attempt();
+      return;
     }
     try {
       client.scheduler().execute(this::attempt);
@@ -199,7 +235,7 @@ final class AcquireOperation implements WakeupHub.Sleeper {
     }
   }
 
-  private void onFailure(Throwable failure, long sentNanos) {
+  private void onFailure(Throwable failure, long sentNanos, boolean answeredInline) {
     if (!unanswered) {
       unanswered = true;
       unansweredSince = sentNanos;
@@ -223,7 +259,7 @@ final class AcquireOperation implements WakeupHub.Sleeper {
     client.metrics().retried("acquire");
     log.debug("lock '{}' owner {}: transient failure, retry {} in {} us: {}", request.name(), request.owner(),
         failuresInARow, delay / 1000, Failures.describe(cause));
-    sleepThenRetry(delay);
+    sleepThenRetry(delay, answeredInline);
   }
 
   /*

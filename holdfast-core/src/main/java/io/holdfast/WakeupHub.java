@@ -45,6 +45,25 @@ final class WakeupHub {
     }
   }
 
+  /**
+   * Joins the lock's topic only if it is already subscribed, because other local waiters opened it: no Redis
+   * call. A waiter that joins before its first attempt needs no second attempt after a busy answer, since every
+   * release after that attempt reaches the topic. Returns null when there is no live subscription to join.
+   */
+  Registration joinIfSubscribed(LockName name, Sleeper sleeper) {
+    Topic topic = topics.get(name);
+    if (topic == null || !topic.subscription.isDone() || topic.subscription.isCompletedExceptionally()) {
+      return null;
+    }
+    synchronized (topic) {
+      if (topic.closed) {
+        return null;
+      }
+      topic.sleepers.addLast(sleeper);
+      return new Registration(topic, sleeper);
+    }
+  }
+
   int waiterCount() {
     return topics.values().stream().mapToInt(t -> {
       synchronized (t) {

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -164,6 +166,57 @@ class LockClientEngineTest {
     Thread.sleep(150);
     backend.failAll = false;
     assertThat(pending.join()).isPresent();
+  }
+
+  @Test
+  void acquire_busyAnsweredOnIoThread_retriesOnThatThreadNotTheScheduler() {
+    ExecutorService io = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "backend-io"));
+    try {
+      backend.replyExecutor = io;
+      Lease holder = client.acquire(AcquireRequest.of("io-retry", Duration.ofSeconds(5)));
+      var waiter = client.tryAcquireAsync(AcquireRequest.of("io-retry", Duration.ofSeconds(5))
+          .withOwner(OwnerToken.random()).withWait(Duration.ofSeconds(10)));
+      await().atMost(Duration.ofSeconds(5)).until(() -> backend.acquireCalls.get() == 3);
+
+      holder.release();
+
+      assertThat(waiter.join()).isPresent();
+      assertThat(backend.acquireThreads.subList(1, backend.acquireThreads.size()))
+          .as("first attempt on the caller, re-attempts where answers and releases were delivered")
+          .startsWith(Thread.currentThread().getName(), "backend-io")
+          .noneMatch(thread -> thread.contains("scheduler"));
+    } finally {
+      io.shutdownNow();
+    }
+  }
+
+  @Test
+  void acquire_busyAnsweredInline_retriesOnSchedulerSoItCannotRecurse() {
+    Lease holder = client.acquire(AcquireRequest.of("inline-retry", Duration.ofSeconds(5)));
+    var waiter = client.tryAcquireAsync(AcquireRequest.of("inline-retry", Duration.ofSeconds(5))
+        .withOwner(OwnerToken.random()).withWait(Duration.ofSeconds(10)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> backend.acquireCalls.get() == 3);
+
+    assertThat(backend.acquireThreads.get(2)).contains("scheduler");
+    holder.release();
+    assertThat(waiter.join()).isPresent();
+  }
+
+  @Test
+  void acquire_anotherLocalWaiterSubscribed_joinsFirstAndSleepsAfterOneBusyAttempt() throws InterruptedException {
+    Lease holder = client.acquire(AcquireRequest.of("joined", Duration.ofSeconds(5)));
+    AcquireRequest waiting = AcquireRequest.of("joined", Duration.ofSeconds(5)).withWait(Duration.ofSeconds(10));
+    var first = client.tryAcquireAsync(waiting.withOwner(OwnerToken.random()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> backend.acquireCalls.get() == 3);
+
+    var second = client.tryAcquireAsync(waiting.withOwner(OwnerToken.random()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> backend.acquireCalls.get() >= 4);
+    Thread.sleep(200);
+    assertThat(backend.acquireCalls.get()).as("one attempt for the joining waiter, not two").isEqualTo(4);
+
+    holder.release();
+    first.join().orElseThrow().release();
+    assertThat(second.join()).isPresent();
   }
 
   @Test
