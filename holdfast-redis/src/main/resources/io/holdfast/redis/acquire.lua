@@ -24,8 +24,10 @@
 -- but stale, so the floor is needed on every grant, not only when the counter is missing), as long as that
 -- clock did not step back and grants average under one per microsecond.
 --
--- Cost: a fresh grant makes 5 calls. The counter is read and written in one SET ... GET (Redis 6.2+),
--- writing the TIME floor first; only when the old counter was not below it (a clock step back, or more
+-- Cost: a busy answer makes 2 calls (HGET of the owner, PTTL). It is the path every losing waiter takes,
+-- so it reads nothing else and the script defines no function (a closure would be allocated on every
+-- run); a re-entry reads the rest of the hash with one more call. A fresh grant makes 5 calls. The
+-- counter is read and written in one SET ... GET (Redis 6.2+), writing the TIME floor first; only when the old counter was not below it (a clock step back, or more
 -- than one grant in the same microsecond) does a second SET write counter + 1. Tokens and the TTL stay
 -- decimal strings on that path (TIME's seconds and zero-padded microseconds concatenated, compared by
 -- length, then digits), because number-to-string conversion in Lua goes through printf and showed in a
@@ -41,17 +43,13 @@
 local key, fence = KEYS[1], KEYS[2]
 local owner, ttl, request = ARGV[1], ARGV[2], ARGV[3]
 
--- Whether decimal string a (no leading zeros) is a larger integer than decimal string b.
-local function larger(a, b)
-  return #a > #b or (#a == #b and a > b)
-end
-
-local held = redis.call('HMGET', key, 'o', 't', 'c', 'r')
-if not held[1] then
+local holder = redis.call('HGET', key, 'o')
+if not holder then
   local now = redis.call('TIME')
   local token = now[1] .. string.rep('0', 6 - #now[2]) .. now[2]
   local counter = redis.call('SET', fence, token, 'GET')
-  if counter and not larger(token, counter) then
+  -- Unless token (no leading zeros, like counter) is the larger integer: longer, or as long and above.
+  if counter and not (#token > #counter or (#token == #counter and token > counter)) then
     token = string.format('%.0f', tonumber(counter) + 1)
     redis.call('SET', fence, token)
   end
@@ -60,17 +58,18 @@ if not held[1] then
   return {1, tonumber(token), 1, 1}
 end
 
-if held[1] == owner then
-  local holds = tonumber(held[3] or '1')
-  if held[4] == request then
-    return {1, tonumber(held[2]), holds, 0}
-  end
-  holds = holds + 1
-  redis.call('HSET', key, 'c', holds, 'r', request)
-  if redis.call('PTTL', key) < tonumber(ttl) then
-    redis.call('PEXPIRE', key, ttl)
-  end
-  return {1, tonumber(held[2]), holds, 0}
+if holder ~= owner then
+  return {0, redis.call('PTTL', key)}
 end
 
-return {0, redis.call('PTTL', key)}
+local held = redis.call('HMGET', key, 't', 'c', 'r')
+local holds = tonumber(held[2] or '1')
+if held[3] == request then
+  return {1, tonumber(held[1]), holds, 0}
+end
+holds = holds + 1
+redis.call('HSET', key, 'c', holds, 'r', request)
+if redis.call('PTTL', key) < tonumber(ttl) then
+  redis.call('PEXPIRE', key, ttl)
+end
+return {1, tonumber(held[1]), holds, 0}
