@@ -128,26 +128,29 @@ final class QuorumStore implements LockStore {
   public CompletableFuture<Integer> release(SessionRef session, LockKey lock, String owner, long token,
       long requestId) {
     String what = "release of lock '" + lock.name() + "'";
-    CompletableFuture<LiveSession> checked = check(session, what);
     return masters.all(m -> m.run(SCRIPTS.lockRelease, what, List.of(m.keys().lock(lock)),
         List.of(owner, Long.toString(token), Long.toString(requestId), m.keys().releaseChannel(lock),
-            m.link().publishMode()))).thenCombine(checked.handle((live, failure) -> failure),
-                (answers, sessionFailure) -> {
+            m.link().publishMode()))).thenCompose(answers -> {
               List<Answer> released = QuorumMasters.withStatus(answers, 1);
               if (released.size() >= masters.majority()) {
-                return (int) released.stream().mapToLong(a -> Replies.num(a.reply(), 1)).max().orElse(0);
+                return CompletableFuture.completedFuture(
+                    (int) released.stream().mapToLong(a -> Replies.num(a.reply(), 1)).max().orElse(0));
               }
               if (QuorumMasters.withStatus(answers, -3).size() > masters.size() - masters.majority()) {
-                if (Errors.unwrap(sessionFailure) instanceof ServiceException refusal
-                    && refusal.reason() != io.holdfast.api.v1.Reason.REDIS_UNAVAILABLE) {
-                  throw refusal; // the session explains why nothing was released
-                }
-                throw ServiceException.notOwner("lock '" + lock.name() + "' is not held by owner " + owner
-                    + " under fencing token " + token + " on a majority of the masters; nothing was released");
+                // Refused by a majority: only now read the session, to explain the refusal.
+                return check(session, what).handle((live, sessionFailure) -> {
+                  if (Errors.unwrap(sessionFailure) instanceof ServiceException refusal
+                      && refusal.reason() != io.holdfast.api.v1.Reason.REDIS_UNAVAILABLE) {
+                    throw refusal; // the session explains why nothing was released
+                  }
+                  throw ServiceException.notOwner("lock '" + lock.name() + "' is not held by owner " + owner
+                      + " under fencing token " + token + " on a majority of the masters; nothing was released");
+                });
               }
               throw masters.noMajority(answers, what);
             });
   }
+
 
   @Override
   public CompletableFuture<Optional<LockView>> inspect(LockKey lock) {
