@@ -37,8 +37,8 @@ final class FaultyBackend implements LockBackend {
   final java.util.Set<String> unansweredNames = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** How long a lost reply takes to fail (a timeout); zero fails at once. */
   volatile Duration lostReplyDelay = Duration.ZERO;
-  /** When set, acquire answers arrive on this executor, as a network backend's would on its I/O thread. */
-  volatile java.util.concurrent.Executor replyExecutor;
+  /** When set, acquire answers wait for it (the acquire itself happens at once), as on a slow network. */
+  volatile CompletableFuture<Void> replyGate;
   /** The name of the thread each acquire call was made on, in call order. */
   final List<String> acquireThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -46,9 +46,9 @@ final class FaultyBackend implements LockBackend {
   public CompletableFuture<AcquireOutcome> tryAcquire(LockName name, OwnerToken owner, Duration ttl, long id) {
     acquireCalls.incrementAndGet();
     acquireThreads.add(Thread.currentThread().getName());
-    java.util.concurrent.Executor replies = replyExecutor;
-    if (replies != null) {
-      return delegate.tryAcquire(name, owner, ttl, id).thenApplyAsync(outcome -> outcome, replies);
+    CompletableFuture<Void> gate = replyGate;
+    if (gate != null) {
+      return delegate.tryAcquire(name, owner, ttl, id).thenCombine(gate, (outcome, open) -> outcome);
     }
     if (failAll) {
       return CompletableFuture.failedFuture(new TransientFailure());
