@@ -27,8 +27,9 @@
 -- Cost: a busy answer makes 2 calls (HGET of the owner, PTTL). It is the path every losing waiter takes,
 -- so it reads nothing else and the script defines no function (a closure would be allocated on every
 -- run); a re-entry reads the rest of the hash with one more call. A fresh grant makes 5 calls. The
--- counter is read and written in one SET ... GET (Redis 6.2+), writing the TIME floor first; only when the old counter was not below it (a clock step back, or more
--- than one grant in the same microsecond) does a second SET write counter + 1. Tokens and the TTL stay
+-- counter is read and written in one SET ... GET (Redis 6.2+), writing the TIME floor first; only when
+-- the old counter was not below it (a clock step back, or more than one grant in the same microsecond)
+-- does a second SET write counter + 1. Tokens and the TTL stay
 -- decimal strings on that path (TIME's seconds and zero-padded microseconds concatenated, compared by
 -- length, then digits), because number-to-string conversion in Lua goes through printf and showed in a
 -- perf profile of Redis under this script.
