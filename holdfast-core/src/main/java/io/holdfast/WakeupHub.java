@@ -35,12 +35,9 @@ final class WakeupHub {
   /** Registers a waiter; the future completes when release messages for the lock will reach it. */
   Registration register(LockName name, Sleeper sleeper) {
     while (true) {
-      Topic topic = topics.computeIfAbsent(name, n -> new Topic(n));
-      synchronized (topic) {
-        if (!topic.closed) {
-          topic.sleepers.addLast(sleeper);
-          return new Registration(topic, sleeper);
-        }
+      Registration joined = join(topics.computeIfAbsent(name, n -> new Topic(n)), sleeper);
+      if (joined != null) {
+        return joined;
       }
     }
   }
@@ -55,6 +52,11 @@ final class WakeupHub {
     if (topic == null || !topic.subscription.isDone() || topic.subscription.isCompletedExceptionally()) {
       return null;
     }
+    return join(topic, sleeper);
+  }
+
+  /** Adds the sleeper unless the topic is closing (its last sleeper left); null then. */
+  private Registration join(Topic topic, Sleeper sleeper) {
     synchronized (topic) {
       if (topic.closed) {
         return null;
