@@ -1,6 +1,5 @@
 package io.holdfast.redis;
 
-import io.holdfast.LockName;
 import java.util.Objects;
 
 /**
@@ -20,10 +19,10 @@ sealed interface FenceKeys permits FenceKeys.SingleCounter, FenceKeys.PerSlot {
   /**
    * The counter key for a lock.
    *
-   * @param name the lock
+   * @param name the lock name's value
    * @return the key acquire.lua draws the lock's tokens from
    */
-  String counterKeyFor(LockName name);
+  String counterKeyFor(String name);
 
   /**
    * One counter for every lock: {@code <prefix>:fence}.
@@ -47,7 +46,7 @@ sealed interface FenceKeys permits FenceKeys.SingleCounter, FenceKeys.PerSlot {
     }
 
     @Override
-    public String counterKeyFor(LockName name) {
+    public String counterKeyFor(String name) {
       return key;
     }
   }
@@ -64,7 +63,7 @@ sealed interface FenceKeys permits FenceKeys.SingleCounter, FenceKeys.PerSlot {
     }
 
     @Override
-    public String counterKeyFor(LockName name) {
+    public String counterKeyFor(String name) {
       return keyPrefix + ":{" + SlotTags.tagFor(KeySpace.slotOf(name)) + "}:fence";
     }
   }

@@ -13,30 +13,213 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The lock scripts bound to one connection and one key space: names the keys, encodes the arguments and
- * returns the raw replies. Each method is exactly one script call (one Redis command), which is what the
- * per-operation call counts in docs/guarantees.md count. The single-master backend and each master of the
- * quorum backend use it; they differ only in what they make of the replies.
+ * returns the raw replies. The scripts are the only implementation of Holdfast's lock rules (grant, re-entry,
+ * release, renewal, fencing, expiry and lock-delay); the library's backends and the lock service both call
+ * them through this class, so neither has a copy. Each method is exactly one script call (one Redis command),
+ * which is what the per-operation call counts in docs/guarantees.md count. The single-master backend, each
+ * master of the quorum backend and the lock service use it; they differ only in what they make of the replies.
+ *
+ * <p>The public methods are the lock service's: lock names are the values of valid {@link LockName}s (the
+ * service validates them once per request), and a grant can carry the session terms described in
+ * {@code lockstate.lua}. Applications use the {@code Holdfast} API instead.
  *
  * <p>Safe: immutable; Lettuce's async commands are thread-safe.
  */
-final class LockScripts {
-  static final LuaScript ACQUIRE = LuaScript.fromClasspath("acquire.lua");
-  static final LuaScript RELEASE = LuaScript.fromClasspath("release.lua");
-  static final LuaScript RENEW = LuaScript.fromClasspath("renew.lua");
-  static final LuaScript INSPECT = LuaScript.fromClasspath("inspect.lua");
+public final class LockScripts {
+  static final LuaScript ACQUIRE = LuaScript.fromClasspath("lockstate.lua", "acquire.lua");
+  static final LuaScript RELEASE = LuaScript.fromClasspath("lockstate.lua", "release.lua");
+  static final LuaScript RENEW = LuaScript.fromClasspath("lockstate.lua", "renew.lua");
+  static final LuaScript INSPECT = LuaScript.fromClasspath("lockstate.lua", "inspect.lua");
+  static final LuaScript FORCE = LuaScript.fromClasspath("force.lua");
   static final LuaScript ADOPT = LuaScript.fromClasspath("adopt.lua");
   static final LuaScript UNDO = LuaScript.fromClasspath("undo.lua");
   /** Loaded at start-up by every backend (adopt and undo only matter to the quorum mode, but cost nothing). */
-  static final List<LuaScript> ALL = List.of(ACQUIRE, RELEASE, RENEW, INSPECT, ADOPT, UNDO);
+  static final List<LuaScript> ALL = List.of(ACQUIRE, RELEASE, RENEW, INSPECT, FORCE, ADOPT, UNDO);
 
   private final RedisClusterAsyncCommands<String, String> commands;
   private final KeySpace keys;
-  private final boolean shardedPublish;
+  private final String publishMode;
 
   LockScripts(RedisClusterAsyncCommands<String, String> commands, KeySpace keys, boolean shardedPublish) {
+    this(commands, keys, shardedPublish ? "SPUBLISH" : "PUBLISH");
+  }
+
+  private LockScripts(RedisClusterAsyncCommands<String, String> commands, KeySpace keys, String publishMode) {
     this.commands = commands;
     this.keys = keys;
-    this.shardedPublish = shardedPublish;
+    this.publishMode = publishMode;
+  }
+
+  /**
+   * The lock scripts on a connection the caller manages, for a caller that hears releases through a pattern
+   * subscription ({@link KeySpace#releasePattern()}): releases are published with {@code PUBLISH}, and also
+   * with {@code SPUBLISH} for the library's sharded subscribers when {@code shardedPublish}.
+   *
+   * @param commands the connection (on Cluster, a cluster connection: every call touches one slot)
+   * @param keys the key space
+   * @param shardedPublish true on Redis Cluster 7+ where the library's clients subscribe with sharded pub/sub
+   * @return the scripts
+   */
+  public static LockScripts forService(RedisClusterAsyncCommands<String, String> commands, KeySpace keys,
+      boolean shardedPublish) {
+    return new LockScripts(commands, keys, shardedPublish ? "BOTH" : "PUBLISH");
+  }
+
+  /**
+   * The terms of the session a grant is made in (see {@code lockstate.lua}).
+   *
+   * @param sessionId the session's id (no spaces)
+   * @param expiryMillis the session's expiry in Redis milliseconds, as last read from Redis: never later than
+   *     its real expiry, so the grant is never held past the session
+   * @param lockDelay how long the lock stays ungrantable after the session expires
+   * @param clientName the session's client name, kept for listings
+   */
+  public record SessionTerms(String sessionId, long expiryMillis, Duration lockDelay, String clientName) {
+    /** Validates the terms. */
+    public SessionTerms {
+      if (sessionId == null || sessionId.isEmpty() || sessionId.indexOf(' ') >= 0) {
+        throw new InvalidArgumentException("session id must be non-empty without spaces, was '" + sessionId + "'");
+      }
+      if (lockDelay == null || lockDelay.isNegative()) {
+        throw new InvalidArgumentException("lock-delay must be zero or positive, was " + lockDelay);
+      }
+      if (clientName == null) {
+        throw new InvalidArgumentException("client name must not be null");
+      }
+    }
+  }
+
+  /**
+   * One entry of a session keep-alive's renewal ({@link #renewInSession}).
+   *
+   * @param name the lock name's value
+   * @param owner the lease's owner, or empty for "the grant of the renewing session", whoever its owner
+   * @param token the lease's fencing token (ignored with an empty owner)
+   * @param ttl the new lease TTL from now; zero keeps the lease deadline and only carries the session's expiry
+   */
+  public record SessionRenewal(String name, String owner, long token, Duration ttl) {
+    /** Validates the entry. */
+    public SessionRenewal {
+      if (name == null || owner == null || ttl == null || ttl.isNegative()) {
+        throw new InvalidArgumentException("renewal of '" + name + "' needs a name, an owner ('' for the"
+            + " session's grant) and a TTL >= 0, was owner '" + owner + "', TTL " + ttl);
+      }
+    }
+  }
+
+  /**
+   * acquire.lua in a session: {@code {1, token, holds, fresh}}, {@code {0, pttl, delayed}} or {@code {-2}} (the
+   * session's expiry has passed).
+   *
+   * @param name the lock name's value
+   * @param owner the owner token
+   * @param leaseTtl the lease TTL; zero binds the grant to the session alone
+   * @param requestId the attempt's id: a repeat with the same id changes nothing
+   * @param session the session's terms
+   * @param waiterListing when busy, list the caller among the lock's waiters for this long (zero: don't)
+   * @return the raw reply; fails with the Redis error
+   */
+  public CompletableFuture<List<Object>> acquireInSession(String name, String owner, Duration leaseTtl,
+      long requestId, SessionTerms session, Duration waiterListing) {
+    return ACQUIRE.run(commands, ScriptOutputType.MULTI,
+        new String[] {keys.lockKey(name), keys.fenceKey(name), keys.waitersKey(name)},
+        owner, Long.toString(leaseTtl.toMillis()), Long.toString(requestId), session.sessionId(),
+        Long.toString(session.expiryMillis()), Long.toString(session.lockDelay().toMillis()), session.clientName(),
+        Long.toString(waiterListing.toMillis()));
+  }
+
+  /**
+   * release.lua: the holds left, or -1 when the lock is not held by this owner under that token (expired, in
+   * lock-delay, released, force-released or taken).
+   *
+   * @param name the lock name's value
+   * @param owner the owner token
+   * @param token the grant's fencing token
+   * @param requestId the release's id: a repeat with the same id does not release a second hold
+   * @return the raw reply; fails with the Redis error
+   */
+  public CompletableFuture<Long> release(String name, String owner, long token, long requestId) {
+    return RELEASE.run(commands, ScriptOutputType.INTEGER, new String[] {keys.lockKey(name)}, owner,
+        Long.toString(token), Long.toString(requestId), keys.releaseChannel(name), publishMode);
+  }
+
+  /**
+   * renew.lua over entries that all share one hash slot on Cluster, carrying the session's new expiry to its
+   * grants among them: one 1 (renewed) or 0 (not held so) per entry, in order.
+   *
+   * @param entries the entries, one slot on Cluster
+   * @param sessionId the renewing session
+   * @param sessionExpiry the session's new expiry in Redis milliseconds
+   * @return the raw reply; fails with the Redis error
+   */
+  public CompletableFuture<List<Object>> renewInSession(List<SessionRenewal> entries, String sessionId,
+      long sessionExpiry) {
+    String[] keyArgs = new String[entries.size()];
+    String[] args = new String[3 + entries.size() * 2];
+    RunLengths ttls = new RunLengths();
+    for (int i = 0; i < keyArgs.length; i++) {
+      SessionRenewal entry = entries.get(i);
+      keyArgs[i] = keys.lockKey(entry.name());
+      ttls.add(Long.toString(entry.ttl().toMillis()));
+      args[1 + 2 * i] = entry.owner();
+      args[2 + 2 * i] = entry.owner().isEmpty() ? "" : Long.toString(entry.token());
+    }
+    args[0] = ttls.encoded();
+    args[args.length - 2] = sessionId;
+    args[args.length - 1] = Long.toString(sessionExpiry);
+    return RENEW.run(commands, ScriptOutputType.MULTI, keyArgs, args);
+  }
+
+  /**
+   * inspect.lua: {@code {owner, token, holds, remaining, state, session, acquired-at, client}} or {@code {}}.
+   *
+   * @param name the lock name's value
+   * @return the raw reply; fails with the Redis error
+   */
+  public CompletableFuture<List<Object>> inspect(String name) {
+    return INSPECT.run(commands, ScriptOutputType.MULTI, new String[] {keys.lockKey(name)});
+  }
+
+  /**
+   * force.lua: {@code {1, token, session}} freed, {@code {0}} it was free, {@code {-3, token}} held under
+   * another token or session than expected.
+   *
+   * @param name the lock name's value
+   * @param expectedToken the grant to free, or 0 for whichever holds it
+   * @param expectedSession the session whose grant to free, or empty for any
+   * @return the raw reply; fails with the Redis error
+   */
+  public CompletableFuture<List<Object>> force(String name, long expectedToken, String expectedSession) {
+    return FORCE.run(commands, ScriptOutputType.MULTI, new String[] {keys.lockKey(name)},
+        Long.toString(expectedToken), expectedSession, keys.releaseChannel(name), publishMode);
+  }
+
+  /**
+   * adopt.lua (independent masters): 1 when attempt {@code requestId}'s grant now carries {@code settled}.
+   *
+   * @param name the lock name's value
+   * @param owner the owner token
+   * @param requestId the acquire attempt's id
+   * @param settled the settled token
+   * @param holds the settled hold count
+   * @return the raw reply; fails with the Redis error
+   */
+  public CompletableFuture<Long> adopt(String name, String owner, long requestId, long settled, int holds) {
+    return ADOPT.run(commands, ScriptOutputType.INTEGER, new String[] {keys.lockKey(name), keys.fenceKey(name)},
+        owner, Long.toString(requestId), Long.toString(settled), Integer.toString(holds));
+  }
+
+  /**
+   * undo.lua (independent masters): 1 when the hold attempt {@code requestId} added was given back.
+   *
+   * @param name the lock name's value
+   * @param owner the owner token
+   * @param requestId the failed attempt's id
+   * @return the raw reply; fails with the Redis error
+   */
+  public CompletableFuture<Long> undo(String name, String owner, long requestId) {
+    return UNDO.run(commands, ScriptOutputType.INTEGER, new String[] {keys.lockKey(name)}, owner,
+        Long.toString(requestId), keys.releaseChannel(name));
   }
 
   RedisClusterAsyncCommands<String, String> commands() {
@@ -62,9 +245,7 @@ final class LockScripts {
 
   /** release.lua: remaining holds, or -1 when not the owner under that token. */
   CompletableFuture<Long> release(LockName name, OwnerToken owner, FencingToken token, long requestId) {
-    return RELEASE.run(commands, ScriptOutputType.INTEGER, new String[] {keys.lockKey(name)},
-        owner.value(), Long.toString(token.value()), Long.toString(requestId), keys.releaseChannel(name),
-        shardedPublish ? "SPUBLISH" : "PUBLISH");
+    return release(name.value(), owner.value(), token.value(), requestId);
   }
 
   /** renew.lua over {@code leases}, which must all share a slot on Cluster: one 1 or 0 per lease. */
@@ -83,47 +264,59 @@ final class LockScripts {
   /** renew.lua's arguments: the run-length encoded TTLs, then owner and token of each lease. */
   static String[] renewArgs(List<RenewRequest> leases) {
     String[] args = new String[1 + leases.size() * 2];
-    StringBuilder ttls = new StringBuilder();
-    String run = null;
-    int count = 0;
+    RunLengths ttls = new RunLengths();
     for (int i = 0; i < leases.size(); i++) {
       RenewRequest lease = leases.get(i);
-      String ttl = ttlMillis(lease.ttl());
+      ttls.add(ttlMillis(lease.ttl()));
+      args[1 + 2 * i] = lease.owner().value();
+      args[2 + 2 * i] = Long.toString(lease.fencingToken().value());
+    }
+    args[0] = ttls.encoded();
+    return args;
+  }
+
+  /** renew.lua's TTL list: "ttl*count,ttl*count,..." over runs of equal TTLs, in key order. */
+  private static final class RunLengths {
+    private final StringBuilder text = new StringBuilder();
+    private String run;
+    private int count;
+
+    void add(String ttl) {
       if (!ttl.equals(run)) {
-        appendRun(ttls, run, count);
+        flush();
         run = ttl;
         count = 0;
       }
       count++;
-      args[1 + 2 * i] = lease.owner().value();
-      args[2 + 2 * i] = Long.toString(lease.fencingToken().value());
     }
-    appendRun(ttls, run, count);
-    args[0] = ttls.toString();
-    return args;
+
+    private void flush() {
+      if (run != null) {
+        text.append(text.length() == 0 ? "" : ",").append(run).append('*').append(count);
+      }
+    }
+
+    /** The list so far; call once, after the last {@link #add}. */
+    String encoded() {
+      flush();
+      run = null;
+      return text.toString();
+    }
   }
 
-  private static void appendRun(StringBuilder ttls, String ttl, int count) {
-    if (ttl != null) {
-      ttls.append(ttls.length() == 0 ? "" : ",").append(ttl).append('*').append(count);
-    }
-  }
-
-  /** inspect.lua: {@code {owner, token, holds, pttl}} or {@code {}}. */
+  /** inspect.lua: {@code {owner, token, holds, remaining, ...}} or {@code {}}. */
   CompletableFuture<List<Object>> inspect(LockName name) {
-    return INSPECT.run(commands, ScriptOutputType.MULTI, new String[] {keys.lockKey(name)});
+    return inspect(name.value());
   }
 
   /** adopt.lua: 1 when attempt {@code requestId}'s grant now carries {@code settled} and {@code holds}. */
   CompletableFuture<Long> adopt(LockName name, OwnerToken owner, long requestId, long settled, int holds) {
-    return ADOPT.run(commands, ScriptOutputType.INTEGER, acquireKeys(name), owner.value(),
-        Long.toString(requestId), Long.toString(settled), Integer.toString(holds));
+    return adopt(name.value(), owner.value(), requestId, settled, holds);
   }
 
   /** undo.lua: 1 when the hold attempt {@code requestId} added was given back, 0 when there was none. */
   CompletableFuture<Long> undo(LockName name, OwnerToken owner, long requestId) {
-    return UNDO.run(commands, ScriptOutputType.INTEGER, new String[] {keys.lockKey(name)}, owner.value(),
-        Long.toString(requestId), keys.releaseChannel(name));
+    return undo(name.value(), owner.value(), requestId);
   }
 
   /** Redis takes whole milliseconds; a sub-millisecond TTL rounds up to 1 rather than to 0 (delete). */

@@ -17,18 +17,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Lua script from the class path, called by its SHA1 with {@code EVALSHA}.
+ * One Lua script from the class path, called by its SHA1 with {@code EVALSHA}: the one script runner of
+ * Holdfast, for the library's lock scripts and for the lock service's own session scripts.
  *
- * <p>The SHA1 is computed here from the same UTF-8 bytes Lettuce sends, so it matches the server's
- * {@code SCRIPT LOAD} digest without a round trip. The server's script cache is not durable: a restart, a
- * failover to a replica that never saw the script, or {@code SCRIPT FLUSH} empties it, and {@code EVALSHA} then
- * fails with {@code NOSCRIPT}. That call is re-sent once as {@code EVAL} with the full source, which also puts
- * the script back in the cache, so the next call by SHA works again. Resending is safe because a script that
- * failed with {@code NOSCRIPT} never ran.
+ * <p>A script may be several files sent as one source (a prelude such as {@code lockstate.lua}, then the
+ * script), so that a rule shared by several scripts is written once. The SHA1 is computed here from the same
+ * UTF-8 bytes Lettuce sends, so it matches the server's {@code SCRIPT LOAD} digest without a round trip. The
+ * server's script cache is not durable: a restart, a failover to a replica that never saw the script, or
+ * {@code SCRIPT FLUSH} empties it, and {@code EVALSHA} then fails with {@code NOSCRIPT}. That call is re-sent
+ * once as {@code EVAL} with the full source, which also puts the script back in the cache, so the next call by
+ * SHA works again. Resending is safe because a script that failed with {@code NOSCRIPT} never ran. On Cluster,
+ * Lettuce routes the call by its first key, so every key of one call must share a hash slot.
  *
  * <p>Safe: immutable; Lettuce's async commands are thread-safe.
  */
-final class LuaScript {
+public final class LuaScript {
   private static final Logger LOG = LoggerFactory.getLogger(LuaScript.class);
 
   private final String name;
@@ -42,21 +45,42 @@ final class LuaScript {
   }
 
   /**
-   * Reads {@code io/holdfast/redis/<name>} from the class path.
+   * Reads {@code io/holdfast/redis/<file>...} from the class path and joins them into one script.
    *
-   * @param name the file name, e.g. {@code acquire.lua}
-   * @return the script
-   * @throws IllegalStateException when the resource is missing (a packaging bug)
+   * @param files the file names, preludes first, e.g. {@code lockstate.lua, acquire.lua}
+   * @return the script, named after its last file
+   * @throws IllegalStateException when a resource is missing (a packaging bug)
    */
-  static LuaScript fromClasspath(String name) {
-    try (InputStream in = LuaScript.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("Lua script io/holdfast/redis/" + name + " is missing from the class path");
-      }
-      return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read Lua script " + name, e);
+  static LuaScript fromClasspath(String... files) {
+    return load(LuaScript.class, files);
+  }
+
+  /**
+   * Reads scripts that live beside {@code anchor} on the class path and joins them into one script (the lock
+   * service's session scripts, with their prelude in front).
+   *
+   * @param anchor the class whose package holds the files
+   * @param files the file names, preludes first
+   * @return the script, named after its last file
+   * @throws IllegalStateException when a resource is missing (a packaging bug)
+   */
+  public static LuaScript load(Class<?> anchor, String... files) {
+    if (files.length == 0) {
+      throw new IllegalArgumentException("a script needs at least one file");
     }
+    StringBuilder source = new StringBuilder();
+    for (String file : files) {
+      try (InputStream in = anchor.getResourceAsStream(file)) {
+        if (in == null) {
+          throw new IllegalStateException("Lua script " + file + " is missing from the class path beside "
+              + anchor.getName());
+        }
+        source.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot read Lua script " + file, e);
+      }
+    }
+    return new LuaScript(files[files.length - 1], source.toString());
   }
 
   String name() {
@@ -72,7 +96,8 @@ final class LuaScript {
   }
 
   /**
-   * Runs the script by SHA, falling back to the full source on {@code NOSCRIPT}.
+   * Runs the script by SHA, falling back to the full source on {@code NOSCRIPT}. The future fails with the
+   * Redis error as Lettuce reports it (unwrapped); whether it is safe to repeat is the script's business.
    *
    * @param commands the connection
    * @param type how to decode the reply
@@ -81,7 +106,7 @@ final class LuaScript {
    * @param <T> the decoded reply type ({@code Long} for an integer, {@code List<Object>} for an array)
    * @return the reply
    */
-  <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, String> commands, ScriptOutputType type,
+  public <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, String> commands, ScriptOutputType type,
       String[] keys, String... args) {
     CompletableFuture<T> bySha = commands.<T>evalsha(sha1, type, keys, args).toCompletableFuture();
     // One dependent stage, and none of its work on success: this runs on the connection's I/O thread.

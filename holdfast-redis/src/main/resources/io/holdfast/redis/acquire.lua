@@ -1,20 +1,31 @@
--- acquire.lua: grant a lock, re-enter it, or report it busy, in one atomic step.
+-- acquire.lua: grant a lock, re-enter it, or report it busy, in one atomic step. The only grant rule of
+-- Holdfast: the library calls it directly, the lock service with its session's terms (lockstate.lua, which
+-- is prepended, describes the lock hash and the state of a session grant).
 --
--- KEYS[1]  lock key   <prefix>:{<name>}  hash: o = owner, t = fencing token, r = id of the last
---                                        request that changed it, c = hold count, present only
---                                        above 1 (a missing c means 1)
+-- KEYS[1]  lock key   <prefix>:{<name>}
 -- KEYS[2]  fence key  the counter the lock's tokens are drawn from; it survives release and expiry
 --                     (<prefix>:fence; on Redis Cluster a per-slot <prefix>:{<tag>}:fence in the
 --                     lock key's slot)
+-- KEYS[3]  waiters    (sessions only) <prefix>:{<name>}:waiters, zset "<session id> <owner>" scored by
+--                     the waiter's listing deadline (Redis ms)
 -- ARGV[1]  owner token
--- ARGV[2]  lease TTL in milliseconds (a positive integer)
+-- ARGV[2]  lease TTL in milliseconds: positive; 0 (sessions only) binds the grant to the session alone
 -- ARGV[3]  request id (a long, as a decimal string)
+-- ARGV[4]  (sessions only, absent for a library grant) session id
+-- ARGV[5]  the session's expiry e (Redis ms), as the service last read it: never later than the real one
+-- ARGV[6]  the session's lock-delay in ms
+-- ARGV[7]  the session's client name
+-- ARGV[8]  when busy, list the caller among the waiters until now + this many ms; 0: don't
 --
 -- Returns  {1, token, holds, fresh}  granted: fresh = 1 for a new grant (holds = 1); fresh = 0 for a
 --                                    re-entry (same token, holds + 1) or the repeat of an acquire
 --                                    already applied (same request id: nothing changes). The quorum
 --                                    mode needs to tell them apart; the other modes ignore fresh.
---          {0, pttl}                 busy: another owner holds the lock for pttl more milliseconds
+--          {0, pttl, delayed}        busy: another owner holds the lock (delayed 0), or it is in lock-delay
+--                                    after its session expired (delayed 1; only session callers are told),
+--                                    and it cannot be free in less than pttl ms without a release message
+--          {-2}                      (sessions only) the session's expiry e has passed; nothing changed but
+--                                    the caller's waiter entry
 --
 -- Invariant: the tokens of one lock strictly increase over all its grants. A fresh grant takes
 --   token = max(counter + 1, server TIME in microseconds)
@@ -22,31 +33,39 @@
 -- back; the TIME floor keeps them increasing if Redis lost its data (restart without persistence,
 -- FLUSHALL) or fails over to a replica that missed the last counter updates (the counter is then present
 -- but stale, so the floor is needed on every grant, not only when the counter is missing), as long as that
--- clock did not step back and grants average under one per microsecond.
+-- clock did not step back and grants average under one per microsecond. A session grant is never held past
+-- the session expiry it was given, and its key expires by itself when it stops blocking others.
 --
--- Cost: a busy answer makes 2 calls (HGET of the owner, PTTL). It is the path every losing waiter takes,
--- so it reads nothing else and the script defines no function (a closure would be allocated on every
--- run); a re-entry reads the rest of the hash with one more call. A fresh grant makes 5 calls. The
--- counter is read and written in one SET ... GET (Redis 6.2+), writing the TIME floor first; only when
--- the old counter was not below it (a clock step back, or more than one grant in the same microsecond)
--- does a second SET write counter + 1. Tokens and the TTL stay
--- decimal strings on that path (TIME's seconds and zero-padded microseconds concatenated, compared by
--- length, then digits), because number-to-string conversion in Lua goes through printf and showed in a
--- perf profile of Redis under this script.
+-- Cost: a busy answer to a library caller makes 2 calls (HGET of the owner, PTTL). It is the path every
+-- losing waiter takes, so it reads nothing else; a re-entry reads the rest of the hash with one more call,
+-- a session caller's busy answer also reads TIME. A fresh grant makes 5 calls. The counter is read and
+-- written in one SET ... GET (Redis 6.2+), writing the TIME floor first; only when the old counter was not
+-- below it (a clock step back, or more than one grant in the same microsecond) does a second SET write
+-- counter + 1. Tokens and the TTL stay decimal strings on that path (TIME's seconds and zero-padded
+-- microseconds concatenated, compared by length, then digits), because number-to-string conversion in Lua
+-- goes through printf and showed in a perf profile of Redis under this script.
 -- Expiry is timed by Redis (PEXPIRE), never by a client clock. TIME inside a script that writes needs
 -- effects replication, the default since Redis 5 (and the only mode since 7.0).
 --
--- Memory: a first grant stores only o, t and r, so the hash fits the allocator's 64-byte class even
--- with a 64-bit request id (with c it would spill into the 80-byte class): 16 bytes less per held lock.
+-- Memory: a first library grant stores only o, t and r, so the hash fits the allocator's 64-byte class
+-- even with a 64-bit request id (with c it would spill into the 80-byte class): 16 bytes less per held lock.
 --
 -- Tokens stay below 2^53 (TIME in microseconds reaches that in the year 2255), so Lua numbers hold
 -- them exactly; they are written with %.0f because Lua's default number format would round them.
-local key, fence = KEYS[1], KEYS[2]
-local owner, ttl, request = ARGV[1], ARGV[2], ARGV[3]
+local key, fence, waiters = KEYS[1], KEYS[2], KEYS[3]
+local owner, ttl, request, sid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 
 local holder = redis.call('HGET', key, 'o')
 if not holder then
   local now = redis.call('TIME')
+  local ms
+  if sid then
+    ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+    if ms >= tonumber(ARGV[5]) then
+      redis.call('ZREM', waiters, sid .. ' ' .. owner)
+      return {-2}
+    end
+  end
   local token = now[1] .. string.rep('0', 6 - #now[2]) .. now[2]
   local counter = redis.call('SET', fence, token, 'GET')
   -- Unless token (no leading zeros, like counter) is the larger integer: longer, or as long and above.
@@ -54,23 +73,66 @@ if not holder then
     token = string.format('%.0f', tonumber(counter) + 1)
     redis.call('SET', fence, token)
   end
-  redis.call('HSET', key, 'o', owner, 't', token, 'r', request)
-  redis.call('PEXPIRE', key, ttl)
+  if not sid then
+    redis.call('HSET', key, 'o', owner, 't', token, 'r', request)
+    redis.call('PEXPIRE', key, ttl)
+    return {1, tonumber(token), 1, 1}
+  end
+  local lease = tonumber(ttl)
+  local x = lease > 0 and ms + lease or 0
+  redis.call('HSET', key, 'o', owner, 't', token, 'r', request, 's', sid, 'e', ARGV[5], 'd', ARGV[6],
+    'x', string.format('%.0f', x), 'a', string.format('%.0f', ms), 'n', ARGV[7])
+  expire_at_free(key, tonumber(ARGV[5]), x, tonumber(ARGV[6]), ms)
+  redis.call('ZREM', waiters, sid .. ' ' .. owner)
   return {1, tonumber(token), 1, 1}
 end
 
-if holder ~= owner then
+if holder ~= owner and not sid then
   return {0, redis.call('PTTL', key)}
 end
 
-local held = redis.call('HMGET', key, 't', 'c', 'r')
+local held = redis.call('HMGET', key, 't', 'c', 'r', 's', 'e', 'x', 'd')
+local ms = (sid or held[5]) and redis_ms()
+if sid and ms >= tonumber(ARGV[5]) then
+  redis.call('ZREM', waiters, sid .. ' ' .. owner)
+  return {-2}
+end
+local live = not held[5] or ms < held_until(tonumber(held[5]), tonumber(held[6]))
+if holder ~= owner or not live then
+  if not sid then
+    return {0, redis.call('PTTL', key)}
+  end
+  local listing = tonumber(ARGV[8] or '0')
+  if listing > 0 then
+    redis.call('ZADD', waiters, ms + listing, sid .. ' ' .. owner)
+    if redis.call('PTTL', waiters) < listing then
+      redis.call('PEXPIRE', waiters, listing)
+    end
+  end
+  return {0, redis.call('PTTL', key), live and 0 or 1}
+end
+
 local holds = tonumber(held[2] or '1')
 if held[3] == request then
   return {1, tonumber(held[1]), holds, 0}
 end
 holds = holds + 1
 redis.call('HSET', key, 'c', holds, 'r', request)
-if redis.call('PTTL', key) < tonumber(ttl) then
+if held[5] then
+  local e, x, lease = tonumber(held[5]), tonumber(held[6]), tonumber(ttl)
+  if held[4] == sid and tonumber(ARGV[5]) > e then
+    e = tonumber(ARGV[5])
+    redis.call('HSET', key, 'e', ARGV[5])
+  end
+  if lease > 0 and x > 0 and ms + lease > x then
+    x = ms + lease
+    redis.call('HSET', key, 'x', string.format('%.0f', x))
+  end
+  expire_at_free(key, e, x, tonumber(held[7]), ms)
+elseif redis.call('PTTL', key) < tonumber(ttl) then
   redis.call('PEXPIRE', key, ttl)
+end
+if sid then
+  redis.call('ZREM', waiters, sid .. ' ' .. owner)
 end
 return {1, tonumber(held[1]), holds, 0}

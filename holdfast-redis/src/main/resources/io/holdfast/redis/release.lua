@@ -1,29 +1,36 @@
--- release.lua: release one hold of a lock, in one atomic step.
+-- release.lua: release one hold of a lock, in one atomic step; for library and session grants alike
+-- (lockstate.lua, prepended, describes the lock hash and the state rule).
 --
--- KEYS[1]  lock key   <prefix>:{<name>}  (hash o, t, r and c when above 1; see acquire.lua)
+-- KEYS[1]  lock key   <prefix>:{<name>}
 -- ARGV[1]  owner token
 -- ARGV[2]  fencing token of the grant being released (decimal string)
 -- ARGV[3]  request id (a long, as a decimal string)
 -- ARGV[4]  release channel <prefix>:{<name>}:released (it shares the lock's hash tag, so sharded
 --          pub/sub can carry it on Cluster)
 -- ARGV[5]  optional: 'SPUBLISH' to publish on the sharded channel (Redis Cluster 7+, where a plain
---          PUBLISH is forwarded to every node of the cluster); anything else or absent: PUBLISH
+--          PUBLISH is forwarded to every node of the cluster); 'BOTH' for PUBLISH and SPUBLISH (the lock
+--          service's pattern subscription hears only PUBLISH, the library's sharded waiters only SPUBLISH);
+--          anything else or absent: PUBLISH
 --
 -- Returns  n >= 0  the holds the owner has left; 0: the key is deleted and the fencing token was
 --                  published on the channel, so waiters retry at once
---          -1      not held by this owner under this token (expired, taken by another owner, or a
---                  newer grant to the same owner); nothing changed
+--          -1      not held by this owner under this token (expired, in lock-delay, taken by another
+--                  owner, or a newer grant to the same owner); nothing changed
 --
--- Invariant: only the holder of the current grant changes the lock. Owner AND token must match, so a
--- stale lease object of the same owner cannot release a newer grant. A retried release (same request
+-- Invariant: only the holder of the current, held grant changes the lock. Owner AND token must match, so
+-- a stale lease object of the same owner cannot release a newer grant, and a session grant in lock-delay
+-- cannot be released early by its old holder. A clean release has no lock-delay. A retried release (same request
 -- id as the last change) does not take a second hold; it returns the current count. A retry of the
 -- release that freed the lock finds the key gone and returns -1: nothing is left behind to remember it
 -- by, which keeps the state of a free lock at zero keys.
 local key = KEYS[1]
 local owner, token, request, channel = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 
-local held = redis.call('HMGET', key, 'o', 't', 'c', 'r')
+local held = redis.call('HMGET', key, 'o', 't', 'c', 'r', 'e', 'x')
 if held[1] ~= owner or held[2] ~= token then
+  return -1
+end
+if held[5] and redis_ms() >= held_until(tonumber(held[5]), tonumber(held[6])) then
   return -1
 end
 local holds = tonumber(held[3] or '1')
@@ -33,7 +40,13 @@ end
 holds = holds - 1
 if holds <= 0 then
   redis.call('DEL', key)
-  redis.call(ARGV[5] == 'SPUBLISH' and 'SPUBLISH' or 'PUBLISH', channel, token)
+  local mode = ARGV[5]
+  if mode ~= 'SPUBLISH' then
+    redis.call('PUBLISH', channel, token)
+  end
+  if mode == 'SPUBLISH' or mode == 'BOTH' then
+    redis.call('SPUBLISH', channel, token)
+  end
   return 0
 end
 if holds == 1 then

@@ -1,7 +1,6 @@
 package io.holdfast.server;
 
 import static io.holdfast.server.RedisCalls.SCRIPTS;
-import static io.holdfast.server.RedisCalls.ms;
 
 import io.holdfast.server.QuorumMasters.Answer;
 import io.holdfast.server.StoreViews.AcquireResult;
@@ -13,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 
 /*
  * One acquire attempt over independent masters, the library's Redlock scheme (holdfast-redis QuorumAcquire) with
- * the service's lock script: (1) lock_acquire.lua on every master (with the index touch), timed from a monotonic
+ * the library's lock scripts: (1) acquire.lua with the session's terms on every master (with the index touch), timed from a monotonic
  * start; (2) a grant needs a majority of ALL masters and, for a lease, validity left (TTL - elapsed - drift > 0);
  * (3) the token is settled: T = the largest token drawn, adopted (the library's adopt.lua) on every granting
  * master that drew less, which also raises that master's counter to T; (4) the grant is bound on a majority of
@@ -23,9 +22,6 @@ import java.util.concurrent.CompletableFuture;
  * assumes). Why retrying is safe: every step is keyed by owner and request id. One object per attempt.
  */
 final class QuorumAcquire {
-  private static final RedisScript ADOPT = RedisScript.library("adopt.lua");
-  private static final RedisScript UNDO = RedisScript.library("undo.lua");
-
   private final QuorumMasters masters;
   private final SessionRef session;
   private final LockKey lock;
@@ -54,10 +50,8 @@ final class QuorumAcquire {
     return masters.all(m -> {
       CompletableFuture<List<Object>> touched = m.run(SCRIPTS.indexTouch, what,
           List.of(m.keys().lockIndex(), m.keys().lockIndexGenerations()), List.of(lock.fullName()));
-      return m.run(SCRIPTS.lockAcquire, what, List.of(m.keys().lock(lock), m.keys().fence(lock), m.keys().waiters(lock)),
-          List.of(session.id(), owner, ms(leaseTtl), Long.toString(requestId), ms(listing),
-              Long.toString(live.expiry()), Long.toString(live.delay()), live.clientName()))
-          .thenCombine(touched, (reply, gen) -> reply);
+      return m.mapped(m.locks().acquireInSession(lock.fullName(), owner, leaseTtl, requestId, live.terms(session),
+          listing), what).thenCombine(touched, (reply, gen) -> reply);
     }).thenCompose(answers -> decide(answers, start));
   }
 
@@ -102,8 +96,8 @@ final class QuorumAcquire {
       if (Replies.num(answer.reply(), 1) == token && Replies.num(answer.reply(), 2) == holds) {
         return CompletableFuture.completedFuture(List.<Object>of(1L));
       }
-      return m.run(ADOPT, what, List.of(m.keys().lock(lock), m.keys().fence(lock)),
-          List.of(owner, Long.toString(requestId), Long.toString(token), Integer.toString(holds)));
+      return m.mapped(m.locks().adopt(lock.fullName(), owner, requestId, token, holds), what)
+          .thenApply(List::<Object>of);
     }).thenCompose(adopted -> {
       if (QuorumMasters.withStatus(adopted, 1).size() < masters.majority()) {
         return undo().thenApply(done -> {
@@ -123,7 +117,7 @@ final class QuorumAcquire {
   }
 
   private CompletableFuture<Void> undo() {
-    return masters.all(m -> m.run(UNDO, what, List.of(m.keys().lock(lock)),
-        List.of(owner, Long.toString(requestId), m.keys().releaseChannel(lock)))).thenApply(answers -> null);
+    return masters.all(m -> m.mapped(m.locks().undo(lock.fullName(), owner, requestId), what)
+        .thenApply(List::<Object>of)).thenApply(answers -> null);
   }
 }

@@ -7,6 +7,7 @@ import io.holdfast.server.QuorumMasters.Answer;
 import io.holdfast.server.StoreViews.KeepAliveResult;
 import io.holdfast.server.StoreViews.Renewal;
 import io.lettuce.core.ZAddArgs;
+import io.holdfast.redis.LockScripts.SessionRenewal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -18,9 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /*
  * One keep-alive over independent masters, in two rounds like RedisKeepAlive. Round 1, sent at once to every
- * master: session_keepalive.lua (a majority must find the session live) and lock_extend.lua for the listed
+ * master: session_keepalive.lua (a majority must find the session live) and the library's renew.lua for the listed
  * leases (renewed where a majority renewed them; the lease's e is not moved in this round). The reply goes out
- * after round 1. Round 2, after it: lock_extend.lua on every master with the SMALLEST expiry the live majority
+ * after round 1. Round 2, after it: the library's renew.lua on every master with the SMALLEST expiry the live majority
  * reported, for the union of the bound locks, then each master drops the entries a majority reported as not
  * held, at the generation that master reported. Why it is safe: a lock's e only moves to an expiry a majority of
  * the session's copies has, so no lock outlives its session's majority; a lock that left 'held' is never
@@ -42,14 +43,13 @@ final class QuorumKeepAlive {
   CompletableFuture<KeepAliveResult> run(SessionRef session, List<Renewal> renewals) {
     String sid = session.id();
     String what = "keep-alive of session " + sid;
-    List<String> leaseKeys = new ArrayList<>();
-    List<String> leaseArgs = new ArrayList<>(List.of(sid, "0"));
+    List<SessionRenewal> leaseEntries = new ArrayList<>();
     for (Renewal renewal : renewals) {
-      leaseKeys.add(masters.first().keys().lock(renewal.lock()));
-      leaseArgs.addAll(List.of(renewal.owner(), Long.toString(renewal.token()), ms(renewal.ttl())));
+      leaseEntries.add(new SessionRenewal(renewal.lock().fullName(), renewal.owner(), renewal.token(), renewal.ttl()));
     }
-    CompletableFuture<List<Answer>> leases = masters.all(m -> leaseKeys.isEmpty()
-        ? CompletableFuture.completedFuture(List.<Object>of()) : m.run(SCRIPTS.lockExtend, what, leaseKeys, leaseArgs));
+    CompletableFuture<List<Answer>> leases = masters.all(m -> leaseEntries.isEmpty()
+        ? CompletableFuture.completedFuture(List.<Object>of())
+        : m.mapped(m.locks().renewInSession(leaseEntries, sid, 0), what));
     return masters.all(m -> m.run(SCRIPTS.sessionKeepAlive, what, List.of(m.keys().session(sid),
         m.keys().sessionLocks(sid)), List.of(session.tenant(), ms(retention)))).thenCombine(leases,
             (answers, renewedBy) -> {
@@ -86,12 +86,13 @@ final class QuorumKeepAlive {
       }
     });
     List<String> keys = new ArrayList<>(bound);
-    List<String> args = new ArrayList<>(List.of(session.id(), Long.toString(expiry)));
-    keys.forEach(key -> args.addAll(List.of("", "", "0")));
+    List<SessionRenewal> entries = new ArrayList<>();
+    keys.forEach(key -> entries.add(new SessionRenewal(masters.first().keys().fullNameOfLock(key), "", 0,
+        Duration.ZERO)));
     masters.all(m -> {
       m.link().async().zadd(m.keys().sessionExpiries(), ZAddArgs.Builder.gt(), (double) expiry, session.id());
       return keys.isEmpty() ? CompletableFuture.completedFuture(List.<Object>of())
-          : m.run(SCRIPTS.lockExtend, what, keys, args);
+          : m.mapped(m.locks().renewInSession(entries, session.id(), expiry), what);
     }).thenCompose(extended -> {
       Set<String> dead = new LinkedHashSet<>();
       List<Boolean> held = majorities(extended, keys.size());

@@ -14,6 +14,7 @@ import io.holdfast.server.StoreViews.OpenedSession;
 import io.holdfast.server.StoreViews.Renewal;
 import io.holdfast.server.StoreViews.SessionView;
 import io.holdfast.server.StoreViews.WaiterView;
+import io.holdfast.redis.LockScripts.SessionTerms;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -62,7 +63,12 @@ final class QuorumStore implements LockStore {
   }
 
   /** The session as a majority sees it: {e (the smallest reported), d} and the client name. */
-  record LiveSession(long expiry, long delay, String clientName) { }
+  record LiveSession(long expiry, long delay, String clientName) {
+    /** The terms a grant in this session carries (the library's acquire.lua). */
+    SessionTerms terms(SessionRef session) {
+      return new SessionTerms(session.id(), expiry, Duration.ofMillis(delay), clientName);
+    }
+  }
 
   CompletableFuture<LiveSession> check(SessionRef session, String what) {
     return masters.all(m -> m.run(SCRIPTS.sessionCheck, what, List.of(m.keys().session(session.id())),
@@ -107,8 +113,7 @@ final class QuorumStore implements LockStore {
               .toCompletableFuture(), what).thenApply(List::<Object>of));
           List<CompletableFuture<Boolean>> frees = new ArrayList<>();
           for (String key : keys) {
-            frees.add(masters.all(m -> m.run(SCRIPTS.lockForce, what, List.of(key),
-                List.of("0", sid, key + ":released", m.link().publishMode())))
+            frees.add(masters.all(m -> m.mapped(m.locks().force(m.keys().fullNameOfLock(key), 0, sid), what))
                 .thenApply(freed -> !QuorumMasters.withStatus(freed, 1).isEmpty()));
           }
           return CompletableFuture.allOf(frees.toArray(CompletableFuture[]::new))
@@ -128,9 +133,9 @@ final class QuorumStore implements LockStore {
   public CompletableFuture<Integer> release(SessionRef session, LockKey lock, String owner, long token,
       long requestId) {
     String what = "release of lock '" + lock.name() + "'";
-    return masters.all(m -> m.run(SCRIPTS.lockRelease, what, List.of(m.keys().lock(lock)),
-        List.of(owner, Long.toString(token), Long.toString(requestId), m.keys().releaseChannel(lock),
-            m.link().publishMode()))).thenCompose(answers -> {
+    // release.lua answers the holds left, or -1 when refused: as {1, holds} / {-3} here, for the tally.
+    return masters.all(m -> m.mapped(m.locks().release(lock.fullName(), owner, token, requestId), what)
+        .thenApply(holds -> holds >= 0 ? List.<Object>of(1L, holds) : List.<Object>of(-3L))).thenCompose(answers -> {
               List<Answer> released = QuorumMasters.withStatus(answers, 1);
               if (released.size() >= masters.majority()) {
                 return CompletableFuture.completedFuture(
@@ -175,8 +180,7 @@ final class QuorumStore implements LockStore {
   @Override
   public CompletableFuture<Forced> forceRelease(LockKey lock, long expectedToken) {
     String what = "force-release of lock '" + lock.name() + "'";
-    return masters.all(m -> m.run(SCRIPTS.lockForce, what, List.of(m.keys().lock(lock)),
-        List.of(Long.toString(expectedToken), "", m.keys().releaseChannel(lock), m.link().publishMode())))
+    return masters.all(m -> m.mapped(m.locks().force(lock.fullName(), expectedToken, ""), what))
         .thenApply(answers -> {
           List<Answer> freed = QuorumMasters.withStatus(answers, 1);
           if (!freed.isEmpty()) {

@@ -41,18 +41,18 @@ final class QuorumViews {
   /** The inspect reply of the grant a majority holds (shortest remaining), or empty. */
   CompletableFuture<Optional<List<Object>>> inspect(String fullName) {
     String what = "inspect of lock '" + fullName + "'";
-    return masters.all(m -> m.run(SCRIPTS.lockInspect, what, List.of(m.keys().lock(fullName)), List.of()))
+    return masters.all(m -> m.inspect(fullName))
         .thenApply(answers -> {
           Map<String, List<List<Object>>> grants = new HashMap<>();
           for (Answer answer : answers) {
             if (answer.ok() && !answer.reply().isEmpty()) {
-              grants.computeIfAbsent(Replies.str(answer.reply(), 1) + " " + Replies.num(answer.reply(), 2),
+              grants.computeIfAbsent(Replies.str(answer.reply(), 0) + " " + Replies.num(answer.reply(), 1),
                   k -> new ArrayList<>()).add(answer.reply());
             }
           }
           for (List<List<Object>> grant : grants.values()) {
             if (grant.size() >= masters.majority()) {
-              return Optional.of(grant.stream().min(Comparator.comparingLong(r -> Replies.num(r, 4))).orElseThrow());
+              return Optional.of(grant.stream().min(Comparator.comparingLong(r -> Replies.num(r, 3))).orElseThrow());
             }
           }
           if (answers.stream().filter(Answer::ok).count() < masters.majority()) {

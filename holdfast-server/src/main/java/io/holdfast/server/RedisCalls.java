@@ -1,43 +1,48 @@
 package io.holdfast.server;
 
+import io.holdfast.redis.LockScripts;
+import io.holdfast.redis.LuaScript;
+import io.lettuce.core.ScriptOutputType;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /*
- * The service's scripts bound to one logical Redis master (RedisLink) and its key names: runs a script and turns
- * any Redis failure into the service's failure (UNAVAILABLE for transient ones). Why this is safe: each script is
- * one atomic step on one hash slot, and a step that failed either did not run or is safe to repeat (see each
+ * The service's calls on one logical Redis master (RedisLink): its own session and listing scripts, and the
+ * library's lock scripts (LockScripts, the only implementation of the lock rules), each turning any Redis
+ * failure into the service's failure (UNAVAILABLE for transient ones). Why this is safe: each script is one
+ * atomic step on one hash slot, and a step that failed either did not run or is safe to repeat (see each
  * script's header), so mapping every transient failure to "retry" never double-applies anything. Immutable.
  */
 final class RedisCalls {
-  /** The scripts, each loaded once from the class path with common.lua in front. */
+  /** The service's own scripts (sessions and listings), each loaded once with common.lua in front. */
   static final class Scripts {
-    final RedisScript sessionOpen = RedisScript.load("session_open.lua");
-    final RedisScript sessionCheck = RedisScript.load("session_check.lua");
-    final RedisScript sessionKeepAlive = RedisScript.load("session_keepalive.lua");
-    final RedisScript sessionBind = RedisScript.load("session_bind.lua");
-    final RedisScript sessionUnbind = RedisScript.load("session_unbind.lua");
-    final RedisScript sessionClose = RedisScript.load("session_close.lua");
-    final RedisScript sessionView = RedisScript.load("session_view.lua");
-    final RedisScript sessionExpiries = RedisScript.load("session_expiries.lua");
-    final RedisScript lockAcquire = RedisScript.load("lock_acquire.lua");
-    final RedisScript lockRelease = RedisScript.load("lock_release.lua");
-    final RedisScript lockExtend = RedisScript.load("lock_extend.lua");
-    final RedisScript lockInspect = RedisScript.load("lock_inspect.lua");
-    final RedisScript lockForce = RedisScript.load("lock_force.lua");
-    final RedisScript lockWaiters = RedisScript.load("lock_waiters.lua");
-    final RedisScript indexTouch = RedisScript.load("index_touch.lua");
-    final RedisScript indexPrune = RedisScript.load("index_prune.lua");
+    final LuaScript sessionOpen = load("session_open.lua");
+    final LuaScript sessionCheck = load("session_check.lua");
+    final LuaScript sessionKeepAlive = load("session_keepalive.lua");
+    final LuaScript sessionBind = load("session_bind.lua");
+    final LuaScript sessionUnbind = load("session_unbind.lua");
+    final LuaScript sessionClose = load("session_close.lua");
+    final LuaScript sessionView = load("session_view.lua");
+    final LuaScript sessionExpiries = load("session_expiries.lua");
+    final LuaScript lockWaiters = load("lock_waiters.lua");
+    final LuaScript indexTouch = load("index_touch.lua");
+    final LuaScript indexPrune = load("index_prune.lua");
+
+    private static LuaScript load(String file) {
+      return LuaScript.load(RedisCalls.class, "common.lua", file);
+    }
   }
 
   static final Scripts SCRIPTS = new Scripts();
 
   private final RedisLink link;
   private final RedisKeys keys;
+  private final LockScripts locks;
 
   RedisCalls(RedisLink link, String keyPrefix) {
     this.link = link;
     this.keys = new RedisKeys(keyPrefix, link.cluster());
+    this.locks = LockScripts.forService(link.async(), keys.lockSpace(), link.shardedPubSub());
   }
 
   RedisLink link() {
@@ -48,11 +53,17 @@ final class RedisCalls {
     return keys;
   }
 
-  /** Runs a script; the future fails with a ServiceException only. */
-  CompletableFuture<List<Object>> run(RedisScript script, String what, List<String> keyList, List<String> args) {
+  /** The library's lock scripts on this master; map their futures with {@link #mapped}. */
+  LockScripts locks() {
+    return locks;
+  }
+
+  /** Runs one of the service's scripts; the future fails with a ServiceException only. */
+  CompletableFuture<List<Object>> run(LuaScript script, String what, List<String> keyList, List<String> args) {
     CompletableFuture<List<Object>> call;
     try {
-      call = script.run(link.async(), keyList, args);
+      call = script.run(link.async(), ScriptOutputType.MULTI, keyList.toArray(String[]::new),
+          args.toArray(String[]::new));
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
@@ -69,9 +80,9 @@ final class RedisCalls {
     });
   }
 
-  /** The inspect reply of one lock. */
+  /** The inspect reply of one lock (the library's inspect.lua). */
   CompletableFuture<List<Object>> inspect(String fullName) {
-    return run(SCRIPTS.lockInspect, "inspect of lock '" + fullName + "'", List.of(keys.lock(fullName)), List.of());
+    return mapped(locks.inspect(fullName), "inspect of lock '" + fullName + "'");
   }
 
   static String ms(java.time.Duration duration) {

@@ -5,11 +5,11 @@ import static io.holdfast.server.RedisCalls.ms;
 
 import io.holdfast.server.StoreViews.KeepAliveResult;
 import io.holdfast.server.StoreViews.Renewal;
+import io.holdfast.redis.KeySpace;
+import io.holdfast.redis.LockScripts.SessionRenewal;
 import io.lettuce.core.ZAddArgs;
-import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,20 +19,17 @@ import org.slf4j.LoggerFactory;
 
 /*
  * One keep-alive on Redis, in two rounds. Round 1, sent at once: session_keepalive.lua extends the session on its
- * slot and lists its bound locks, and lock_extend.lua renews the listed leases, one call per hash slot present
+ * slot and lists its bound locks, and the library's renew.lua renews the listed leases, one call per hash slot present
  * (pipelined per node, as the library's renewal groups), carrying the session's expiry as this instance last knew
- * it (SessionCache). The reply goes out after round 1. Round 2, after the reply: lock_extend.lua carries the new
+ * it (SessionCache). The reply goes out after round 1. Round 2, after the reply: renew.lua carries the new
  * expiry to every bound lock, per slot, then session_unbind.lua drops entries of locks no longer held at the
- * generation seen. Why it is safe: lock_extend only ever moves a lock's e forward to an expiry its session really
+ * generation seen. Why it is safe: renew.lua only ever moves a lock's e forward to an expiry its session really
  * had and never revives a lock that left 'held'; if round 2 fails or never runs, each lock keeps the e it had (at
  * least the previous keep-alive's, for renewed leases) and frees itself at e + lock-delay at the latest, and the
  * next keep-alive moves it forward again. Stateless apart from the shared SessionCache.
  */
 final class RedisKeepAlive {
   private static final Logger log = LoggerFactory.getLogger(RedisKeepAlive.class);
-
-  /** One lock step: a lease to renew (owner non-empty) or a bound lock to extend. */
-  private record Entry(String key, String owner, String token, String ttl) { }
 
   private final RedisCalls calls;
   private final Duration retention;
@@ -49,10 +46,9 @@ final class RedisKeepAlive {
     String sid = session.id();
     String what = "keep-alive of session " + sid;
     SessionCache.Known known = sessions.get(session);
-    List<Entry> leases = new ArrayList<>(renewals.size());
+    List<SessionRenewal> leases = new ArrayList<>(renewals.size());
     for (Renewal renewal : renewals) {
-      leases.add(new Entry(keys.lock(renewal.lock()), renewal.owner(), Long.toString(renewal.token()),
-          ms(renewal.ttl())));
+      leases.add(new SessionRenewal(renewal.lock().fullName(), renewal.owner(), renewal.token(), renewal.ttl()));
     }
     CompletableFuture<Boolean[]> renewed = extend(sid, known == null ? 0 : known.expiry(), leases, what);
     return calls.run(SCRIPTS.sessionKeepAlive, what, List.of(keys.session(sid), keys.sessionLocks(sid)),
@@ -71,10 +67,13 @@ final class RedisKeepAlive {
 
   /** Round 2: carries the new expiry to every bound lock, then drops the entries of locks no longer held. */
   private void extendBound(SessionRef session, long expiry, List<Object> reply, String what) {
-    List<Entry> bound = new ArrayList<>();
+    List<SessionRenewal> bound = new ArrayList<>();
+    List<String> boundKeys = new ArrayList<>();
     List<String> generations = new ArrayList<>();
     for (int i = 5; i + 1 < reply.size(); i += 2) {
-      bound.add(new Entry(Replies.str(reply, i), "", "", "0"));
+      String key = Replies.str(reply, i);
+      boundKeys.add(key);
+      bound.add(new SessionRenewal(calls.keys().fullNameOfLock(key), "", 0, Duration.ZERO));
       generations.add(Replies.str(reply, i + 1));
     }
     if (bound.isEmpty()) {
@@ -84,7 +83,7 @@ final class RedisKeepAlive {
       List<String> dead = new ArrayList<>();
       for (int i = 0; i < results.length; i++) {
         if (!results[i]) {
-          dead.add(bound.get(i).key());
+          dead.add(boundKeys.get(i));
           dead.add(generations.get(i));
         }
       }
@@ -97,23 +96,20 @@ final class RedisKeepAlive {
     });
   }
 
-  /** lock_extend.lua per hash slot present, all sent at once; one result per entry, in order. */
-  private CompletableFuture<Boolean[]> extend(String sid, long expiry, List<Entry> entries, String what) {
+  /** The library's renew.lua per hash slot present, all sent at once; one result per entry, in order. */
+  private CompletableFuture<Boolean[]> extend(String sid, long expiry, List<SessionRenewal> entries, String what) {
     Boolean[] results = new Boolean[entries.size()];
     Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
     for (int i = 0; i < entries.size(); i++) {
-      groups.computeIfAbsent(SlotHash.getSlot(entries.get(i).key()), slot -> new ArrayList<>()).add(i);
+      groups.computeIfAbsent(KeySpace.slotOf(entries.get(i).name()), slot -> new ArrayList<>()).add(i);
     }
     List<CompletableFuture<Void>> steps = new ArrayList<>();
     for (List<Integer> group : groups.values()) {
-      List<String> keyList = new ArrayList<>(group.size());
-      List<String> args = new ArrayList<>(List.of(sid, Long.toString(expiry)));
+      List<SessionRenewal> slotEntries = new ArrayList<>(group.size());
       for (int index : group) {
-        Entry entry = entries.get(index);
-        keyList.add(entry.key());
-        args.addAll(Arrays.asList(entry.owner(), entry.token(), entry.ttl()));
+        slotEntries.add(entries.get(index));
       }
-      steps.add(calls.run(SCRIPTS.lockExtend, what, keyList, args).thenAccept(reply -> {
+      steps.add(calls.mapped(calls.locks().renewInSession(slotEntries, sid, expiry), what).thenAccept(reply -> {
         for (int i = 0; i < group.size(); i++) {
           results[group.get(i)] = Replies.num(reply, i) == 1; // distinct indexes per group: no shared writes
         }

@@ -1,62 +1,53 @@
 package io.holdfast.server;
 
-import io.holdfast.redis.RedisDeployment;
+import io.holdfast.redis.KeySpace;
 
 /*
- * Names of every Redis key and channel the service uses, in one place; the schema is documented in common.lua.
- * Lock keys are the holdfast-redis library's "<prefix>:{<full name>}", and the fence counter is the one the
- * library draws that lock's tokens from (one per deployment, or one per hash slot on Cluster, in the lock's
- * slot), so library and service grants of one name share one increasing token. Every key of one script shares
- * a hash tag: {F} for a lock, {sid} for a session, {sessions} / {locks} for the listing indexes. Immutable.
+ * Names of the Redis keys the service adds to the library's key schema (sessions and listing indexes; the
+ * schema is documented in common.lua). Every lock key, fence counter, release channel and waiter set is the
+ * library's KeySpace, for the full name "<tenant>/<name>", so library and service grants of one name are one
+ * lock with one increasing token. Every key of one script shares a hash tag: {F} for a lock, {sid} for a
+ * session, {sessions} / {locks} for the listing indexes. Immutable.
  */
 final class RedisKeys {
   private final String prefix;
-  private final boolean perSlotFence;
+  private final KeySpace locks;
 
-  RedisKeys(String prefix, boolean perSlotFence) {
+  RedisKeys(String prefix, boolean cluster) {
     this.prefix = prefix;
-    this.perSlotFence = perSlotFence;
+    this.locks = KeySpace.of(prefix, cluster);
+  }
+
+  /** The library's key schema of every lock. */
+  KeySpace lockSpace() {
+    return locks;
   }
 
   String lock(LockKey lock) {
-    return lock(lock.fullName());
+    return locks.lockKey(lock.fullName());
   }
 
   String lock(String fullName) {
-    return prefix + ":{" + fullName + "}";
+    return locks.lockKey(fullName);
   }
 
   /** The full name F of a lock key {@code P:{F}}. */
   String fullNameOfLock(String key) {
-    return key.substring(prefix.length() + 2, key.length() - 1);
-  }
-
-  String releaseChannel(LockKey lock) {
-    return lock(lock) + ":released";
+    return locks.nameOfLockKey(key);
   }
 
   /** The pattern matching every lock's release channel (one PSUBSCRIBE per service instance). */
   String releasePattern() {
-    return prefix + ":{*}:released";
+    return locks.releasePattern();
   }
 
   /** The full lock name in a release channel, or null if the channel is not one. */
   String fullNameOfChannel(String channel) {
-    String head = prefix + ":{";
-    String tail = "}:released";
-    if (!channel.startsWith(head) || !channel.endsWith(tail) || channel.length() < head.length() + tail.length()) {
-      return null;
-    }
-    return channel.substring(head.length(), channel.length() - tail.length());
+    return locks.nameOfChannel(channel);
   }
 
   String waiters(LockKey lock) {
-    return lock(lock) + ":waiters";
-  }
-
-  /** The library's counter for this lock: {@code P:fence}, or on Cluster {@code P:{<slot tag>}:fence}. */
-  String fence(LockKey lock) {
-    return perSlotFence ? prefix + ":{" + RedisDeployment.slotTag(lock.fullName()) + "}:fence" : prefix + ":fence";
+    return locks.waitersKey(lock.fullName());
   }
 
   String session(String id) {

@@ -52,9 +52,9 @@ final class RedisLink implements AutoCloseable {
     return deployment.topology() == RedisTopology.CLUSTER;
   }
 
-  /** How release scripts publish: 'SPUBLISH' adds a sharded message for the library's Cluster 7+ waiters. */
-  String publishMode() {
-    return deployment.shardedPubSub() ? "SPUBLISH" : "PUBLISH";
+  /** True when releases must also be published sharded, for the library's Cluster 7+ waiters. */
+  boolean shardedPubSub() {
+    return deployment.shardedPubSub();
   }
 
   /**

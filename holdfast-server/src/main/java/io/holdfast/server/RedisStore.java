@@ -31,10 +31,12 @@ import org.slf4j.LoggerFactory;
  * node's TIME. A lock decides whether it is held from its own hash (it carries its session's expiry e and
  * lock-delay), so no lock step reads a session key; operations that span slots are sequences of steps, each
  * idempotent, ordered so that a crash between two of them never leaves a lock held past its own deadline:
- *   acquire     [session_check] -> (index_touch | lock_acquire, pipelined) -> session_bind on a grant
- *   keep-alive  (session_keepalive | lock_extend of the listed leases) -> lock_extend of bound locks per slot ->
+ *   acquire     [session_check] -> (index_touch | acquire, pipelined) -> session_bind on a grant
+ *   keep-alive  (session_keepalive | renew of the listed leases) -> renew of bound locks per slot ->
  *               session_unbind of dead entries (RedisKeepAlive)
- *   close       session_close -> lock_force(session) per bound lock
+ *   close       session_close -> force(session) per bound lock
+ * acquire, renew, release and force are the library's lock scripts (LockScripts), called with the session's terms:
+ * the service has no lock rule of its own.
  * A lock's e is a value its session's expiry once had, and the session's expiry only grows, so a lock is never
  * held past its session's expiry, and every lock frees itself at its own e + lock-delay at the latest. The session
  * check is skipped when this instance already knows an expiry the session had (SessionCache, which says why
@@ -95,10 +97,9 @@ final class RedisStore implements LockStore {
           commands.zrem(keys.sessionExpiries(), sid);
           List<CompletableFuture<List<Object>>> frees = new java.util.ArrayList<>();
           for (int i = 1; i < reply.size(); i++) {
-            String key = Replies.str(reply, i);
-            String name = keys.fullNameOfLock(key);
-            frees.add(calls.run(SCRIPTS.lockForce, "release of lock '" + name + "' of closed session " + sid,
-                List.of(key), List.of("0", sid, key + ":released", calls.link().publishMode())));
+            String name = keys.fullNameOfLock(Replies.str(reply, i));
+            frees.add(calls.mapped(calls.locks().force(name, 0, sid),
+                "release of lock '" + name + "' of closed session " + sid));
           }
           return CompletableFuture.allOf(frees.toArray(CompletableFuture[]::new)).thenApply(done ->
               (int) frees.stream().filter(f -> Replies.num(f.join(), 0) == 1).count());
@@ -144,9 +145,8 @@ final class RedisStore implements LockStore {
     String what = "acquire of lock '" + lock.name() + "'";
     CompletableFuture<List<Object>> touched = calls.run(SCRIPTS.indexTouch, what,
         List.of(keys.lockIndex(), keys.lockIndexGenerations()), List.of(lock.fullName()));
-    return calls.run(SCRIPTS.lockAcquire, what, List.of(keys.lock(lock), keys.fence(lock), keys.waiters(lock)),
-        List.of(session.id(), owner, ms(leaseTtl), Long.toString(requestId), ms(waiterListing),
-            Long.toString(known.expiry()), Long.toString(known.delay()), known.clientName())).thenCompose(reply -> {
+    return calls.mapped(calls.locks().acquireInSession(lock.fullName(), owner, leaseTtl, requestId,
+        known.terms(session), waiterListing), what).thenCompose(reply -> {
               long status = Replies.num(reply, 0);
               if (status == -2) {
                 sessions.forget(session);
@@ -203,7 +203,7 @@ final class RedisStore implements LockStore {
   }
 
   /**
-   * Owner and fencing token decide (lock_release.lua, on the lock's slot). Only a refusal reads the session (its
+   * Owner and fencing token decide (the library's release.lua, on the lock's slot). Only a refusal reads the session (its
    * own slot), to explain it: a release that changed nothing because the caller's session is unknown, another
    * tenant's or expired says so, as a release by a live session says NOT_OWNER. A successful release, the
    * common case, costs one script.
@@ -212,11 +212,10 @@ final class RedisStore implements LockStore {
   public CompletableFuture<Integer> release(SessionRef session, LockKey lock, String owner, long token,
       long requestId) {
     String what = "release of lock '" + lock.name() + "'";
-    return calls.run(SCRIPTS.lockRelease, what, List.of(keys.lock(lock)),
-        List.of(owner, Long.toString(token), Long.toString(requestId), keys.releaseChannel(lock),
-            calls.link().publishMode())).thenCompose(reply -> {
-              if (Replies.num(reply, 0) != -3) {
-                return CompletableFuture.completedFuture((int) Replies.num(reply, 1));
+    return calls.mapped(calls.locks().release(lock.fullName(), owner, token, requestId), what)
+        .thenCompose(holds -> {
+              if (holds >= 0) {
+                return CompletableFuture.completedFuture(holds.intValue());
               }
               return calls.run(SCRIPTS.sessionCheck, what, List.of(keys.session(session.id())),
                   List.of(session.tenant())).thenApply(status -> {
@@ -251,9 +250,8 @@ final class RedisStore implements LockStore {
 
   @Override
   public CompletableFuture<Forced> forceRelease(LockKey lock, long expectedToken) {
-    return calls.run(SCRIPTS.lockForce, "force-release of lock '" + lock.name() + "'", List.of(keys.lock(lock)),
-        List.of(Long.toString(expectedToken), "", keys.releaseChannel(lock), calls.link().publishMode()))
-        .thenApply(reply -> {
+    return calls.mapped(calls.locks().force(lock.fullName(), expectedToken, ""),
+        "force-release of lock '" + lock.name() + "'").thenApply(reply -> {
           long status = Replies.num(reply, 0);
           if (status == -3) {
             throw ServiceException.notOwner("lock '" + lock.name() + "' is held under fencing token "

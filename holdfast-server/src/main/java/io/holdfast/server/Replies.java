@@ -72,10 +72,13 @@ final class Replies {
     return out;
   }
 
-  /** Reads {state, owner, token, holds, remaining, session, acquired-at, client} starting at {@code offset}. */
+  /**
+   * Reads the library's inspect.lua reply {owner, token, holds, remaining, state, session, acquired-at, client}
+   * starting at {@code offset}.
+   */
   static LockView lockView(String name, List<Object> reply, int offset) {
-    return new LockView(name, num(reply, offset) == 2, str(reply, offset + 1), num(reply, offset + 2),
-        (int) num(reply, offset + 3), Duration.ofMillis(Math.max(0, num(reply, offset + 4))),
+    return new LockView(name, num(reply, offset + 4) == 2, str(reply, offset), num(reply, offset + 1),
+        (int) num(reply, offset + 2), Duration.ofMillis(Math.max(0, num(reply, offset + 3))),
         str(reply, offset + 5), num(reply, offset + 6), str(reply, offset + 7));
   }
 

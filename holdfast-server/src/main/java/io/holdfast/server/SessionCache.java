@@ -1,5 +1,7 @@
 package io.holdfast.server;
 
+import io.holdfast.redis.LockScripts.SessionTerms;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,7 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SessionCache {
   /** Known facts about one session. */
-  record Known(long expiry, long delay, String clientName) { }
+  record Known(long expiry, long delay, String clientName) {
+    /** The terms a grant in this session carries (the library's acquire.lua). */
+    SessionTerms terms(SessionRef session) {
+      return new SessionTerms(session.id(), expiry, Duration.ofMillis(delay), clientName);
+    }
+  }
 
   private static final int MAX_ENTRIES = 100_000;
 

@@ -15,15 +15,17 @@ class RedisKeysTest {
   @Test
   void lockScriptKeys_onCluster_shareTheLocksSlot() {
     int slot = SlotHash.getSlot(cluster.lock(lock));
-    for (String key : List.of(cluster.fence(lock), cluster.waiters(lock), cluster.releaseChannel(lock))) {
+    String name = lock.fullName();
+    for (String key : List.of(cluster.lockSpace().fenceKey(name), cluster.waiters(lock),
+        cluster.lockSpace().releaseChannel(name))) {
       assertThat(SlotHash.getSlot(key)).as(key).isEqualTo(slot);
     }
-    assertThat(cluster.fence(lock)).startsWith("holdfast:{").endsWith("}:fence");
+    assertThat(cluster.lockSpace().fenceKey(name)).startsWith("holdfast:{").endsWith("}:fence");
   }
 
   @Test
   void fence_singleServer_isTheLibrarysOneCounter() {
-    assertThat(single.fence(lock)).isEqualTo("holdfast:fence");
+    assertThat(single.lockSpace().fenceKey(lock.fullName())).isEqualTo("holdfast:fence");
     assertThat(single.lock(lock)).isEqualTo("holdfast:{acme/orders/42}");
   }
 
@@ -37,7 +39,7 @@ class RedisKeysTest {
   @Test
   void names_roundTripFromKeysAndChannels() {
     assertThat(single.fullNameOfLock(single.lock(lock))).isEqualTo("acme/orders/42");
-    assertThat(single.fullNameOfChannel(single.releaseChannel(lock))).isEqualTo("acme/orders/42");
+    assertThat(single.fullNameOfChannel(single.lockSpace().releaseChannel(lock.fullName()))).isEqualTo("acme/orders/42");
     assertThat(single.fullNameOfChannel("holdfast:{x}:other")).isNull();
   }
 
