@@ -28,12 +28,12 @@ final class FleetWorkload implements Workload {
   public TableSpec table(Scale scale) {
     return new TableSpec(name(), "Fleet of client instances",
         scale.fleetNodes() + " client instances x 1 thread, " + scale.fleetRate() + " acquire+release/s each on "
-            + locks(scale) + " shared locks, direct to Redis (holdfast-service: through one lock service); latency from the"
-            + " scheduled start",
-        List.of(new Metric("ops_s", "ops/s", 0), new Metric("p50_us", "p50 us", 0),
+            + locks(scale) + " shared locks, direct to Redis (holdfast-service: through one lock service in its own"
+            + " JVM); latency from the scheduled start",
+        Metric.columns(List.of(new Metric("ops_s", "ops/s", 0), new Metric("p50_us", "p50 us", 0),
             new Metric("p99_us", "p99 us", 0), new Metric("p999_us", "p99.9 us", 0),
-            new Metric("conns", "connections", 0), new Metric("errors", "errors", 0),
-            new Metric("timeouts", "timeouts", 0)),
+            new Metric("conns", "connections", 0)), Metric.cpu("op"),
+            List.of(new Metric("errors", "errors", 0), new Metric("timeouts", "timeouts", 0))),
         List.of("p99_us"), List.of("ops_s", "p99_us"));
   }
 
@@ -47,9 +47,9 @@ final class FleetWorkload implements Workload {
           UncontendedWorkload.TTL, true)) {
         int connections = context.probe().connectedClients() - before;
         slice(context, fixture, scale.warmup());
-        RedisProbe.Snapshot start = context.probe().snapshot();
+        RedisProbe.Snapshot start = context.probe().snapshot(contender);
         SliceResult result = slice(context, fixture, scale.fleetWindow());
-        result.commands = context.probe().delta(start, context.probe().snapshot());
+        result.commands = context.probe().delta(start, context.probe().snapshot(contender));
         rows.add(row(context, contender, result, connections));
       }
     }
@@ -118,6 +118,7 @@ final class FleetWorkload implements Workload {
         .put("p50_us", latency.p50()).put("p99_us", latency.p99()).put("p999_us", latency.p999())
         .put("conns", connections).put("errors", result.errors).put("timeouts", result.timeouts)
         .put("cmds_op", result.perOp(result.commands.total()))
+        .cpu(result)
         .commandsPer(result.commands, result.ops + result.opsAfterWindow)
         .build();
   }
