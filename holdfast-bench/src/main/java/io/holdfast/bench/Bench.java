@@ -74,7 +74,7 @@ public final class Bench {
   /** Runs each workload in turn; one that fails is noted and the others still run. Returns the failed ones. */
   private static List<String> runWorkloads(BenchConfig config, BenchContext context, List<TableSpec> tables,
       List<Row> rows) {
-    List<Contender> contenders = Catalog.contenders(config.contenders(), context.scale());
+    List<Contender> contenders = Catalog.contenders(config.contenders(), context.scale(), config.outDir());
     List<String> failed = new ArrayList<>();
     try {
       for (String name : config.workloads()) {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-        "Benchmarks Holdfast (direct, and through an in-process lock service) against Redisson and a raw",
+        "Benchmarks Holdfast (direct, and through a lock service in its own JVM) against Redisson and a raw",
         "Lettuce floor on a real redis-server, side by side,",
         "checking exclusion and fencing on every grant. Prints tables; writes results.json, results.csv,",
         "results.md and SVG charts to --out."})

@@ -1,24 +1,30 @@
 package io.holdfast.bench;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /** Contenders and workloads by name. */
 final class Catalog {
   /**
-   * The service's JIT warm-up relative to a workload's warm-up: an in-process service runs Armeria, gRPC and
-   * protobuf code on both sides, which takes thousands of calls to compile (acquire took 2.9 ms in the first
+   * The service's JIT warm-up relative to a workload's warm-up: a freshly started service and its clients run
+   * Armeria, gRPC and protobuf code, which takes thousands of calls to compile (acquire took 2.9 ms in the first
    * 1,000 calls, 0.55 ms after 5,000), where a long-running service in production is warm.
    */
   private static final int PRIME_FACTOR = 4;
+  /** The lock service's output, in the run's output directory. */
+  static final String SERVICE_LOG = "holdfast-service.log";
+
   private Catalog() { }
 
-  static Contender contender(String name, Scale scale) {
+  /** A contender by name; {@code outDir} is where one that starts a process (the service) writes its log. */
+  static Contender contender(String name, Scale scale, Path outDir) {
     return switch (name) {
       case "holdfast" -> new HoldfastContender();
       case "redisson" -> new RedissonContender(false);
       case "redisson-fenced" -> new RedissonContender(true);
       case "raw" -> new RawContender();
-      case "holdfast-service" -> new HoldfastServiceContender(scale.warmup().multipliedBy(PRIME_FACTOR));
+      case "holdfast-service" -> new HoldfastServiceContender(scale.warmup().multipliedBy(PRIME_FACTOR),
+          outDir.resolve(SERVICE_LOG));
       default -> throw new IllegalArgumentException("unknown contender '" + name + "'");
     };
   }
@@ -35,7 +41,7 @@ final class Catalog {
     };
   }
 
-  static List<Contender> contenders(List<String> names, Scale scale) {
-    return names.stream().map(name -> contender(name, scale)).toList();
+  static List<Contender> contenders(List<String> names, Scale scale, Path outDir) {
+    return names.stream().map(name -> contender(name, scale, outDir)).toList();
   }
 }

@@ -3,6 +3,8 @@ package io.holdfast.bench;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -18,17 +20,21 @@ import java.util.Set;
  * @param serverCpu CPU time the Redis process used (user + system, from INFO cpu)
  * @param clientCpu CPU time this JVM used: the contender's client plus the harness's workers, which do
  *     nothing but call the client
+ * @param serviceCpu CPU time the contender's service process used (see {@link Contender#serviceCpu}), or empty
+ *     for a contender without one
  */
 record CommandDelta(Map<String, Long> calls, long inputBytes, long outputBytes, Duration elapsed,
-    Duration serverCpu, Duration clientCpu) {
+    Duration serverCpu, Duration clientCpu, Optional<Duration> serviceCpu) {
   private static final Set<String> SCRIPTS = Set.of("eval", "evalsha", "eval_ro", "evalsha_ro", "fcall");
   private static final Set<String> PUBSUB = Set.of("subscribe", "unsubscribe", "psubscribe", "punsubscribe",
       "ssubscribe", "sunsubscribe");
 
-  static final CommandDelta EMPTY = new CommandDelta(Map.of(), 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+  static final CommandDelta EMPTY = new CommandDelta(Map.of(), 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO,
+      Optional.empty());
 
   CommandDelta {
     calls = Map.copyOf(calls);
+    Objects.requireNonNull(serviceCpu, "serviceCpu");
   }
 
   long total() {
@@ -51,7 +57,13 @@ record CommandDelta(Map<String, Long> calls, long inputBytes, long outputBytes, 
     Map<String, Long> merged = new HashMap<>(calls);
     other.calls.forEach((command, count) -> merged.merge(command, count, Long::sum));
     return new CommandDelta(merged, inputBytes + other.inputBytes, outputBytes + other.outputBytes,
-        elapsed.plus(other.elapsed), serverCpu.plus(other.serverCpu), clientCpu.plus(other.clientCpu));
+        elapsed.plus(other.elapsed), serverCpu.plus(other.serverCpu), clientCpu.plus(other.clientCpu),
+        plus(serviceCpu, other.serviceCpu));
+  }
+
+  /** A sum over slices: empty ones ({@link #EMPTY}, the start of every sum) add nothing. */
+  private static Optional<Duration> plus(Optional<Duration> a, Optional<Duration> b) {
+    return a.isEmpty() ? b : b.isEmpty() ? a : Optional.of(a.get().plus(b.get()));
   }
 
   private long sum(Set<String> names) {

@@ -32,12 +32,12 @@ final class ContendedWorkload implements Workload {
     return new TableSpec(name(), "Contended hand-off",
         scale.contendedWorkers() + " workers = " + scale.contendedInstances() + " client instances x "
             + scale.contendedWorkers() / scale.contendedInstances() + " threads, on L locks; no work while held",
-        List.of(new Metric("grants_s", "grants/s", 0), new Metric("handoff_p50_us", "hand-off p50 us", 0),
-            new Metric("handoff_p99_us", "hand-off p99 us", 0), new Metric("handoff_p999_us", "p99.9 us", 0),
-            new Metric("fairness", "max/min", 1), new Metric("self_pct", "self %", 0),
-            new Metric("cmds_grant", "cmds/grant", 2), new Metric("scripts_grant", "scripts/grant", 2),
-            new Metric("subs_grant", "(un)subs/grant", 3), new Metric("server_cpu_us", "Redis CPU us/grant", 1),
-            new Metric("client_cpu_us", "JVM CPU us/grant", 1), new Metric("errors", "errors", 0)),
+        Metric.columns(List.of(new Metric("grants_s", "grants/s", 0),
+            new Metric("handoff_p50_us", "hand-off p50 us", 0), new Metric("handoff_p99_us", "hand-off p99 us", 0),
+            new Metric("handoff_p999_us", "p99.9 us", 0), new Metric("fairness", "max/min", 1),
+            new Metric("self_pct", "self %", 0), new Metric("cmds_grant", "cmds/grant", 2),
+            new Metric("scripts_grant", "scripts/grant", 2), new Metric("subs_grant", "(un)subs/grant", 3)),
+            Metric.cpu("grant"), List.of(new Metric("errors", "errors", 0))),
         List.of("grants_s", "handoff_p99_us", "cmds_grant"), List.of("grants_s", "handoff_p99_us", "cmds_grant"));
   }
 
@@ -107,7 +107,7 @@ final class ContendedWorkload implements Workload {
         .put("cmds_grant", result.perOp(result.commands.total()))
         .put("scripts_grant", result.perOp(result.commands.scripts()))
         .put("subs_grant", result.perOp(result.commands.subscriptions()))
-        .put("server_cpu_us", result.serverCpuPerOp()).put("client_cpu_us", result.clientCpuPerOp())
+        .cpu(result)
         .put("errors", result.errors + result.timeouts)
         .commandsPer(result.commands, grants)
         .build();

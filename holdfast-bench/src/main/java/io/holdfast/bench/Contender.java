@@ -1,5 +1,8 @@
 package io.holdfast.bench;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * One lock implementation under test. A contender holds no state but a service it may start for its instances
  * (see {@link #close}); each {@link #connect} makes a separate client instance with its own connections, as a
@@ -40,6 +43,17 @@ interface Contender extends AutoCloseable {
    */
   default boolean runs(String workload) {
     return true;
+  }
+
+  /**
+   * CPU time used so far by the service this contender runs in a process of its own, read around each measured
+   * slice and reported apart from the harness's (client) CPU time.
+   *
+   * @return user + system time of the service process, or empty when the contender runs no service (the
+   *     default) or its platform does not report it
+   */
+  default Optional<Duration> serviceCpu() {
+    return Optional.empty();
   }
 
   /**

@@ -3,23 +3,23 @@ package io.holdfast.bench;
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.Lease;
-import io.holdfast.server.HoldfastServer;
-import io.holdfast.server.ServerConfig;
-import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Holdfast through the lock service: the harness starts one {@link HoldfastServer} in this JVM on a free
- * loopback port over the same redis-server, and each client instance is {@code Holdfast.connect} with a
- * {@code holdfast://} backend URI (holdfast-client: gRPC over its own HTTP/2 connection, its own session),
- * used exactly like the direct contender. Only the workloads the service is meant for run it: the cycle
- * workloads and the fleet.
+ * Holdfast through the lock service: the harness starts one lock service in a JVM of its own
+ * ({@link ServiceProcess}) on a free loopback port over the same redis-server, and each client instance is
+ * {@code Holdfast.connect} with a {@code holdfast://} backend URI (holdfast-client: gRPC over its own HTTP/2
+ * connection, its own session), used exactly like the direct contender. Only the workloads the service is meant
+ * for run it: the cycle workloads and the fleet. The service's CPU time is read from its process
+ * ({@link #serviceCpu}), so the harness's own CPU time is the clients' alone.
  *
- * <p>Why it is safe to share: the server is started once under this object's lock on first use and stopped by
- * {@link #close}; the server itself is thread-safe and stateless (everything lives in Redis).
+ * <p>Why it is safe to share: the service is started once under this object's lock on first use and stopped by
+ * {@link #close}; the service itself is thread-safe and stateless (everything lives in Redis).
  */
 final class HoldfastServiceContender implements Contender {
   /** The server's key prefix; its lock keys are {@code hs:{default/<name>}} (open tenant, no auth). */
@@ -30,14 +30,17 @@ final class HoldfastServiceContender implements Contender {
   private static final int PRIME_WORKERS = 16;
 
   private final Duration prime;
-  private HoldfastServer server;
+  private final Path log;
+  private ServiceProcess service;
 
   /**
    * @param prime how long to run unmeasured acquire+release cycles through a freshly started service before the
    *     first instance connects, so that its JIT warm-up is not billed to the first workload
+   * @param log the file the service's output is appended to, for diagnosis
    */
-  HoldfastServiceContender(Duration prime) {
+  HoldfastServiceContender(Duration prime, Path log) {
     this.prime = prime;
+    this.log = log;
   }
 
   @Override
@@ -68,19 +71,28 @@ final class HoldfastServiceContender implements Contender {
   @Override
   public Locker connect(LockerSpec spec) {
     HoldfastOptions options = HoldfastOptions.builder()
-        .backend(server(spec.redisUri()).uri().toString())
+        .backend(service(spec.redisUri()).uri().toString())
         .clientName(spec.instanceName())
         .build();
     return new HoldfastContender.HoldfastLocker(Holdfast.connect(options), spec.leaseTtl());
   }
 
-  private synchronized HoldfastServer server(String redisUri) {
-    if (server == null) {
-      server = HoldfastServer.start(ServerConfig.builder()
-          .host("127.0.0.1").port(0).redis(URI.create(redisUri)).keyPrefix(PREFIX).build());
-      prime(server.uri().toString());
+  @Override
+  public synchronized Optional<Duration> serviceCpu() {
+    return service == null ? Optional.empty() : service.cpu();
+  }
+
+  /** The running service's process, or empty before the first connect and after {@link #close}. */
+  synchronized Optional<ServiceProcess> service() {
+    return Optional.ofNullable(service);
+  }
+
+  private synchronized ServiceProcess service(String redisUri) {
+    if (service == null) {
+      service = ServiceProcess.start(redisUri, PREFIX, log);
+      prime(service.uri().toString());
     }
-    return server;
+    return service;
   }
 
   /** Runs acquire+release cycles from {@value #PRIME_WORKERS} threads of one client for {@link #prime}. */
@@ -109,9 +121,9 @@ final class HoldfastServiceContender implements Contender {
 
   @Override
   public synchronized void close() {
-    if (server != null) {
-      server.close();
-      server = null;
+    if (service != null) {
+      service.close();
+      service = null;
     }
   }
 }

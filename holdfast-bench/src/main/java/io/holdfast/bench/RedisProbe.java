@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The harness's own view of the server, on a connection of its own: INFO sections, key counts. Its INFO calls
@@ -27,12 +28,27 @@ final class RedisProbe implements AutoCloseable {
     this.sync = connection.sync();
   }
 
-  /** The server's counters, and this JVM's CPU time, at one instant. */
+  /**
+   * The server's counters, this JVM's CPU time and the measured contender's service CPU time, at one instant.
+   * {@code serviceCpuNanos} is {@link #NO_SERVICE} when there is no service process to read.
+   */
   record Snapshot(Map<String, Long> calls, long netInput, long netOutput, long serverCpuMicros,
-      long clientCpuNanos, int replyBytes, long nanos) { }
+      long clientCpuNanos, long serviceCpuNanos, int replyBytes, long nanos) { }
+
+  /** The service CPU time of a snapshot taken without a service process. */
+  static final long NO_SERVICE = -1;
 
   /** Command calls (all of INFO commandstats), network and CPU totals, read in one INFO call. */
   Snapshot snapshot() {
+    return snapshot(NO_SERVICE);
+  }
+
+  /** As {@link #snapshot()}, with the CPU time of the service the measured contender runs, if any. */
+  Snapshot snapshot(Contender measured) {
+    return snapshot(measured.serviceCpu().map(Duration::toNanos).orElse(NO_SERVICE));
+  }
+
+  private Snapshot snapshot(long serviceCpuNanos) {
     // One INFO with three sections (Redis 7), so all counters are read at the same instant.
     String reply = sync.dispatch(CommandType.INFO, new StatusOutput<>(StringCodec.UTF8),
         new CommandArgs<>(StringCodec.UTF8).add("stats").add("commandstats").add("cpu"));
@@ -46,7 +62,8 @@ final class RedisProbe implements AutoCloseable {
     });
     long serverCpu = micros(fields.get("used_cpu_user")) + micros(fields.get("used_cpu_sys"));
     return new Snapshot(calls, Long.parseLong(fields.get("total_net_input_bytes")),
-        Long.parseLong(fields.get("total_net_output_bytes")), serverCpu, CpuTime.processNanos(), reply.length(),
+        Long.parseLong(fields.get("total_net_output_bytes")), serverCpu, CpuTime.processNanos(), serviceCpuNanos,
+        reply.length(),
         System.nanoTime());
   }
 
@@ -69,7 +86,9 @@ final class RedisProbe implements AutoCloseable {
     return new CommandDelta(diff, Math.max(0, input), Math.max(0, output),
         Duration.ofNanos(after.nanos() - before.nanos()),
         Duration.ofNanos(1000 * (after.serverCpuMicros() - before.serverCpuMicros())),
-        Duration.ofNanos(after.clientCpuNanos() - before.clientCpuNanos()));
+        Duration.ofNanos(after.clientCpuNanos() - before.clientCpuNanos()),
+        before.serviceCpuNanos() == NO_SERVICE || after.serviceCpuNanos() == NO_SERVICE ? Optional.empty()
+            : Optional.of(Duration.ofNanos(after.serviceCpuNanos() - before.serviceCpuNanos())));
   }
 
   /**

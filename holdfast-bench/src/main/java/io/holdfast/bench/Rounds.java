@@ -106,9 +106,9 @@ final class Rounds {
   }
 
   private static SliceResult measured(BenchContext context, Fixture fixture, Slice slice) throws Exception {
-    RedisProbe.Snapshot before = context.probe().snapshot();
+    RedisProbe.Snapshot before = context.probe().snapshot(fixture.contender);
     SliceResult result = slice.run(fixture, context.scale().slice());
-    result.commands = context.probe().delta(before, context.probe().snapshot());
+    result.commands = context.probe().delta(before, context.probe().snapshot(fixture.contender));
     return result;
   }
 

@@ -22,6 +22,18 @@ final class RowBuilder {
     return this;
   }
 
+  /**
+   * Adds the CPU time per operation of a slice: Redis's ({@code server_cpu_us}), the harness JVM's, which runs
+   * the clients ({@code client_cpu_us}), and, for a contender with a service process, the service's
+   * ({@code service_cpu_us}; absent otherwise). The columns are {@link Metric#cpu}.
+   */
+  RowBuilder cpu(SliceResult result) {
+    put("server_cpu_us", result.serverCpuPerOp());
+    put("client_cpu_us", result.clientCpuPerOp());
+    result.serviceCpuPerOp().ifPresent(value -> put("service_cpu_us", value));
+    return this;
+  }
+
   /** Adds {@code cmd.<name>} per operation for every command seen, most frequent first. */
   RowBuilder commandsPer(CommandDelta commands, double operations) {
     if (operations <= 0) {

@@ -19,7 +19,7 @@ import java.util.List;
  * @param memoryHeld locks held at once in the memory workload
  * @param residueNames distinct names acquired and released for the residue measurement
  * @param memoryQuiet how long the server is left alone before each memory reading
- * @param fleetNodes client instances of the fleet workload, one worker each
+ * @param fleetSizes client instances of each fleet variant, one worker each
  * @param fleetRate acquire+release cycles per second each fleet node aims for
  * @param fleetWindow how long the fleet is measured (after a warm-up as long as {@code warmup})
  * @param ceilingWindow how long each raw ceiling is measured
@@ -38,7 +38,7 @@ record Scale(
     int memoryHeld,
     int residueNames,
     Duration memoryQuiet,
-    int fleetNodes,
+    List<Integer> fleetSizes,
     int fleetRate,
     Duration fleetWindow,
     Duration ceilingWindow) {
@@ -47,7 +47,9 @@ record Scale(
     uncontendedWorkers = List.copyOf(uncontendedWorkers);
     contendedLocks = List.copyOf(contendedLocks);
     renewalCounts = List.copyOf(renewalCounts);
-    if (rounds < 1 || contendedInstances < 1 || contendedWorkers < contendedInstances || fleetNodes < 1) {
+    fleetSizes = List.copyOf(fleetSizes);
+    if (rounds < 1 || contendedInstances < 1 || contendedWorkers < contendedInstances || fleetSizes.isEmpty()
+        || fleetSizes.stream().anyMatch(nodes -> nodes < 1)) {
       throw new IllegalArgumentException("inconsistent scale: " + this);
     }
   }

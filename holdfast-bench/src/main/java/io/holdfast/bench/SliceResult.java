@@ -3,6 +3,7 @@ package io.holdfast.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -84,6 +85,12 @@ final class SliceResult {
 
   double clientCpuPerOp() {
     return perOp(commands.clientCpu().toNanos()) / 1000;
+  }
+
+  /** CPU microseconds per completed operation of the contender's service process; empty without one. */
+  OptionalDouble serviceCpuPerOp() {
+    return commands.serviceCpu().map(cpu -> OptionalDouble.of(perOp(cpu.toNanos()) / 1000))
+        .orElse(OptionalDouble.empty());
   }
 
   /** Most grants of one worker over fewest: 1 is perfectly fair; infinite when a worker starved. */

@@ -23,11 +23,10 @@ final class UncontendedWorkload implements Workload {
     return new TableSpec(name(), "Uncontended acquire+release",
         "W workers x 1 client instance, each worker on its own lock, closed loop, lease " + TTL.toSeconds()
             + " s with the library's default renewal; latency of one acquire+release cycle",
-        List.of(new Metric("cycles_s", "cycles/s", 0), new Metric("p50_us", "p50 us", 0),
+        Metric.columns(List.of(new Metric("cycles_s", "cycles/s", 0), new Metric("p50_us", "p50 us", 0),
             new Metric("p99_us", "p99 us", 0), new Metric("p999_us", "p99.9 us", 0),
-            new Metric("cmds_op", "cmds/cycle", 2), new Metric("scripts_op", "scripts/cycle", 2),
-            new Metric("server_cpu_us", "Redis CPU us/cycle", 1), new Metric("client_cpu_us", "JVM CPU us/cycle", 1),
-            new Metric("errors", "errors", 0)),
+            new Metric("cmds_op", "cmds/cycle", 2), new Metric("scripts_op", "scripts/cycle", 2)),
+            Metric.cpu("cycle"), List.of(new Metric("errors", "errors", 0))),
         List.of("cycles_s", "p99_us"), List.of("cycles_s", "p99_us"));
   }
 
@@ -75,7 +74,7 @@ final class UncontendedWorkload implements Workload {
         .put("p50_us", cycle.p50()).put("p99_us", cycle.p99()).put("p999_us", cycle.p999())
         .put("cmds_op", result.perOp(result.commands.total()))
         .put("scripts_op", result.perOp(result.commands.scripts()))
-        .put("server_cpu_us", result.serverCpuPerOp()).put("client_cpu_us", result.clientCpuPerOp())
+        .cpu(result)
         .put("errors", result.errors + result.timeouts)
         .commandsPer(result.commands, cycles)
         .build();

@@ -42,7 +42,11 @@ class BenchSmokeTest {
       assertThat(json).contains("\"contender\": \"" + contender + "\"");
     }
     assertThat(out.resolve("results.csv")).isNotEmptyFile();
-    assertThat(Files.readString(out.resolve("results.md"))).contains("| variant | contender |");
+    // The service's CPU, read from its child process, beside the client's; Linux, macOS and Windows report it.
+    assertThat(json).contains("\"service_cpu_us\"", "\"client_cpu_us\"");
+    assertThat(Files.readString(out.resolve("results.md")))
+        .contains("| variant | contender |", "| client CPU us/cycle | service CPU us/cycle |", "| 4 nodes |");
+    assertThat(Files.readString(out.resolve(Catalog.SERVICE_LOG))).contains(ServiceMain.READY_PREFIX);
     for (String chart : new String[] {"uncontended", "contended", "renewal", "memory", "fleet"}) {
       assertThat(Files.readString(out.resolve(chart + ".svg"))).startsWith("<svg").contains("</svg>");
     }
