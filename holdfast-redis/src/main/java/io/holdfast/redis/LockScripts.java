@@ -90,6 +90,25 @@ public final class LockScripts {
   }
 
   /**
+   * The lock service's keys of a session grant, passed to acquire.lua where they are on the lock's server (every
+   * deployment but Redis Cluster), so that the grant binds itself to the session and enters the listing index in
+   * the same atomic step.
+   *
+   * @param session the session hash
+   * @param sessionLocks the session's lock set (lock key to bind generation)
+   * @param lockIndex the listing index of lock names
+   * @param lockIndexGenerations the index entries' generations
+   */
+  public record SessionKeys(String session, String sessionLocks, String lockIndex, String lockIndexGenerations) {
+    /** Validates the keys. */
+    public SessionKeys {
+      if (session == null || sessionLocks == null || lockIndex == null || lockIndexGenerations == null) {
+        throw new InvalidArgumentException("every session key must be given");
+      }
+    }
+  }
+
+  /**
    * One entry of a session keep-alive's renewal ({@link #renewInSession}).
    *
    * @param name the lock name's value
@@ -117,15 +136,20 @@ public final class LockScripts {
    * @param requestId the attempt's id: a repeat with the same id changes nothing
    * @param session the session's terms
    * @param waiterListing when busy, list the caller among the lock's waiters for this long (zero: don't)
+   * @param colocated the session's keys when they are on the lock's server (never on Cluster), else null: the
+   *     grant then binds and lists itself, and reads the session's own expiry
    * @return the raw reply; fails with the Redis error
    */
   public CompletableFuture<List<Object>> acquireInSession(String name, String owner, Duration leaseTtl,
-      long requestId, SessionTerms session, Duration waiterListing) {
-    return ACQUIRE.run(commands, ScriptOutputType.MULTI,
-        new String[] {keys.lockKey(name), keys.fenceKey(name), keys.waitersKey(name)},
+      long requestId, SessionTerms session, Duration waiterListing, SessionKeys colocated) {
+    String[] keyArgs = colocated == null
+        ? new String[] {keys.lockKey(name), keys.fenceKey(name), keys.waitersKey(name)}
+        : new String[] {keys.lockKey(name), keys.fenceKey(name), keys.waitersKey(name), colocated.session(),
+            colocated.sessionLocks(), colocated.lockIndex(), colocated.lockIndexGenerations()};
+    return ACQUIRE.run(commands, ScriptOutputType.MULTI, keyArgs,
         owner, Long.toString(leaseTtl.toMillis()), Long.toString(requestId), session.sessionId(),
         Long.toString(session.expiryMillis()), Long.toString(session.lockDelay().toMillis()), session.clientName(),
-        Long.toString(waiterListing.toMillis()));
+        Long.toString(waiterListing.toMillis()), name);
   }
 
   /**

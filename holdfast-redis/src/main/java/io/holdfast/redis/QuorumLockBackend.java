@@ -27,7 +27,7 @@ import java.util.function.Supplier;
 /**
  * {@link LockBackend} over N independent Redis masters ({@code redis-quorum://}), the Redlock scheme: a lock is
  * held by whoever holds it on a majority of the masters, granted within a validity window measured on the
- * monotonic clock ({@link QuorumAcquire}); release and renew go to every master ({@link QuorumOps}).
+ * monotonic clock ({@link Redlock}); release and renew go to every master ({@link QuorumOps}).
  *
  * <p>Every master runs the same scripts as a standalone server, with its own fence counter. The fencing token
  * of a grant is settled in a second round so that it keeps increasing across the quorum (see
@@ -98,7 +98,21 @@ final class QuorumLockBackend implements LockBackend {
       long requestId) {
     return call(() -> {
       LockScripts.ttlMillis(ttl); // validates before anything is sent
-      return new QuorumAcquire(masters, name, owner, ttl, options.driftAllowance(ttl)).run();
+      List<Redlock.Master> voters = new ArrayList<>(masters.size());
+      for (QuorumMaster master : masters) {
+        voters.add(master.voter(name, owner, ttl));
+      }
+      return Redlock.acquire(voters, name.value(), ttl.minus(options.driftAllowance(ttl))).thenCompose(outcome -> {
+        if (outcome instanceof Redlock.Granted granted) {
+          return CompletableFuture.completedFuture(
+              new AcquireOutcome.Granted(new FencingToken(granted.token()), granted.holds()));
+        }
+        if (outcome instanceof Redlock.Busy busy) {
+          return CompletableFuture.completedFuture(new AcquireOutcome.Busy(busy.remaining()));
+        }
+        return CompletableFuture.failedFuture(new BackendUnavailableException(outcome instanceof Redlock.Unavailable u
+            ? u.reason() : "acquire of lock '" + name + "': unexpected " + outcome, null));
+      });
     });
   }
 

@@ -1,5 +1,7 @@
 package io.holdfast.redis;
 
+import io.holdfast.LockName;
+import io.holdfast.OwnerToken;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
@@ -7,6 +9,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -75,6 +78,32 @@ final class QuorumMaster implements AutoCloseable {
     connection();
     return CompletableFuture.failedFuture(new RedisConnectionException("not connected to independent master "
         + address() + " (yet)"));
+  }
+
+  /** This master as the Redlock coordinator calls it for one library acquire. */
+  Redlock.Master voter(LockName name, OwnerToken owner, Duration ttl) {
+    QuorumMaster master = this;
+    return new Redlock.Master() {
+      @Override
+      public CompletableFuture<List<Object>> acquire(long attemptId) {
+        return on(c -> c.scripts().acquire(name, owner, ttl, attemptId));
+      }
+
+      @Override
+      public CompletableFuture<Long> adopt(long attemptId, long token, int holds) {
+        return on(c -> c.scripts().adopt(name, owner, attemptId, token, holds));
+      }
+
+      @Override
+      public CompletableFuture<Long> undo(long attemptId) {
+        return on(c -> c.scripts().undo(name, owner, attemptId));
+      }
+
+      @Override
+      public String address() {
+        return master.address();
+      }
+    };
   }
 
   synchronized CompletableFuture<Connected> connection() {

@@ -36,8 +36,15 @@ final class QuorumTally {
    * @param holds its hold count after the call
    * @param fresh whether it was a new grant (not a re-entry or repeat)
    * @param pttlMillis for busy answers, the holder's remaining TTL on that master
+   * @param delayed for busy answers to a session caller, whether the grant there is in lock-delay
+   * @param expired whether the master refused because the caller's session expired (acquire.lua's -2)
    */
-  record Vote(boolean granted, long token, int holds, boolean fresh, long pttlMillis) {
+  record Vote(boolean granted, long token, int holds, boolean fresh, long pttlMillis, boolean delayed,
+      boolean expired) {
+    Vote(boolean granted, long token, int holds, boolean fresh, long pttlMillis) {
+      this(granted, token, holds, fresh, pttlMillis, false, false);
+    }
+
     static Vote of(List<Object> reply) {
       if (reply == null || reply.isEmpty() || !(reply.get(0) instanceof Long status)) {
         throw new HoldfastException(ErrorCode.INTERNAL, "Unexpected reply from acquire.lua: " + reply);
@@ -46,7 +53,11 @@ final class QuorumTally {
         return new Vote(true, (Long) reply.get(1), (int) Math.min(Integer.MAX_VALUE, (Long) reply.get(2)),
             ((Long) reply.get(3)) == 1, 0);
       }
-      return new Vote(false, 0, 0, false, reply.size() > 1 ? Math.max(0, (Long) reply.get(1)) : 0);
+      if (status == -2) {
+        return new Vote(false, 0, 0, false, 0, false, true);
+      }
+      return new Vote(false, 0, 0, false, reply.size() > 1 ? Math.max(0, (Long) reply.get(1)) : 0,
+          reply.size() > 2 && Long.valueOf(1).equals(reply.get(2)), false);
     }
   }
 
@@ -66,8 +77,16 @@ final class QuorumTally {
      * Held by others on enough masters that no majority is possible.
      *
      * @param remaining when enough of them expire for a majority to be possible again
+     * @param delayed whether every busy master reported a grant in lock-delay (session callers only)
      */
-    record Busy(Duration remaining) implements Decision { }
+    record Busy(Duration remaining, boolean delayed) implements Decision {
+      Busy(Duration remaining) {
+        this(remaining, false);
+      }
+    }
+
+    /** A majority refused because the caller's session expired (session callers only). */
+    record SessionExpired() implements Decision { }
 
     /**
      * Neither: too many masters failed or did not answer.
@@ -114,20 +133,27 @@ final class QuorumTally {
     int majority = majority(n);
     List<Integer> granted = new ArrayList<>();
     List<Long> busyTtls = new ArrayList<>();
+    int expired = 0;
+    boolean allDelayed = true;
     for (int i = 0; i < n; i++) {
       Gather.Reply<Vote> reply = replies.get(i);
       if (reply != null && reply.ok() && reply.value().granted()) {
         granted.add(i);
       } else if (reply != null && reply.ok()) {
         busyTtls.add(reply.value().pttlMillis());
+        expired += reply.value().expired() ? 1 : 0;
+        allDelayed &= reply.value().expired() || reply.value().delayed();
       }
     }
     if (granted.size() >= majority) {
       return grant(replies, granted, majority);
     }
+    if (expired >= majority) {
+      return new Decision.SessionExpired();
+    }
     if (busyTtls.size() > n - majority) {
       busyTtls.sort(java.util.Comparator.reverseOrder());
-      return new Decision.Busy(Duration.ofMillis(busyTtls.get(n - majority)));
+      return new Decision.Busy(Duration.ofMillis(busyTtls.get(n - majority)), allDelayed);
     }
     return new Decision.Unavailable(granted.size(), n - granted.size() - busyTtls.size());
   }

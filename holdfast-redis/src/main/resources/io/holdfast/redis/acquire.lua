@@ -8,6 +8,12 @@
 --                     lock key's slot)
 -- KEYS[3]  waiters    (sessions only) <prefix>:{<name>}:waiters, zset "<session id> <owner>" scored by
 --                     the waiter's listing deadline (Redis ms)
+-- KEYS[4..7]          (sessions only, and only where every key is on one server: never on Redis Cluster)
+--                     the session hash, the session's lock set (lock key -> bind generation), the lock
+--                     listing index (zset of names) and its generations (hash name -> generation): the
+--                     grant then reads the session's real expiry, binds itself to the session and enters
+--                     the listing in the same atomic step, so an acquire costs one script. Without them the
+--                     caller does those steps itself (the lock service on Cluster).
 -- ARGV[1]  owner token
 -- ARGV[2]  lease TTL in milliseconds: positive; 0 (sessions only) binds the grant to the session alone
 -- ARGV[3]  request id (a long, as a decimal string)
@@ -16,6 +22,7 @@
 -- ARGV[6]  the session's lock-delay in ms
 -- ARGV[7]  the session's client name
 -- ARGV[8]  when busy, list the caller among the waiters until now + this many ms; 0: don't
+-- ARGV[9]  (with KEYS[4..7]) the lock's name as the listing index holds it
 --
 -- Returns  {1, token, holds, fresh}  granted: fresh = 1 for a new grant (holds = 1); fresh = 0 for a
 --                                    re-entry (same token, holds + 1) or the repeat of an acquire
@@ -24,8 +31,8 @@
 --          {0, pttl, delayed}        busy: another owner holds the lock (delayed 0), or it is in lock-delay
 --                                    after its session expired (delayed 1; only session callers are told),
 --                                    and it cannot be free in less than pttl ms without a release message
---          {-2}                      (sessions only) the session's expiry e has passed; nothing changed but
---                                    the caller's waiter entry
+--          {-2}                      (sessions only) the session's expiry e has passed (or, with KEYS[4],
+--                                    the session is gone); nothing changed but the caller's waiter entry
 --
 -- Invariant: the tokens of one lock strictly increase over all its grants. A fresh grant takes
 --   token = max(counter + 1, server TIME in microseconds)
@@ -52,8 +59,26 @@
 --
 -- Tokens stay below 2^53 (TIME in microseconds reaches that in the year 2255), so Lua numbers hold
 -- them exactly; they are written with %.0f because Lua's default number format would round them.
-local key, fence, waiters = KEYS[1], KEYS[2], KEYS[3]
+
+-- The lock service's bookkeeping of a session grant, where the session's keys are on the lock's server (not
+-- Redis Cluster): bind the lock to the session (its keep-alives extend it, its close frees it; every bind
+-- raises the entry's generation, so an unbind at an older generation never drops it) and enter it in the
+-- listing index (every entry raises its generation, so a pruner that saw an older one never removes it).
+local function bind_and_list(lock, session, bound, index, generations, name)
+  redis.call('HINCRBY', bound, lock, 1)
+  local pttl = redis.call('PTTL', session)
+  if redis.call('PTTL', bound) < pttl then
+    redis.call('PEXPIRE', bound, pttl)
+  end
+  redis.call('ZADD', index, 0, name)
+  redis.call('HINCRBY', generations, name, 1)
+end
+
+local key, fence, waiters, session = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local owner, ttl, request, sid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+-- The session's expiry: the session's own where it is in reach (it only grows while the session is live),
+-- else what the caller last read, which is never later.
+local se = session and (redis.call('HGET', session, 'e') or '0') or ARGV[5]
 
 local holder = redis.call('HGET', key, 'o')
 if not holder then
@@ -61,7 +86,7 @@ if not holder then
   local ms
   if sid then
     ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-    if ms >= tonumber(ARGV[5]) then
+    if ms >= tonumber(se) then
       redis.call('ZREM', waiters, sid .. ' ' .. owner)
       return {-2}
     end
@@ -80,10 +105,13 @@ if not holder then
   end
   local lease = tonumber(ttl)
   local x = lease > 0 and ms + lease or 0
-  redis.call('HSET', key, 'o', owner, 't', token, 'r', request, 's', sid, 'e', ARGV[5], 'd', ARGV[6],
+  redis.call('HSET', key, 'o', owner, 't', token, 'r', request, 's', sid, 'e', se, 'd', ARGV[6],
     'x', string.format('%.0f', x), 'a', string.format('%.0f', ms), 'n', ARGV[7])
-  expire_at_free(key, tonumber(ARGV[5]), x, tonumber(ARGV[6]), ms)
+  expire_at_free(key, tonumber(se), x, tonumber(ARGV[6]), ms)
   redis.call('ZREM', waiters, sid .. ' ' .. owner)
+  if session then
+    bind_and_list(key, session, KEYS[5], KEYS[6], KEYS[7], ARGV[9])
+  end
   return {1, tonumber(token), 1, 1}
 end
 
@@ -93,7 +121,7 @@ end
 
 local held = redis.call('HMGET', key, 't', 'c', 'r', 's', 'e', 'x', 'd')
 local ms = (sid or held[5]) and redis_ms()
-if sid and ms >= tonumber(ARGV[5]) then
+if sid and ms >= tonumber(se) then
   redis.call('ZREM', waiters, sid .. ' ' .. owner)
   return {-2}
 end
@@ -120,9 +148,9 @@ holds = holds + 1
 redis.call('HSET', key, 'c', holds, 'r', request)
 if held[5] then
   local e, x, lease = tonumber(held[5]), tonumber(held[6]), tonumber(ttl)
-  if held[4] == sid and tonumber(ARGV[5]) > e then
-    e = tonumber(ARGV[5])
-    redis.call('HSET', key, 'e', ARGV[5])
+  if held[4] == sid and tonumber(se) > e then
+    e = tonumber(se)
+    redis.call('HSET', key, 'e', se)
   end
   if lease > 0 and x > 0 and ms + lease > x then
     x = ms + lease
@@ -134,5 +162,8 @@ elseif redis.call('PTTL', key) < tonumber(ttl) then
 end
 if sid then
   redis.call('ZREM', waiters, sid .. ' ' .. owner)
+end
+if session then
+  bind_and_list(key, session, KEYS[5], KEYS[6], KEYS[7], ARGV[9])
 end
 return {1, tonumber(held[1]), holds, 0}

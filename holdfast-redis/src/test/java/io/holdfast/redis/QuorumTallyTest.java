@@ -40,6 +40,30 @@ class QuorumTallyTest {
   }
 
   @Test
+  void voteOf_sessionReplies_readExpiredAndDelayed() {
+    assertThat(Vote.of(List.of(-2L)).expired()).isTrue();
+    assertThat(Vote.of(List.of(0L, 500L, 1L)).delayed()).isTrue();
+    assertThat(Vote.of(List.of(0L, 500L, 0L)).delayed()).isFalse();
+    assertThat(Vote.of(List.of(0L, 500L)).delayed()).isFalse();
+  }
+
+  @Test
+  void sessionExpiredOnAMajority_decidesSessionExpired() {
+    Gather.Reply<Vote> expired = new Gather.Reply<>(Vote.of(List.of(-2L)), null);
+    assertThat(QuorumTally.decide(replies(expired, expired, fresh(100)))).isEqualTo(new Decision.SessionExpired());
+  }
+
+  @Test
+  void busyInLockDelayEverywhere_decidesDelayedBusy_andOneHeldBusyIsNotDelayed() {
+    Gather.Reply<Vote> delayed = new Gather.Reply<>(Vote.of(List.of(0L, 900L, 1L)), null);
+    Gather.Reply<Vote> held = new Gather.Reply<>(Vote.of(List.of(0L, 900L, 0L)), null);
+    assertThat(QuorumTally.decide(replies(delayed, delayed, fresh(100))))
+        .isEqualTo(new Decision.Busy(Duration.ofMillis(900), true));
+    assertThat(QuorumTally.decide(replies(delayed, held, fresh(100))))
+        .isEqualTo(new Decision.Busy(Duration.ofMillis(900), false));
+  }
+
+  @Test
   void freshMajority_settlesOnLargestTokenAndAdoptsTheOthers() {
     Decision decision = QuorumTally.decide(replies(fresh(100), fresh(300), failed()));
     assertThat(decision).isEqualTo(new Decision.Grant(300, 1, List.of(1), List.of(0)));

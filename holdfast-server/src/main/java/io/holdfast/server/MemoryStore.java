@@ -1,9 +1,7 @@
 package io.holdfast.server;
 
-import io.holdfast.server.MemoryTables.Lock;
-import io.holdfast.server.MemoryTables.Session;
-import io.holdfast.server.MemoryTables.State;
-import io.holdfast.server.MemoryTables.Status;
+import io.holdfast.internal.LockTable;
+import io.holdfast.server.MemorySessions.Session;
 import io.holdfast.server.StoreViews.AcquireResult;
 import io.holdfast.server.StoreViews.Busy;
 import io.holdfast.server.StoreViews.Forced;
@@ -17,7 +15,6 @@ import io.holdfast.server.StoreViews.SessionView;
 import io.holdfast.server.StoreViews.WaiterView;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,13 +26,16 @@ import java.util.function.Consumer;
 
 /*
  * The LockStore in this process's memory, for `holdfast server` without --redis: one instance, everything lost
- * on restart. Each operation runs under this object's monitor, which makes it atomic exactly as a Lua script
- * is in Redis, and follows the script of the same name step by step (tables and state rule in MemoryTables).
- * Release notifications go out on their own thread, as pub/sub messages would, never under the monitor.
+ * on restart. Every lock rule is the shared LockTable's (holdfast-core, the Redis scripts' rules step by step, the
+ * same engine as the library's embedded backend), called with the session's terms exactly as the Redis store
+ * calls the scripts; sessions and waiter listings are kept here (MemorySessions). Each operation runs under this
+ * object's monitor, which makes it atomic as a script is in Redis. Release notifications go out on their own
+ * thread, as pub/sub messages would, never under the monitor.
  */
 final class MemoryStore implements LockStore {
-  private final MemoryTables tables = new MemoryTables();
-  private final long retention;
+  private final LockTable table = new LockTable(this::publish);
+  private final MemorySessions state = new MemorySessions();
+  private final long retentionNanos;
   private final ExecutorService notifier = Executors.newSingleThreadExecutor(r -> {
     Thread thread = new Thread(r, "holdfast-memory-store-releases");
     thread.setDaemon(true);
@@ -44,7 +44,7 @@ final class MemoryStore implements LockStore {
   private volatile Consumer<String> releases = name -> { };
 
   MemoryStore(Duration retention) {
-    this.retention = retention.toMillis();
+    this.retentionNanos = retention.toNanos();
   }
 
   @Override
@@ -54,55 +54,50 @@ final class MemoryStore implements LockStore {
       Session session = new Session();
       session.tenant = tenant;
       session.clientName = clientName;
-      session.ttl = ttl.toMillis();
-      session.delay = lockDelay.toMillis();
-      session.expiresAt = MemoryTables.now() + session.ttl;
+      session.ttlNanos = ttl.toNanos();
+      session.delayNanos = lockDelay.toNanos();
+      session.expiresAt = System.nanoTime() + session.ttlNanos;
       String id = SessionIds.next();
-      tables.sessions.put(id, session);
+      state.sessions.put(id, session);
       return new OpenedSession(id, ttl, lockDelay);
     });
   }
 
+  /** As RedisKeepAlive: extend the session, renew the listed leases, carry the new expiry to every bound lock. */
   @Override
   public CompletableFuture<KeepAliveResult> keepAlive(SessionRef ref, List<Renewal> renewals) {
     return atomically(() -> {
-      long now = MemoryTables.now();
-      Session session = tables.live(ref, now);
-      session.expiresAt = now + session.ttl;
-      List<Boolean> renewed = new ArrayList<>(renewals.size());
+      Session session = state.live(ref, System.nanoTime());
+      session.expiresAt = System.nanoTime() + session.ttlNanos;
+      List<LockTable.Renewal> leases = new ArrayList<>(renewals.size());
       for (Renewal renewal : renewals) {
-        Status status = tables.status(renewal.lock().fullName(), now);
-        boolean ok = status.state() == State.HELD && status.lock().owner.equals(renewal.owner())
-            && status.lock().token == renewal.token();
-        if (ok) {
-          status.lock().leaseDeadline = now + renewal.ttl().toMillis();
-        }
-        renewed.add(ok);
+        leases.add(new LockTable.Renewal(renewal.lock().fullName(), renewal.owner(), renewal.token(),
+            renewal.ttl()));
       }
-      session.locks.entrySet().removeIf(bound -> {
-        Lock lock = tables.locks.get(bound.getKey());
-        return lock == null || lock.token != bound.getValue() || !ref.id().equals(lock.sessionId)
-            || (lock.leaseDeadline > 0 && lock.leaseDeadline <= now);
-      });
-      return new KeepAliveResult(Duration.ofMillis(session.ttl), renewed);
+      List<Boolean> renewed = table.renew(leases, ref.id(), session.expiresAt);
+      List<String> bound = new ArrayList<>(session.locks.keySet());
+      List<LockTable.Renewal> carried = new ArrayList<>(bound.size());
+      bound.forEach(name -> carried.add(new LockTable.Renewal(name, "", 0, Duration.ZERO)));
+      List<Boolean> held = table.renew(carried, ref.id(), session.expiresAt);
+      for (int i = 0; i < bound.size(); i++) {
+        if (!held.get(i)) {
+          session.locks.remove(bound.get(i));
+        }
+      }
+      return new KeepAliveResult(Duration.ofNanos(session.ttlNanos), renewed);
     });
   }
 
   @Override
   public CompletableFuture<Integer> closeSession(SessionRef ref) {
     return atomically(() -> {
-      Session session = tables.live(ref, MemoryTables.now());
-      List<String> released = new ArrayList<>();
-      session.locks.forEach((name, token) -> {
-        Lock lock = tables.locks.get(name);
-        if (lock != null && lock.token == token && ref.id().equals(lock.sessionId)) {
-          tables.locks.remove(name);
-          released.add(name);
-        }
-      });
-      tables.sessions.remove(ref.id());
-      released.forEach(this::publish);
-      return released.size();
+      Session session = state.live(ref, System.nanoTime());
+      int released = 0;
+      for (String name : session.locks.keySet()) {
+        released += table.force(name, 0, ref.id()) > 0 ? 1 : 0;
+      }
+      state.sessions.remove(ref.id());
+      return released;
     });
   }
 
@@ -110,132 +105,115 @@ final class MemoryStore implements LockStore {
   public CompletableFuture<AcquireResult> acquire(SessionRef ref, LockKey key, String owner, Duration leaseTtl,
       long requestId, Duration waiterListing) {
     return atomically(() -> {
-      long now = MemoryTables.now();
+      long now = System.nanoTime();
       String member = ref.id() + " " + owner;
+      Map<String, Long> waiters = state.waitersOf(key.fullName());
       Session session;
       try {
-        session = tables.live(ref, now);
+        session = state.live(ref, now);
       } catch (ServiceException e) {
-        waitersOf(key).remove(member);
+        waiters.remove(member);
         throw e;
       }
-      Status status = tables.status(key.fullName(), now);
-      if (status.state() == State.HELD && status.lock().owner.equals(owner)) {
-        return reenter(status.lock(), leaseTtl, requestId, now, key, member);
+      LockTable.Attempt attempt = table.acquire(key.fullName(), owner, leaseTtl, requestId,
+          new LockTable.Session(ref.id(), session.expiresAt, Duration.ofNanos(session.delayNanos),
+              session.clientName));
+      if (attempt instanceof LockTable.Granted granted) {
+        session.locks.put(key.fullName(), granted.token());
+        waiters.remove(member);
+        return new Granted(granted.token(), granted.holds());
       }
-      if (status.state() != State.FREE) {
+      if (attempt instanceof LockTable.Busy busy) {
         if (!waiterListing.isZero()) {
-          waitersOf(key).put(member, now + waiterListing.toMillis());
+          waiters.put(member, now + waiterListing.toNanos());
         }
-        return new Busy(Duration.ofMillis(status.remaining()), status.state() == State.DELAYED);
+        return new Busy(busy.remaining(), busy.delayed());
       }
-      return grant(ref, session, key, owner, leaseTtl, requestId, now, member);
+      waiters.remove(member);
+      throw ServiceException.sessionExpired(ref.id());
     });
-  }
-
-  private AcquireResult reenter(Lock lock, Duration leaseTtl, long requestId, long now, LockKey key,
-      String member) {
-    if (lock.requestId != requestId) {
-      lock.holds++;
-      lock.requestId = requestId;
-      if (!leaseTtl.isZero() && lock.leaseDeadline > 0) {
-        lock.leaseDeadline = Math.max(lock.leaseDeadline, now + leaseTtl.toMillis());
-      }
-    }
-    waitersOf(key).remove(member);
-    return new Granted(lock.token, lock.holds);
-  }
-
-  private AcquireResult grant(SessionRef ref, Session session, LockKey key, String owner, Duration leaseTtl,
-      long requestId, long now, String member) {
-    Lock lock = new Lock();
-    lock.owner = owner;
-    lock.token = Math.max(tables.fence + 1, System.currentTimeMillis() * 1000);
-    tables.fence = lock.token;
-    lock.holds = 1;
-    lock.requestId = requestId;
-    lock.sessionId = ref.id();
-    lock.leaseDeadline = leaseTtl.isZero() ? 0 : now + leaseTtl.toMillis();
-    lock.acquiredAtWall = System.currentTimeMillis();
-    lock.clientName = session.clientName;
-    tables.locks.put(key.fullName(), lock);
-    session.locks.put(key.fullName(), lock.token);
-    waitersOf(key).remove(member);
-    return new Granted(lock.token, 1);
   }
 
   @Override
   public CompletableFuture<Integer> release(SessionRef ref, LockKey key, String owner, long token, long requestId) {
     return atomically(() -> {
-      long now = MemoryTables.now(); // as on Redis: owner and token decide; the session explains a refusal
-      Status status = tables.status(key.fullName(), now);
-      Lock lock = status.lock();
-      if (status.state() != State.HELD || !lock.owner.equals(owner) || lock.token != token) {
-        tables.live(ref, now);
-        throw ServiceException.notOwner("lock '" + key.name() + "' is not held by owner " + owner
-            + " under fencing token " + token + " (it expired, is in lock-delay, was force-released or taken);"
-            + " nothing was changed");
+      long holds = table.release(key.fullName(), owner, token, requestId);
+      if (holds >= 0) {
+        return (int) holds;
       }
-      if (lock.requestId == requestId) {
-        return lock.holds;
-      }
-      lock.requestId = requestId;
-      if (--lock.holds > 0) {
-        return lock.holds;
-      }
-      free(key.fullName(), lock);
-      return 0;
+      state.live(ref, System.nanoTime()); // as on Redis: owner and token decide; the session explains a refusal
+      throw ServiceException.notOwner("lock '" + key.name() + "' is not held by owner " + owner
+          + " under fencing token " + token + " (it expired, is in lock-delay, was force-released or taken);"
+          + " nothing was changed");
     });
   }
 
   @Override
   public CompletableFuture<Optional<LockView>> inspect(LockKey key) {
-    return atomically(() -> MemoryViews.view(key.name(), tables.status(key.fullName(), MemoryTables.now())));
+    return atomically(() -> table.inspect(key.fullName()).map(view -> view(key.name(), view)));
   }
 
   @Override
   public CompletableFuture<List<LockView>> listLocks(String tenant, String prefix, int limit) {
-    return atomically(() -> MemoryViews.locks(tables, tenant, prefix, limit));
+    return atomically(() -> table.list(tenant + "/" + prefix, limit).stream()
+        .map(view -> view(LockKey.nameWithin(tenant, view.name()), view)).toList());
   }
 
   @Override
   public CompletableFuture<List<WaiterView>> listWaiters(LockKey key) {
-    return atomically(() -> MemoryViews.waiters(tables, waitersOf(key)));
+    return atomically(() -> {
+      long now = System.nanoTime();
+      List<WaiterView> out = new ArrayList<>();
+      state.waitersOf(key.fullName()).entrySet().stream().filter(w -> w.getValue() - now > 0)
+          .sorted(Map.Entry.comparingByValue()).forEach(w -> {
+            String[] parts = w.getKey().split(" ", 2);
+            Session session = state.sessions.get(parts[0]);
+            out.add(new WaiterView(parts[0], parts[1], session == null ? "" : session.clientName,
+                Duration.ofNanos(w.getValue() - now)));
+          });
+      return out;
+    });
   }
 
   @Override
   public CompletableFuture<List<SessionView>> listSessions(String tenant, int limit) {
-    return atomically(() -> MemoryViews.sessions(tables, tenant, limit));
+    return atomically(() -> {
+      long now = System.nanoTime();
+      return state.sessions.entrySet().stream().filter(e -> e.getValue().tenant.equals(tenant))
+          .sorted(Map.Entry.comparingByKey()).limit(limit)
+          .map(e -> new SessionView(e.getKey(), e.getValue().clientName, Duration.ofNanos(e.getValue().ttlNanos),
+              Duration.ofNanos(e.getValue().expiresAt - now), e.getValue().locks.size()))
+          .toList();
+    });
   }
 
   @Override
   public CompletableFuture<Forced> forceRelease(LockKey key, long expectedToken) {
     return atomically(() -> {
-      Status status = tables.status(key.fullName(), MemoryTables.now());
-      if (status.state() == State.FREE) {
-        tables.locks.remove(key.fullName());
-        return new Forced(false, 0);
+      long freed = table.force(key.fullName(), expectedToken, "");
+      if (freed < 0) {
+        throw ServiceException.notOwner("lock '" + key.name() + "' is held under fencing token " + -freed
+            + ", not " + expectedToken + "; nothing was changed");
       }
-      if (expectedToken != 0 && status.lock().token != expectedToken) {
-        throw ServiceException.notOwner("lock '" + key.name() + "' is held under fencing token "
-            + status.lock().token + ", not " + expectedToken + "; nothing was changed");
-      }
-      free(key.fullName(), status.lock());
-      return new Forced(true, status.lock().token);
+      return freed == 0 ? new Forced(false, 0) : new Forced(true, freed);
     });
   }
 
   @Override
   public CompletableFuture<Void> removeWaiter(LockKey key, String sessionId, String owner) {
     return atomically(() -> {
-      waitersOf(key).remove(sessionId + " " + owner);
+      state.waitersOf(key.fullName()).remove(sessionId + " " + owner);
       return null;
     });
   }
 
   @Override
   public CompletableFuture<Housekeeping> housekeeping() {
-    return atomically(() -> tables.housekeeping(MemoryTables.now(), retention));
+    return atomically(() -> {
+      long now = System.nanoTime();
+      long expired = state.expire(now, retentionNanos);
+      return new Housekeeping(expired, state.active(now), table.sweep());
+    });
   }
 
   @Override
@@ -258,17 +236,9 @@ final class MemoryStore implements LockStore {
     notifier.shutdown();
   }
 
-  private void free(String fullName, Lock lock) {
-    tables.locks.remove(fullName);
-    Session holder = tables.sessions.get(lock.sessionId);
-    if (holder != null) {
-      holder.locks.remove(fullName);
-    }
-    publish(fullName);
-  }
-
-  private Map<String, Long> waitersOf(LockKey key) {
-    return tables.waiters.computeIfAbsent(key.fullName(), k -> new HashMap<>());
+  private static LockView view(String name, LockTable.View view) {
+    return new LockView(name, view.delayed(), view.owner(), view.token(), view.holds(), view.remaining(),
+        view.sessionId(), view.acquiredAtMillis(), view.clientName());
   }
 
   private void publish(String fullName) {

@@ -1,123 +1,99 @@
 package io.holdfast.server;
 
-import static io.holdfast.server.RedisCalls.SCRIPTS;
-
-import io.holdfast.server.QuorumMasters.Answer;
+import io.holdfast.redis.LockScripts.SessionKeys;
+import io.holdfast.redis.LockScripts.SessionTerms;
+import io.holdfast.redis.Redlock;
 import io.holdfast.server.StoreViews.AcquireResult;
 import io.holdfast.server.StoreViews.Busy;
 import io.holdfast.server.StoreViews.Granted;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /*
- * One acquire attempt over independent masters, the library's Redlock scheme (holdfast-redis QuorumAcquire) with
- * the library's lock scripts: (1) acquire.lua with the session's terms on every master (with the index touch), timed from a monotonic
- * start; (2) a grant needs a majority of ALL masters and, for a lease, validity left (TTL - elapsed - drift > 0);
- * (3) the token is settled: T = the largest token drawn, adopted (the library's adopt.lua) on every granting
- * master that drew less, which also raises that master's counter to T; (4) the grant is bound on a majority of
- * the session's copies; otherwise (5) every hold this attempt added is given back with the library's undo.lua.
- * Why tokens keep growing: an earlier reported grant left counter >= T1 on a majority; this grant's majority
- * shares a master with it, which drew t > T1, and T is the largest drawn (docs/guarantees.md states what that
- * assumes). Why retrying is safe: every step is keyed by owner and request id. One object per attempt.
+ * One acquire attempt over independent masters: the library's Redlock coordinator (holdfast-redis Redlock, the
+ * one home of the Redlock rules: first-majority settlement, the token round, the validity window, undo) driving
+ * the library's acquire.lua with the session's terms on every master. Each master is a standalone server, so the
+ * script is also given that master's session keys and lock index: a grant binds itself to the session's copy and
+ * enters the listing on the masters that grant it, in the same step. Why a lock never outlives its session: each
+ * copy carries that master's own session expiry, so a majority of held copies ends no later than a majority of
+ * live session copies. One object per attempt.
  */
 final class QuorumAcquire {
+  /*
+   * How long after its start a session-only grant (no lease TTL) may still be reported. Its copies are held
+   * until their session's expiry, which a live session keeps at least 2/3 of its TTL ahead (keep-alive at TTL/3,
+   * minimum TTL 1 s); a lease's window is its TTL minus the drift allowance (1% + 2 ms), as in the library.
+   */
+  private static final Duration SESSION_ONLY_WINDOW = Duration.ofMillis(500);
+
   private final QuorumMasters masters;
   private final SessionRef session;
   private final LockKey lock;
   private final String owner;
   private final Duration leaseTtl;
-  private final long requestId;
   private final Duration listing;
   private final QuorumStore.LiveSession live;
   private final String what;
 
   QuorumAcquire(QuorumMasters masters, SessionRef session, LockKey lock, String owner, Duration leaseTtl,
-      long requestId, Duration listing, QuorumStore.LiveSession live) {
+      Duration listing, QuorumStore.LiveSession live) {
     this.masters = masters;
     this.session = session;
     this.lock = lock;
     this.owner = owner;
     this.leaseTtl = leaseTtl;
-    this.requestId = requestId;
     this.listing = listing;
     this.live = live;
     this.what = "acquire of lock '" + lock.name() + "'";
   }
 
   CompletableFuture<AcquireResult> run() {
-    long start = System.nanoTime();
-    return masters.all(m -> {
-      CompletableFuture<List<Object>> touched = m.run(SCRIPTS.indexTouch, what,
-          List.of(m.keys().lockIndex(), m.keys().lockIndexGenerations()), List.of(lock.fullName()));
-      return m.mapped(m.locks().acquireInSession(lock.fullName(), owner, leaseTtl, requestId, live.terms(session),
-          listing), what).thenCombine(touched, (reply, gen) -> reply);
-    }).thenCompose(answers -> decide(answers, start));
-  }
-
-  private CompletableFuture<AcquireResult> decide(List<Answer> answers, long start) {
-    List<Answer> granted = QuorumMasters.withStatus(answers, 1);
-    if (granted.size() >= masters.majority() && valid(start)) {
-      long token = granted.stream().mapToLong(a -> Replies.num(a.reply(), 1)).max().orElseThrow();
-      int holds = (int) granted.stream().mapToLong(a -> Replies.num(a.reply(), 2)).min().orElseThrow();
-      return settle(answers, token, holds);
-    }
-    return undo().thenApply(done -> {
-      if (QuorumMasters.withStatus(answers, -2).size() >= masters.majority()) {
+    List<Redlock.Master> voters = new ArrayList<>(masters.size());
+    masters.forEach(master -> voters.add(voter(master)));
+    Duration window = leaseTtl.isZero() ? SESSION_ONLY_WINDOW
+        : leaseTtl.minus(leaseTtl.dividedBy(100)).minusMillis(2);
+    return Redlock.acquire(voters, lock.fullName(), window).thenApply(outcome -> {
+      if (outcome instanceof Redlock.Granted granted) {
+        return new Granted(granted.token(), granted.holds());
+      }
+      if (outcome instanceof Redlock.Busy busy) {
+        return new Busy(busy.remaining(), busy.delayed());
+      }
+      if (outcome instanceof Redlock.SessionExpired) {
         throw ServiceException.sessionExpired(session.id());
       }
-      List<Answer> busy = QuorumMasters.withStatus(answers, 0);
-      if (busy.isEmpty()) {
-        throw masters.noMajority(answers, what);
-      }
-      long remaining = busy.stream().mapToLong(a -> Replies.num(a.reply(), 1)).min().orElse(0);
-      boolean delayed = busy.stream().allMatch(a -> Replies.num(a.reply(), 2) == 1);
-      return new Busy(Duration.ofMillis(Math.max(0, remaining)), delayed);
+      throw ServiceException.unavailable(((Redlock.Unavailable) outcome).reason(), null);
     });
   }
 
-  /** A lease must have validity left after the round trip and the drift allowance (1% of the TTL + 2 ms). */
-  private boolean valid(long start) {
-    if (leaseTtl.isZero()) {
-      return true;
-    }
-    long drift = leaseTtl.toNanos() / 100 + 2_000_000;
-    return System.nanoTime() - start < leaseTtl.toNanos() - drift;
-  }
+  private Redlock.Master voter(RedisCalls master) {
+    SessionTerms terms = live.terms(session);
+    SessionKeys keys = new SessionKeys(master.keys().session(session.id()), master.keys().sessionLocks(session.id()),
+        master.keys().lockIndex(), master.keys().lockIndexGenerations());
+    String name = lock.fullName();
+    return new Redlock.Master() {
+      @Override
+      public CompletableFuture<List<Object>> acquire(long attemptId) {
+        return master.mapped(master.locks().acquireInSession(name, owner, leaseTtl, attemptId, terms, listing, keys),
+            what);
+      }
 
-  /** Adopts token/holds where a granting master differs, binds the lock to the session, or undoes it all. */
-  private CompletableFuture<AcquireResult> settle(List<Answer> answers, long token, int holds) {
-    return masters.all(m -> {
-      int index = masters.indexOf(m);
-      Answer answer = answers.get(index);
-      if (!answer.ok() || answer.status() != 1) {
-        return CompletableFuture.completedFuture(List.<Object>of(0L));
+      @Override
+      public CompletableFuture<Long> adopt(long attemptId, long token, int holds) {
+        return master.mapped(master.locks().adopt(name, owner, attemptId, token, holds), what);
       }
-      if (Replies.num(answer.reply(), 1) == token && Replies.num(answer.reply(), 2) == holds) {
-        return CompletableFuture.completedFuture(List.<Object>of(1L));
-      }
-      return m.mapped(m.locks().adopt(lock.fullName(), owner, requestId, token, holds), what)
-          .thenApply(List::<Object>of);
-    }).thenCompose(adopted -> {
-      if (QuorumMasters.withStatus(adopted, 1).size() < masters.majority()) {
-        return undo().thenApply(done -> {
-          throw masters.noMajority(adopted, what);
-        });
-      }
-      return masters.all(m -> m.run(SCRIPTS.sessionBind, what, List.of(m.keys().session(session.id()),
-          m.keys().sessionLocks(session.id())), List.of(m.keys().lock(lock)))).thenCompose(bound -> {
-            if (QuorumMasters.withStatus(bound, 1).size() < masters.majority()) {
-              return undo().thenApply(done -> {
-                throw masters.noMajority(bound, what);
-              });
-            }
-            return CompletableFuture.completedFuture((AcquireResult) new Granted(token, holds));
-          });
-    });
-  }
 
-  private CompletableFuture<Void> undo() {
-    return masters.all(m -> m.mapped(m.locks().undo(lock.fullName(), owner, requestId), what)
-        .thenApply(List::<Object>of)).thenApply(answers -> null);
+      @Override
+      public CompletableFuture<Long> undo(long attemptId) {
+        return master.mapped(master.locks().undo(name, owner, attemptId), what);
+      }
+
+      @Override
+      public String address() {
+        return master.link().describe();
+      }
+    };
   }
 }

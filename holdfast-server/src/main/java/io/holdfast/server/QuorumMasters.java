@@ -69,6 +69,11 @@ final class QuorumMasters implements AutoCloseable {
     return masters.size() / 2 + 1;
   }
 
+  /** Each master's calls, in URI order. */
+  void forEach(java.util.function.Consumer<RedisCalls> action) {
+    masters.forEach(action);
+  }
+
   void forEachLink(java.util.function.Consumer<RedisLink> action) {
     masters.forEach(master -> action.accept(master.link()));
   }

@@ -27,9 +27,10 @@ import java.util.function.Consumer;
 /*
  * The LockStore over N independent masters (redis-quorum://): every step runs the same slot-local scripts as
  * RedisStore on every master and counts only what a majority of ALL masters says (the Redlock rule). Why it is
- * safe: a session is live only where a majority says so, and a lock's e is the smallest expiry that majority
- * reported, so no lock outlives its session; a grant is reported only if a majority granted it within its
- * validity window and adopted one token, the largest drawn (QuorumAcquire), so tokens of a name keep growing
+ * safe: a session is live only where a majority says so, and each lock copy carries an expiry its master's session
+ * copy had, so no lock outlives its session's majority; a grant is reported only if a majority granted it within
+ * its validity window and adopted one token, the largest drawn (the library's Redlock, through QuorumAcquire),
+ * so tokens of a name keep growing
  * under the assumptions stated in docs/guarantees.md; every other step is idempotent, so an answer without a
  * majority is UNAVAILABLE and the client's retry is harmless. Views and housekeeping live in QuorumViews.
  */
@@ -125,8 +126,9 @@ final class QuorumStore implements LockStore {
   public CompletableFuture<AcquireResult> acquire(SessionRef session, LockKey lock, String owner, Duration leaseTtl,
       long requestId, Duration waiterListing) {
     String what = "acquire of lock '" + lock.name() + "'";
+    // The request id is not sent: each Redlock attempt draws its own (an attempt never ends ambiguous).
     return check(session, what).thenCompose(live -> new QuorumAcquire(masters, session, lock, owner, leaseTtl,
-        requestId, waiterListing, live).run());
+        waiterListing, live).run());
   }
 
   @Override

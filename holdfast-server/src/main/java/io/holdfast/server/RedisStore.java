@@ -3,6 +3,7 @@ package io.holdfast.server;
 import static io.holdfast.server.RedisCalls.SCRIPTS;
 import static io.holdfast.server.RedisCalls.ms;
 
+import io.holdfast.redis.LockScripts.SessionKeys;
 import io.holdfast.server.StoreViews.AcquireResult;
 import io.holdfast.server.StoreViews.Busy;
 import io.holdfast.server.StoreViews.Forced;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * node's TIME. A lock decides whether it is held from its own hash (it carries its session's expiry e and
  * lock-delay), so no lock step reads a session key; operations that span slots are sequences of steps, each
  * idempotent, ordered so that a crash between two of them never leaves a lock held past its own deadline:
- *   acquire     [session_check] -> (index_touch | acquire, pipelined) -> session_bind on a grant
+ *   acquire     [session_check] -> acquire (binding and listing the grant itself), or on Cluster
+ *               [session_check] -> (index_touch | acquire, pipelined) -> session_bind on a grant
  *   keep-alive  (session_keepalive | renew of the listed leases) -> renew of bound locks per slot ->
  *               session_unbind of dead entries (RedisKeepAlive)
  *   close       session_close -> force(session) per bound lock
@@ -139,37 +141,63 @@ final class RedisStore implements LockStore {
         });
   }
 
-  /** One lock step with what is known of the session; null when that expiry had passed (re-read it). */
+  /**
+   * One lock step with what is known of the session; null when that expiry had passed (re-read it). Where the
+   * session's keys are on the lock's server (all but Cluster) the library's acquire.lua also reads the session's
+   * own expiry, binds the grant to the session and lists it, in the same script: one script per attempt.
+   * On Cluster those are steps on other slots: the index touch is pipelined with the attempt, the bind follows a
+   * grant.
+   */
   private CompletableFuture<AcquireResult> attempt(SessionRef session, LockKey lock, String owner,
       Duration leaseTtl, long requestId, Duration waiterListing, SessionCache.Known known) {
     String what = "acquire of lock '" + lock.name() + "'";
+    if (!calls.link().cluster()) {
+      SessionKeys colocated = new SessionKeys(keys.session(session.id()), keys.sessionLocks(session.id()),
+          keys.lockIndex(), keys.lockIndexGenerations());
+      return calls.mapped(calls.locks().acquireInSession(lock.fullName(), owner, leaseTtl, requestId,
+          known.terms(session), waiterListing, colocated), what).thenCompose(reply -> {
+            AcquireResult result = decode(session, reply);
+            if (!(result instanceof Granted granted)) {
+              return CompletableFuture.completedFuture(result);
+            }
+            return calls.link().awaitReplicas(what)
+                .handle((ok, failure) -> afterGrant(session, lock, owner, granted, failure));
+          });
+    }
     CompletableFuture<List<Object>> touched = calls.run(SCRIPTS.indexTouch, what,
         List.of(keys.lockIndex(), keys.lockIndexGenerations()), List.of(lock.fullName()));
     return calls.mapped(calls.locks().acquireInSession(lock.fullName(), owner, leaseTtl, requestId,
-        known.terms(session), waiterListing), what).thenCompose(reply -> {
-              long status = Replies.num(reply, 0);
-              if (status == -2) {
-                sessions.forget(session);
-                return CompletableFuture.completedFuture(null);
-              }
-              if (status != 1) {
-                return CompletableFuture.completedFuture((AcquireResult) new Busy(
-                    Duration.ofMillis(Math.max(0, Replies.num(reply, 1))), Replies.num(reply, 2) == 1));
-              }
-              Granted granted = new Granted(Replies.num(reply, 1), (int) Replies.num(reply, 2));
-              CompletableFuture<List<Object>> bound = touched.thenCompose(gen -> bind(session, lock, what));
-              // A lease is governed by its own TTL and renewals, so its bind (needed by CloseSession and to carry
-              // the session's expiry to locks bound to the session only) may finish after the reply.
-              CompletableFuture<?> before = leaseTtl.isZero() ? bound : touched;
-              if (!leaseTtl.isZero()) {
-                bound.whenComplete((reply2, failure) -> afterBackgroundBind(session, lock, owner, granted, reply2,
-                    failure));
-              }
-              return before.thenCompose(done -> calls.link().awaitReplicas(what))
-                  .handle((ok, failure) -> afterGrant(session, lock, owner, granted,
-                      failure == null && leaseTtl.isZero() && Replies.num(bound.join(), 0) != 1
-                          ? ServiceException.sessionUnknown(session.id()) : failure));
-            });
+        known.terms(session), waiterListing, null), what).thenCompose(reply -> {
+          AcquireResult result = decode(session, reply);
+          if (!(result instanceof Granted granted)) {
+            return CompletableFuture.completedFuture(result);
+          }
+          CompletableFuture<List<Object>> bound = touched.thenCompose(gen -> bind(session, lock, what));
+          // A lease is governed by its own TTL and renewals, so its bind (needed by CloseSession and to carry
+          // the session's expiry to locks bound to the session only) may finish after the reply.
+          CompletableFuture<?> before = leaseTtl.isZero() ? bound : touched;
+          if (!leaseTtl.isZero()) {
+            bound.whenComplete((reply2, failure) -> afterBackgroundBind(session, lock, owner, granted, reply2,
+                failure));
+          }
+          return before.thenCompose(done -> calls.link().awaitReplicas(what))
+              .handle((ok, failure) -> afterGrant(session, lock, owner, granted,
+                  failure == null && leaseTtl.isZero() && Replies.num(bound.join(), 0) != 1
+                      ? ServiceException.sessionUnknown(session.id()) : failure));
+        });
+  }
+
+  /** acquire.lua's reply: Granted, Busy, or null when the session's expiry had passed (forgotten here). */
+  private AcquireResult decode(SessionRef session, List<Object> reply) {
+    long status = Replies.num(reply, 0);
+    if (status == -2) {
+      sessions.forget(session);
+      return null;
+    }
+    if (status != 1) {
+      return new Busy(Duration.ofMillis(Math.max(0, Replies.num(reply, 1))), Replies.num(reply, 2) == 1);
+    }
+    return new Granted(Replies.num(reply, 1), (int) Replies.num(reply, 2));
   }
 
   private void afterBackgroundBind(SessionRef session, LockKey lock, String owner, Granted granted,

@@ -1,0 +1,283 @@
+package io.holdfast.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The in-process lock table: the lock rules of the holdfast-redis Lua scripts (acquire.lua, release.lua,
+ * renew.lua, inspect.lua, force.lua, and the state of a session grant in lockstate.lua), followed step by step
+ * for the one process that holds the table. It is the engine of the library's {@code embedded:} backend and of
+ * the lock service's in-memory store, so neither keeps a copy of the rules. Not an API: its package is
+ * {@code internal}, for Holdfast's own modules.
+ *
+ * <p>Time is the monotonic clock ({@link System#nanoTime()}), the table's "server clock"; a library grant is held
+ * until its lease ends, a session grant (made with {@link Session} terms) until {@code min(session expiry, lease
+ * end)}, then stays in lock-delay until {@link #freeAt}. Tokens are {@code max(counter + 1, wall clock in
+ * microseconds)}, so they keep growing across a restart of the process as Redis's TIME floor keeps them growing
+ * across data loss.
+ *
+ * <p>Safe: every method holds the table's monitor, which makes each one atomic exactly as a script is in Redis.
+ * Release notifications go to {@code onRelease} after the monitor is released, never under it.
+ */
+public final class LockTable {
+  /**
+   * The terms of the lock-service session a grant is made in.
+   *
+   * @param id the session id
+   * @param expiryNanos the session's expiry on the {@link System#nanoTime()} clock
+   * @param lockDelay how long the lock stays ungrantable after the session expires
+   * @param clientName the session's client name, for listings
+   */
+  public record Session(String id, long expiryNanos, Duration lockDelay, String clientName) {
+    /** Validates the terms. */
+    public Session {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(clientName, "clientName");
+      if (lockDelay == null || lockDelay.isNegative()) {
+        throw new IllegalArgumentException("lock-delay must be zero or positive, was " + lockDelay);
+      }
+    }
+  }
+
+  /** What an acquire attempt came to. */
+  public sealed interface Attempt permits Granted, Busy, SessionExpired { }
+
+  /**
+   * Granted or re-entered.
+   *
+   * @param token the grant's fencing token
+   * @param holds the owner's holds after the call
+   */
+  public record Granted(long token, int holds) implements Attempt { }
+
+  /**
+   * Held by another owner, or in lock-delay.
+   *
+   * @param remaining how long until it can be free without a release
+   * @param delayed whether it is in lock-delay after its session expired
+   */
+  public record Busy(Duration remaining, boolean delayed) implements Attempt { }
+
+  /** The caller's session expired before the attempt; nothing changed. */
+  public record SessionExpired() implements Attempt { }
+
+  /**
+   * A lock that blocks others, as inspect.lua reports it.
+   *
+   * @param name the lock name
+   * @param owner the holder's owner token
+   * @param token the grant's fencing token
+   * @param holds the hold count
+   * @param remaining how long the current state (held, or lock-delay) lasts
+   * @param delayed whether it is in lock-delay
+   * @param sessionId the session of a service grant, empty for a library grant
+   * @param acquiredAtMillis wall-clock time of the grant, 0 for a library grant
+   * @param clientName the session's client name, empty for a library grant
+   */
+  public record View(String name, String owner, long token, int holds, Duration remaining, boolean delayed,
+      String sessionId, long acquiredAtMillis, String clientName) { }
+
+  /**
+   * One entry of {@link #renew}.
+   *
+   * @param name the lock name
+   * @param owner the lease's owner, or empty for "the grant of the renewing session", whoever its owner
+   * @param token its fencing token (ignored with an empty owner)
+   * @param ttl the new lease TTL from now; zero keeps the lease deadline (session grants only)
+   */
+  public record Renewal(String name, String owner, long token, Duration ttl) {
+    /** Validates the entry. */
+    public Renewal {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(owner, "owner");
+      if (ttl == null || ttl.isNegative()) {
+        throw new IllegalArgumentException("renewal TTL must be zero or positive, was " + ttl);
+      }
+    }
+  }
+
+  private final TreeMap<String, Grant> locks = new TreeMap<>();
+  private final Consumer<String> onRelease;
+  private long fence;
+
+  /**
+   * A new, empty table.
+   *
+   * @param onRelease told the name of every lock freed by a release or a force-release (not by expiry), outside
+   *     the table's monitor; it must not block
+   */
+  public LockTable(Consumer<String> onRelease) {
+    this.onRelease = Objects.requireNonNull(onRelease, "onRelease");
+  }
+
+  /**
+   * acquire.lua: grants, re-enters, or reports the lock busy.
+   *
+   * @param name the lock name
+   * @param owner the owner token
+   * @param ttl the lease TTL; zero only with a session (bound to the session alone)
+   * @param requestId the attempt's id: a repeat with the same id changes nothing
+   * @param session the session's terms, or null for a library grant
+   * @return the outcome
+   */
+  public synchronized Attempt acquire(String name, String owner, Duration ttl, long requestId, Session session) {
+    long now = System.nanoTime();
+    if (session != null && now - session.expiryNanos() >= 0) {
+      return new SessionExpired();
+    }
+    Grant grant = blocking(name, now);
+    if (grant == null) {
+      grant = Grant.fresh(owner, Math.max(fence + 1, System.currentTimeMillis() * 1000), requestId, ttl, session,
+          now);
+      fence = grant.token;
+      locks.put(name, grant);
+      return new Granted(grant.token, 1);
+    }
+    if (!grant.owner.equals(owner) || !grant.held(now)) {
+      return new Busy(Duration.ofNanos(Math.max(0, grant.freeAt - now)), !grant.held(now));
+    }
+    if (grant.requestId != requestId) {
+      grant.reenter(requestId, ttl, session, now);
+    }
+    return new Granted(grant.token, grant.holds);
+  }
+
+  /**
+   * release.lua: releases one hold of the current, held grant.
+   *
+   * @param name the lock name
+   * @param owner the owner token
+   * @param token the grant's fencing token
+   * @param requestId the release's id: a repeat does not release a second hold
+   * @return the holds left, or -1 when not held by that owner under that token (expired, in lock-delay, freed)
+   */
+  public long release(String name, String owner, long token, long requestId) {
+    synchronized (this) {
+      long now = System.nanoTime();
+      Grant grant = blocking(name, now);
+      if (grant == null || !grant.owner.equals(owner) || grant.token != token || !grant.held(now)) {
+        return -1;
+      }
+      if (grant.requestId == requestId) {
+        return grant.holds;
+      }
+      grant.requestId = requestId;
+      if (--grant.holds > 0) {
+        return grant.holds;
+      }
+      locks.remove(name);
+    }
+    onRelease.accept(name);
+    return 0;
+  }
+
+  /**
+   * renew.lua: extends leases held by their owner under their token, and carries the renewing session's new
+   * expiry to its grants among them; never revives a grant that is past its lease or in lock-delay.
+   *
+   * @param renewals the entries
+   * @param sessionId the renewing session, or null
+   * @param sessionExpiryNanos that session's new expiry (ignored without a session)
+   * @return per entry, whether it was renewed
+   */
+  public synchronized List<Boolean> renew(List<Renewal> renewals, String sessionId, long sessionExpiryNanos) {
+    long now = System.nanoTime();
+    List<Boolean> out = new ArrayList<>(renewals.size());
+    for (Renewal renewal : renewals) {
+      Grant grant = blocking(renewal.name(), now);
+      boolean ok = grant != null && (renewal.owner().isEmpty()
+          ? sessionId != null && sessionId.equals(grant.sessionId)
+          : grant.owner.equals(renewal.owner()) && grant.token == renewal.token());
+      ok = ok && grant.held(now) && grant.renew(renewal, sessionId, sessionExpiryNanos, now);
+      out.add(ok);
+    }
+    return out;
+  }
+
+  /**
+   * inspect.lua: the grant that blocks others, if any.
+   *
+   * @param name the lock name
+   * @return its view
+   */
+  public synchronized Optional<View> inspect(String name) {
+    long now = System.nanoTime();
+    Grant grant = blocking(name, now);
+    return grant == null ? Optional.empty() : Optional.of(grant.view(name, now));
+  }
+
+  /**
+   * Views of the grants whose names start with {@code prefix}, by name.
+   *
+   * @param prefix the name prefix
+   * @param limit the most to return
+   * @return the views
+   */
+  public synchronized List<View> list(String prefix, int limit) {
+    long now = System.nanoTime();
+    List<View> out = new ArrayList<>();
+    for (Map.Entry<String, Grant> entry : locks.tailMap(prefix, true).entrySet()) {
+      if (!entry.getKey().startsWith(prefix) || out.size() >= limit) {
+        break;
+      }
+      if (entry.getValue().blocks(now)) {
+        out.add(entry.getValue().view(entry.getKey(), now));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * force.lua: frees the grant that blocks others.
+   *
+   * @param name the lock name
+   * @param expectedToken the grant to free, or 0 for any
+   * @param expectedSession the session whose grant to free, or empty for any
+   * @return the freed token; 0 when the lock was free; minus the holding token when another grant holds it
+   */
+  public long force(String name, long expectedToken, String expectedSession) {
+    long token;
+    synchronized (this) {
+      Grant grant = blocking(name, System.nanoTime());
+      if (grant == null) {
+        return 0;
+      }
+      if ((expectedToken != 0 && grant.token != expectedToken)
+          || (!expectedSession.isEmpty() && !expectedSession.equals(grant.sessionId))) {
+        return -grant.token;
+      }
+      locks.remove(name);
+      token = grant.token;
+    }
+    onRelease.accept(name);
+    return token;
+  }
+
+  /** Drops grants that no longer block anyone (the keys Redis would have expired); returns how many are left. */
+  public synchronized int sweep() {
+    long now = System.nanoTime();
+    for (Iterator<Grant> it = locks.values().iterator(); it.hasNext(); ) {
+      if (!it.next().blocks(now)) {
+        it.remove();
+      }
+    }
+    return locks.size();
+  }
+
+  /** The grant that blocks others now, dropping an entry past its free instant. */
+  private Grant blocking(String name, long now) {
+    Grant grant = locks.get(name);
+    if (grant != null && !grant.blocks(now)) {
+      locks.remove(name);
+      return null;
+    }
+    return grant;
+  }
+}

@@ -1,0 +1,202 @@
+package io.holdfast.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One acquire attempt over independent masters: Holdfast's one Redlock coordinator, used by the library's
+ * quorum backend and by the lock service on {@code redis-quorum://}. The Redlock scheme with a second round for
+ * the token:
+ * <ol>
+ *   <li>acquire.lua on every master at once; stop waiting as soon as the replies settle the outcome
+ *       (QuorumTally.enough) or the window closes;</li>
+ *   <li>if a majority granted, adopt.lua on every master that granted under another token or count, and on
+ *       every master that has not answered yet, raising its counter to at least the settled token;</li>
+ *   <li>report the grant only if a majority now holds the settled token and the window is still open:
+ *       {@code now < start + window}, on the monotonic clock, start taken before the first send.</li>
+ * </ol>
+ * A failed attempt sends undo.lua to every master. Adopt and undo find this attempt's grant by owner and the
+ * attempt's id, not by token, so they can be sent without waiting for a slow master's acquire reply: Lettuce
+ * writes commands on a connection in order and Redis runs them in order, so they run right after that acquire,
+ * and a grant that was still in flight is adopted or undone before anything the caller sends later.
+ *
+ * <p>The attempt id is fresh per attempt: an attempt never ends ambiguous (it reports a grant or undoes
+ * everything), so a retry after a failure must be a new attempt, and undo must not touch a hold that a retry
+ * added.
+ *
+ * <p>Safe: each attempt is a new object with final state; futures are only composed, never shared.
+ */
+public final class Redlock {
+  private static final Logger LOG = LoggerFactory.getLogger(Redlock.class);
+
+  /** One independent master as the coordinator sees it: the three scripts of an attempt, bound to the caller. */
+  public interface Master {
+    /**
+     * acquire.lua for this attempt (the library's reply: {@code {1, token, holds, fresh}}, {@code {0, pttl}},
+     * {@code {0, pttl, delayed}} or, for a session whose expiry has passed, {@code {-2}}).
+     *
+     * @param attemptId the attempt's id, the request id of the call
+     * @return the raw reply; fails when the master did not answer
+     */
+    CompletableFuture<List<Object>> acquire(long attemptId);
+
+    /**
+     * adopt.lua: 1 when this attempt's grant now carries {@code token} and {@code holds}.
+     *
+     * @param attemptId the attempt's id
+     * @param token the settled token
+     * @param holds the settled hold count
+     * @return the raw reply
+     */
+    CompletableFuture<Long> adopt(long attemptId, long token, int holds);
+
+    /**
+     * undo.lua: gives back the hold this attempt added, if any.
+     *
+     * @param attemptId the attempt's id
+     * @return the raw reply
+     */
+    CompletableFuture<Long> undo(long attemptId);
+
+    /** @return the master's address, for messages */
+    String address();
+  }
+
+  /** What an attempt came to. */
+  public sealed interface Outcome permits Granted, Busy, SessionExpired, Unavailable { }
+
+  /**
+   * A majority holds the settled token within the window.
+   *
+   * @param token the settled fencing token
+   * @param holds the settled hold count
+   */
+  public record Granted(long token, int holds) implements Outcome { }
+
+  /**
+   * Held by others on enough masters that no majority was possible; every hold of the attempt was undone.
+   *
+   * @param remaining when enough of them may expire for a majority to be possible again
+   * @param delayed whether every busy master reported a grant in lock-delay
+   */
+  public record Busy(Duration remaining, boolean delayed) implements Outcome { }
+
+  /** A majority reported that the caller's session expired; every hold of the attempt was undone. */
+  public record SessionExpired() implements Outcome { }
+
+  /**
+   * Neither: too many masters failed, did not answer, or answered after the window; every hold was undone.
+   *
+   * @param reason a sentence for the caller's error
+   */
+  public record Unavailable(String reason) implements Outcome { }
+
+  private final List<? extends Master> masters;
+  private final String name;
+  private final Duration window;
+  private final long attemptId = ThreadLocalRandom.current().nextLong();
+  private final long start = System.nanoTime();
+  private final long validUntil;
+
+  private Redlock(List<? extends Master> masters, String name, Duration window) {
+    this.masters = List.copyOf(masters);
+    this.name = Objects.requireNonNull(name, "name");
+    this.window = window;
+    this.validUntil = start + window.toNanos();
+  }
+
+  /**
+   * Runs one attempt.
+   *
+   * @param masters every independent master (a majority of ALL of them must grant)
+   * @param name the lock's name, for messages
+   * @param window how long after the start a grant may still be reported: for a lease its TTL minus the drift
+   *     allowance, so that a reported grant has validity left on every master that holds it
+   * @return the outcome; never fails except for a bug
+   */
+  public static CompletableFuture<Outcome> acquire(List<? extends Master> masters, String name, Duration window) {
+    return new Redlock(masters, name, window).run();
+  }
+
+  private CompletableFuture<Outcome> run() {
+    List<CompletableFuture<QuorumTally.Vote>> votes = new ArrayList<>();
+    for (Master master : masters) {
+      votes.add(master.acquire(attemptId).thenApply(QuorumTally.Vote::of));
+    }
+    return Gather.until(votes, QuorumTally::enough, validUntil).thenCompose(snapshot -> {
+      QuorumTally.Decision decision = QuorumTally.decide(snapshot);
+      if (decision instanceof QuorumTally.Decision.Grant grant && open()) {
+        return settle(snapshot, grant);
+      }
+      undo();
+      if (decision instanceof QuorumTally.Decision.Busy busy) {
+        return CompletableFuture.completedFuture(new Busy(busy.remaining(), busy.delayed()));
+      }
+      if (decision instanceof QuorumTally.Decision.SessionExpired) {
+        return CompletableFuture.completedFuture(new SessionExpired());
+      }
+      return CompletableFuture.completedFuture(unavailable(decision));
+    });
+  }
+
+  private CompletableFuture<Outcome> settle(List<Gather.Reply<QuorumTally.Vote>> snapshot,
+      QuorumTally.Decision.Grant grant) {
+    List<CompletableFuture<Long>> holding = new ArrayList<>();
+    for (int i = 0; i < masters.size(); i++) {
+      if (grant.settled().contains(i)) {
+        holding.add(CompletableFuture.completedFuture(1L));
+      } else if (grant.adopt().contains(i) || snapshot.get(i) == null) {
+        holding.add(masters.get(i).adopt(attemptId, grant.token(), grant.holds()));
+      } else {
+        holding.add(CompletableFuture.completedFuture(0L));
+      }
+    }
+    int majority = QuorumTally.majority(masters.size());
+    return Gather.until(holding, replies -> held(replies) >= majority
+        || held(replies) + Gather.pending(replies) < majority, validUntil).thenApply(replies -> {
+          if (held(replies) >= majority && open()) {
+            return new Granted(grant.token(), grant.holds());
+          }
+          undo();
+          return new Unavailable("acquire of lock '" + name + "': only " + held(replies) + " of " + masters.size()
+              + " independent masters hold the settled token " + grant.token() + " within the validity window"
+              + " (majority " + majority + "); every grant was undone");
+        });
+  }
+
+  private static int held(List<Gather.Reply<Long>> replies) {
+    return (int) replies.stream().filter(r -> r != null && r.ok() && r.value() == 1L).count();
+  }
+
+  /** Gives back this attempt's hold on every master, including grants still in flight; best effort. */
+  private void undo() {
+    for (Master master : masters) {
+      master.undo(attemptId).whenComplete((undone, failure) -> {
+        if (failure != null) {
+          LOG.debug("Undo on {} of lock '{}' failed; a grant there expires at its TTL: {}", master.address(), name,
+              failure.toString());
+        }
+      });
+    }
+  }
+
+  private boolean open() {
+    return validUntil - System.nanoTime() > 0;
+  }
+
+  private Unavailable unavailable(QuorumTally.Decision decision) {
+    long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+    String why = decision instanceof QuorumTally.Decision.Unavailable u
+        ? "only " + u.granted() + " of " + masters.size() + " independent masters granted (majority "
+            + QuorumTally.majority(masters.size()) + "), " + u.unreachable() + " failed or did not answer in time"
+        : "a majority granted, but only after " + elapsedMillis + " ms, past the validity window of "
+            + window.toMillis() + " ms";
+    return new Unavailable("acquire of lock '" + name + "': " + why + "; every grant was undone");
+  }
+}
