@@ -147,6 +147,11 @@ public final class HoldfastServer implements AutoCloseable {
     return server.activeLocalPort();
   }
 
+  /** Client connections open now (tests use it to know the server has seen a connection close). */
+  int openConnections() {
+    return server.numConnections();
+  }
+
   /**
    * The URI a {@code holdfast-client} uses to reach this server.
    *
