@@ -78,28 +78,21 @@ class DepartedWaiterIT {
 
   @Test
   void http1Acquire_connectionClosedMidWait_departedSessionNotGranted() {
-    assertDepartedNeverGranted((name, session) -> {
-      waitOverRawHttp1(name, session).close();
-    });
+    assertDepartedNeverGranted((name, session) -> waitOverRawHttp1(name, session).close());
   }
 
   @Test
   void http1Acquire_connectionClosedJustBeforeGrant_grantGivenBackToLiveWaiter() throws Exception {
-    String name = "departed/" + UUID.randomUUID();
-    String holder = client.openSession(SESSION_TTL_MS);
-    String departed = client.openSession(SESSION_TTL_MS);
-    String live = client.openSession(SESSION_TTL_MS);
-    AcquireResponse held = client.locks.acquire(AcquireRequest.newBuilder().setSessionId(holder).setName(name)
-        .build());
-    Socket socket = waitOverRawHttp1(name, departed);
-    CompletableFuture<AcquireResponse> liveWait = waitInBackground(name, live);
+    Scene scene = Scene.start();
+    Socket socket = waitOverRawHttp1(scene.name(), scene.departed());
+    CompletableFuture<AcquireResponse> liveWait = waitInBackground(scene.name(), scene.live());
     int before = server.openConnections();
     socket.close();
     // Once the server has seen the close, a grant to the departed wait cannot be delivered; release at once, so
     // that the grant (if the wait has not ended yet) races the server's notice of the cancellation.
     Awaitility.await("the server saw the connection close").atMost(EVENTUALLY)
         .until(() -> server.openConnections() < before);
-    releaseAndExpectLiveWaiterGranted(name, holder, held, live, liveWait);
+    scene.releaseAndExpectLiveWaiterGranted(liveWait);
   }
 
   @Test
@@ -127,32 +120,37 @@ class DepartedWaiterIT {
     void waitAndLeave(String name, String session) throws Exception;
   }
 
+  /** A lock held by one session, with a session whose caller will leave and a live one. */
+  private record Scene(String name, String holder, String departed, String live, AcquireResponse held) {
+    static Scene start() {
+      String name = "departed/" + UUID.randomUUID();
+      String holder = client.openSession(SESSION_TTL_MS);
+      AcquireResponse held = client.locks.acquire(AcquireRequest.newBuilder().setSessionId(holder).setName(name)
+          .build());
+      return new Scene(name, holder, client.openSession(SESSION_TTL_MS), client.openSession(SESSION_TTL_MS), held);
+    }
+
+    /** Releases the holder's lock; the live waiter gets it, and the departed session does not keep it. */
+    void releaseAndExpectLiveWaiterGranted(CompletableFuture<AcquireResponse> liveWait) {
+      client.locks.release(ReleaseRequest.newBuilder().setSessionId(holder).setName(name)
+          .setFencingToken(held.getFencingToken()).build());
+      AcquireResponse granted = liveWait.orTimeout(EVENTUALLY.toSeconds(), TimeUnit.SECONDS).join();
+      assertThat(granted.getAcquired()).isTrue();
+      assertThat(client.locks.inspect(InspectRequest.newBuilder().setName(name).build()).getSessionId())
+          .as("the lock went to the live waiter, not to the departed session").isEqualTo(live);
+    }
+  }
+
   private static void assertDepartedNeverGranted(Departure departure) {
-    String name = "departed/" + UUID.randomUUID();
-    String holder = client.openSession(SESSION_TTL_MS);
-    String departed = client.openSession(SESSION_TTL_MS);
-    String live = client.openSession(SESSION_TTL_MS);
-    AcquireResponse held = client.locks.acquire(AcquireRequest.newBuilder().setSessionId(holder).setName(name)
-        .build());
+    Scene scene = Scene.start();
     try {
-      departure.waitAndLeave(name, departed);
+      departure.waitAndLeave(scene.name(), scene.departed());
     } catch (Exception e) {
       throw new AssertionError("the departing caller failed", e);
     }
     Awaitility.await("the departed caller's wait ends and leaves the waiter list").atMost(EVENTUALLY)
-        .until(() -> !isWaiting(name, departed));
-    releaseAndExpectLiveWaiterGranted(name, holder, held, live, waitInBackground(name, live));
-  }
-
-  /** Releases the holder's lock; the live waiter gets it, and the departed session does not keep it. */
-  private static void releaseAndExpectLiveWaiterGranted(String name, String holder, AcquireResponse held,
-      String live, CompletableFuture<AcquireResponse> liveWait) {
-    client.locks.release(ReleaseRequest.newBuilder().setSessionId(holder).setName(name)
-        .setFencingToken(held.getFencingToken()).build());
-    AcquireResponse granted = liveWait.orTimeout(EVENTUALLY.toSeconds(), TimeUnit.SECONDS).join();
-    assertThat(granted.getAcquired()).isTrue();
-    assertThat(client.locks.inspect(InspectRequest.newBuilder().setName(name).build()).getSessionId())
-        .as("the lock went to the live waiter, not to the departed session").isEqualTo(live);
+        .until(() -> !isWaiting(scene.name(), scene.departed()));
+    scene.releaseAndExpectLiveWaiterGranted(waitInBackground(scene.name(), scene.live()));
   }
 
   private static CompletableFuture<AcquireResponse> waitInBackground(String name, String session) {
