@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * caller's session: a session that expires during the wait ends it with SESSION_EXPIRED within one re-check.
  * A store failure ends the wait at once (fail fast; the client retries). A grant that arrives after the caller
  * has gone, or whose answer never reached the caller, is released again at once rather than left held for the
- * session's lifetime (callerGone; an AtomicBoolean makes that release happen once). Phase changes happen under this object's monitor; store
- * calls are made outside it.
+ * session's lifetime (callerGone; an AtomicBoolean makes that release happen once). Phase changes happen under
+ * this object's monitor; store calls are made outside it.
  */
 final class AcquireWait implements WaitRoom.Waker {
   /** What every wait of one server shares. */
@@ -89,14 +89,8 @@ final class AcquireWait implements WaitRoom.Waker {
     }
     Duration listing = target.waitTimeout().isZero() ? target.waiterHint()
         : Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())).plus(LISTING_MARGIN);
-    CompletableFuture<AcquireResult> call;
-    try {
-      call = setting.store().acquire(target.session(), target.lock(), target.owner(), target.leaseTtl(),
-          target.requestId(), listing);
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
-    }
-    call.whenComplete((outcome, failure) -> {
+    Errors.started(() -> setting.store().acquire(target.session(), target.lock(), target.owner(),
+        target.leaseTtl(), target.requestId(), listing)).whenComplete((outcome, failure) -> {
       if (failure != null) {
         result.completeExceptionally(failure);
       } else if (outcome instanceof Granted granted) {
@@ -119,8 +113,8 @@ final class AcquireWait implements WaitRoom.Waker {
       return;
     }
     long requestId = ThreadLocalRandom.current().nextLong();
-    setting.store().release(target.session(), target.lock(), target.owner(), granted.token(), requestId)
-        .exceptionally(e -> {
+    Errors.started(() -> setting.store().release(target.session(), target.lock(), target.owner(), granted.token(),
+        requestId)).exceptionally(e -> {
           log.warn("giving back lock '{}' (token {}) that its departed caller never received failed; it stays"
               + " held until its lease or session ends: {}", target.lock().name(), granted.token(),
               Errors.unwrap(e).getMessage());
@@ -193,7 +187,8 @@ final class AcquireWait implements WaitRoom.Waker {
       registration.close();
     }
     if (!(outcome instanceof Granted) && !target.waitTimeout().isZero()) {
-      setting.store().removeWaiter(target.lock(), target.session().id(), target.owner()).exceptionally(e -> null);
+      Errors.started(() -> setting.store().removeWaiter(target.lock(), target.session().id(), target.owner()))
+          .exceptionally(e -> null);
     }
   }
 }
