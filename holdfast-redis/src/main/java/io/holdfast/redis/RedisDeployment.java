@@ -53,12 +53,30 @@ public final class RedisDeployment implements AutoCloseable {
   public static RedisDeployment connect(URI backend, Duration commandTimeout, String clientName) {
     HoldfastOptions options = HoldfastOptions.builder().backend(backend.toString()).operationTimeout(commandTimeout)
         .clientName(clientName).build();
+    TopologySpec spec = singleConnection(backend, commandTimeout);
+    return new RedisDeployment(spec.kind(), RedisConnections.open(spec, options, List.of()), spec.replicaAck());
+  }
+
+  /**
+   * Checks a URI as {@link #connect} does, without connecting, and names it as {@link #describe()} does, for
+   * callers that connect later (and say where they are trying to meanwhile).
+   *
+   * @param backend a {@code redis://}, {@code redis-sentinel://} or {@code redis-cluster://} URI
+   * @param commandTimeout how long one command may take
+   * @return the URI without credentials, e.g. {@code redis://127.0.0.1:6379}
+   * @throws InvalidArgumentException when the URI is malformed or names independent masters
+   */
+  public static String safeUri(URI backend, Duration commandTimeout) {
+    return singleConnection(backend, commandTimeout).safeUri();
+  }
+
+  private static TopologySpec singleConnection(URI backend, Duration commandTimeout) {
     TopologySpec spec = TopologyUris.parse(backend, commandTimeout);
     if (spec.kind() == RedisTopology.QUORUM) {
       throw new InvalidArgumentException("redis-quorum:// has no single connection; open a LockBackend with "
           + "RedisLockBackendProvider for " + spec.safeUri());
     }
-    return new RedisDeployment(spec.kind(), RedisConnections.open(spec, options, List.of()), spec.replicaAck());
+    return spec;
   }
 
   /**

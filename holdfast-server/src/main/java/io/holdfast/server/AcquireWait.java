@@ -9,6 +9,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /*
  * One server-side acquire with a wait (the long poll behind Acquire/TryAcquire), as a small state machine:
@@ -17,9 +20,10 @@ import java.util.concurrent.TimeUnit;
  * so a release between a busy answer and the sleep is not missed (it sets wokenInFlight and the next attempt
  * follows at once). Every attempt carries the same request id, so it is idempotent. Each attempt also checks the
  * caller's session: a session that expires during the wait ends it with SESSION_EXPIRED within one re-check.
- * A store failure ends the wait at once (fail fast; the client retries). A grant that arrives after the call was
- * cancelled is released again rather than left held. Phase changes happen under this object's monitor; store
- * calls are made outside it.
+ * A store failure ends the wait at once (fail fast; the client retries). A grant that arrives after the caller
+ * has gone, or whose answer never reached the caller, is released again at once rather than left held for the
+ * session's lifetime (callerGone; an AtomicBoolean makes that release happen once). Phase changes happen under
+ * this object's monitor; store calls are made outside it.
  */
 final class AcquireWait implements WaitRoom.Waker {
   /** What every wait of one server shares. */
@@ -33,11 +37,13 @@ final class AcquireWait implements WaitRoom.Waker {
   private enum Phase { IN_FLIGHT, SLEEPING, DONE }
 
   private static final Duration LISTING_MARGIN = Duration.ofSeconds(1);
+  private static final Logger log = LoggerFactory.getLogger(AcquireWait.class);
 
   private final Setting setting;
   private final Target target;
   private final long deadlineNanos;
   private final CompletableFuture<AcquireResult> result = new CompletableFuture<>();
+  private final AtomicBoolean givenBack = new AtomicBoolean();
   private Phase phase = Phase.IN_FLIGHT;
   private boolean wokenInFlight;
   private ScheduledFuture<?> timer;
@@ -58,9 +64,23 @@ final class AcquireWait implements WaitRoom.Waker {
     return result;
   }
 
-  /** Ends the wait with {@code failure} (the call was cancelled, or the server is stopping). */
+  /** Ends the wait with {@code failure} (the server is stopping). */
   void abort(Throwable failure) {
     result.completeExceptionally(failure);
+  }
+
+  /**
+   * The caller is gone (it cancelled, its deadline passed, its connection closed, or the answer could not be
+   * written to it): ends the wait, and gives back at once a grant it already got, since nobody will use or
+   * release it. Safe to call more than once and from any thread; the grant is given back once.
+   */
+  void callerGone(Throwable reason) {
+    if (result.completeExceptionally(reason) || result.isCompletedExceptionally()) {
+      return;
+    }
+    if (result.join() instanceof Granted granted) {
+      giveBack(granted);
+    }
   }
 
   private void attempt() {
@@ -69,14 +89,8 @@ final class AcquireWait implements WaitRoom.Waker {
     }
     Duration listing = target.waitTimeout().isZero() ? target.waiterHint()
         : Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())).plus(LISTING_MARGIN);
-    CompletableFuture<AcquireResult> call;
-    try {
-      call = setting.store().acquire(target.session(), target.lock(), target.owner(), target.leaseTtl(),
-          target.requestId(), listing);
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
-    }
-    call.whenComplete((outcome, failure) -> {
+    Errors.started(() -> setting.store().acquire(target.session(), target.lock(), target.owner(),
+        target.leaseTtl(), target.requestId(), listing)).whenComplete((outcome, failure) -> {
       if (failure != null) {
         result.completeExceptionally(failure);
       } else if (outcome instanceof Granted granted) {
@@ -89,10 +103,23 @@ final class AcquireWait implements WaitRoom.Waker {
 
   private void onGranted(Granted granted) {
     if (!result.complete(granted)) {
-      long requestId = ThreadLocalRandom.current().nextLong();
-      setting.store().release(target.session(), target.lock(), target.owner(), granted.token(), requestId)
-          .exceptionally(e -> null);
+      giveBack(granted);
     }
+  }
+
+  /** A clean release (no lock-delay) of one hold that no caller received; at most once per wait. */
+  private void giveBack(Granted granted) {
+    if (!givenBack.compareAndSet(false, true)) {
+      return;
+    }
+    long requestId = ThreadLocalRandom.current().nextLong();
+    Errors.started(() -> setting.store().release(target.session(), target.lock(), target.owner(), granted.token(),
+        requestId)).exceptionally(e -> {
+          log.warn("giving back lock '{}' (token {}) that its departed caller never received failed; it stays"
+              + " held until its lease or session ends: {}", target.lock().name(), granted.token(),
+              Errors.unwrap(e).getMessage());
+          return null;
+        });
   }
 
   private void onBusy(Busy busy) {
@@ -160,7 +187,8 @@ final class AcquireWait implements WaitRoom.Waker {
       registration.close();
     }
     if (!(outcome instanceof Granted) && !target.waitTimeout().isZero()) {
-      setting.store().removeWaiter(target.lock(), target.session().id(), target.owner()).exceptionally(e -> null);
+      Errors.started(() -> setting.store().removeWaiter(target.lock(), target.session().id(), target.owner()))
+          .exceptionally(e -> null);
     }
   }
 }

@@ -24,13 +24,7 @@ final class Calls {
   <T, R> void unary(String operation, StreamObserver<R> observer, Supplier<CompletableFuture<T>> call,
       Function<T, R> toWire) {
     long start = System.nanoTime();
-    CompletableFuture<T> future;
-    try {
-      future = call.get();
-    } catch (RuntimeException e) {
-      future = CompletableFuture.failedFuture(e);
-    }
-    future.whenComplete((value, failure) -> {
+    Errors.started(call).whenComplete((value, failure) -> {
       if (failure == null) {
         R response;
         try {

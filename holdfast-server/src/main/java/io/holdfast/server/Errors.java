@@ -9,6 +9,8 @@ import io.grpc.protobuf.StatusProto;
 import io.holdfast.ErrorCode;
 import io.holdfast.HoldfastException;
 import io.holdfast.api.v1.Reason;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,18 @@ final class Errors {
       current = current.getCause();
     }
     return current;
+  }
+
+  /**
+   * Starts an asynchronous call whose start may itself throw (a store with no Redis connection yet refuses at
+   * once); the throw becomes the future's failure, so callers handle one failure path.
+   */
+  static <T> CompletableFuture<T> started(Supplier<CompletableFuture<T>> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** The status and trailers to close a call with. */

@@ -1,6 +1,7 @@
 package io.holdfast.server;
 
 import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.TlsKeyPair;
 import com.linecorp.armeria.server.Server;
@@ -30,11 +31,11 @@ import org.slf4j.LoggerFactory;
  * <p>Redis may be a single server, a Sentinel-managed master, a Redis Cluster or independent masters (the URI's
  * scheme says which, as for the library); docs/server.md says what differs per topology.
  *
- * <p>Failures: while Redis is unreachable every request fails with UNAVAILABLE (at once on a single server and
- * Sentinel, within the Redis timeout on Cluster), {@code /health} turns unhealthy, and both recover by themselves
- * when Redis answers again. Every Redis step is one Lua script on one hash slot and safe to repeat; an
- * operation that needs several steps answers UNAVAILABLE if one fails, and what it leaves never holds a lock
- * past the lock's own deadline.
+ * <p>Failures: while Redis is unreachable, at start-up or later, every request fails with UNAVAILABLE (at once on
+ * a single server and Sentinel, within the Redis timeout on Cluster), {@code /health} turns unhealthy, and both
+ * recover by themselves when Redis answers again. Every Redis step is one Lua script on one hash slot and safe to
+ * repeat; an operation that needs several steps answers UNAVAILABLE if one fails, and what it leaves never holds
+ * a lock past the lock's own deadline.
  */
 public final class HoldfastServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HoldfastServer.class);
@@ -58,11 +59,14 @@ public final class HoldfastServer implements AutoCloseable {
   }
 
   /**
-   * Connects to the store and starts listening; returns once the port is bound.
+   * Connects to the store and starts listening; returns once the port is bound and the store was checked once.
+   * Redis need not answer yet: until it does, {@code /health} answers 503 naming it, requests fail with
+   * UNAVAILABLE, and the server connects in the background and then serves without a restart.
    *
    * @param config the configuration
    * @return the running server
-   * @throws io.holdfast.HoldfastException UNAVAILABLE when Redis cannot be reached at start
+   * @throws io.holdfast.HoldfastException INVALID_ARGUMENT for a malformed Redis URI, or the library's error
+   *     when Redis refuses the connection's set-up (credentials, for example)
    * @throws IllegalStateException when the port cannot be bound
    */
   public static HoldfastServer start(ServerConfig config) {
@@ -117,7 +121,13 @@ public final class HoldfastServer implements AutoCloseable {
     Duration grace = config.shutdownGrace();
     JsonRequestCheck strictJson = new JsonRequestCheck();
     return builder.service(grpc, service -> service.decorate(strictJson))
-        .service("/health", HealthCheckService.builder().checkers(housekeeper.readiness()).build())
+        .service("/health", HealthCheckService.builder().checkers(housekeeper.readiness()).build()
+            .decorate((delegate, ctx, req) -> {
+              // Not ready because the store does not answer: say so, since "healthy: false" alone does not.
+              String reason = housekeeper.downReason();
+              return reason == null ? delegate.serve(ctx, req) : HttpResponse.of(HttpStatus.SERVICE_UNAVAILABLE,
+                  MediaType.JSON_UTF_8, "{\"healthy\":false,\"reason\":" + JsonRequestCheck.quote(reason) + "}");
+            }))
         .service("/health/live", HealthCheckService.of())
         .service("/metrics", (ctx, req) -> HttpResponse.of(MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
             registry.scrape()))
@@ -145,6 +155,11 @@ public final class HoldfastServer implements AutoCloseable {
    */
   public int port() {
     return server.activeLocalPort();
+  }
+
+  /** Client connections open now (tests use it to know the server has seen a connection close). */
+  int openConnections() {
+    return server.numConnections();
   }
 
   /**

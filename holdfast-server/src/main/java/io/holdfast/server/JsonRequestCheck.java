@@ -78,7 +78,8 @@ final class JsonRequestCheck implements DecoratingHttpServiceFunction {
     return HttpResponse.of(HttpStatus.BAD_REQUEST, MediaType.JSON_UTF_8, json);
   }
 
-  private static String quote(String text) {
+  /** {@code text} as a JSON string literal. */
+  static String quote(String text) {
     StringBuilder out = new StringBuilder("\"");
     for (char c : text.toCharArray()) {
       if (c == '"' || c == '\\') {

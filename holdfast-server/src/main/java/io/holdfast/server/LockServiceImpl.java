@@ -1,5 +1,6 @@
 package io.holdfast.server;
 
+import com.linecorp.armeria.server.ServiceRequestContext;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.holdfast.ErrorCode;
@@ -65,8 +66,10 @@ final class LockServiceImpl extends LockServiceGrpc.LockServiceImplBase {
           requests.waiterHint(request.getWaiterHintMs()));
       AcquireWait wait = new AcquireWait(waits, target);
       active.add(wait);
-      onCancel(observer, () -> wait.abort(new ServiceException(ErrorCode.INTERRUPTED, Reason.CANCELLED,
-          "the caller cancelled the acquire of lock '" + target.lock().name() + "'")));
+      ServiceException gone = new ServiceException(ErrorCode.INTERRUPTED, Reason.CANCELLED,
+          "the caller of the acquire of lock '" + target.lock().name() + "' has gone");
+      onCancel(observer, () -> wait.callerGone(gone));
+      onUndelivered(() -> wait.callerGone(gone));
       CompletableFuture<AcquireResult> result = wait.start();
       result.whenComplete((outcome, failure) -> active.remove(wait));
       return busyIsError ? result.thenApply(outcome -> timeoutIfBusy(outcome, target)) : result;
@@ -168,6 +171,23 @@ final class LockServiceImpl extends LockServiceGrpc.LockServiceImplBase {
   private static void onCancel(StreamObserver<?> observer, Runnable action) {
     if (observer instanceof ServerCallStreamObserver<?> server) {
       server.setOnCancelHandler(action);
+    }
+  }
+
+  /**
+   * Runs {@code action} when the call's answer was not written to the caller in full: its connection closed or
+   * its stream was reset first. This is the one signal HTTP/JSON has for a caller that left just as its answer
+   * was ready: the transcoder completes the gRPC call before writing the HTTP answer, and Armeria reports an
+   * HTTP/1 connection close to the call only after a delay, so the call's cancel handler may never run.
+   */
+  private static void onUndelivered(Runnable action) {
+    ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
+    if (ctx != null) {
+      ctx.log().whenComplete().thenAccept(log -> {
+        if (log.responseCause() != null) {
+          action.run();
+        }
+      });
     }
   }
 }

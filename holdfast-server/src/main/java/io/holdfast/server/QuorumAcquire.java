@@ -76,18 +76,18 @@ final class QuorumAcquire {
     return new Redlock.Master() {
       @Override
       public CompletableFuture<List<Object>> acquire(long attemptId) {
-        return master.mapped(master.locks().acquireInSession(name, owner, leaseTtl, attemptId, terms, listing, keys),
+        return master.lock(scripts -> scripts.acquireInSession(name, owner, leaseTtl, attemptId, terms, listing, keys),
             what);
       }
 
       @Override
       public CompletableFuture<Long> adopt(long attemptId, long token, int holds) {
-        return master.mapped(master.locks().adopt(name, owner, attemptId, token, holds), what);
+        return master.lock(scripts -> scripts.adopt(name, owner, attemptId, token, holds), what);
       }
 
       @Override
       public CompletableFuture<Long> undo(long attemptId) {
-        return master.mapped(master.locks().undo(name, owner, attemptId), what);
+        return master.lock(scripts -> scripts.undo(name, owner, attemptId), what);
       }
 
       @Override

@@ -49,7 +49,7 @@ final class QuorumKeepAlive {
     }
     CompletableFuture<List<Answer>> leases = masters.all(m -> leaseEntries.isEmpty()
         ? CompletableFuture.completedFuture(List.<Object>of())
-        : m.mapped(m.locks().renewInSession(leaseEntries, sid, 0), what));
+        : m.lock(scripts -> scripts.renewInSession(leaseEntries, sid, 0), what));
     return masters.all(m -> m.run(SCRIPTS.sessionKeepAlive, what, List.of(m.keys().session(sid),
         m.keys().sessionLocks(sid)), List.of(session.tenant(), ms(retention)))).thenCombine(leases,
             (answers, renewedBy) -> {
@@ -92,7 +92,7 @@ final class QuorumKeepAlive {
     masters.all(m -> {
       m.link().async().zadd(m.keys().sessionExpiries(), ZAddArgs.Builder.gt(), (double) expiry, session.id());
       return keys.isEmpty() ? CompletableFuture.completedFuture(List.<Object>of())
-          : m.mapped(m.locks().renewInSession(entries, session.id(), expiry), what);
+          : m.lock(scripts -> scripts.renewInSession(entries, session.id(), expiry), what);
     }).thenCompose(extended -> {
       Set<String> dead = new LinkedHashSet<>();
       List<Boolean> held = majorities(extended, keys.size());

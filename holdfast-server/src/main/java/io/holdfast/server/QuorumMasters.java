@@ -38,7 +38,11 @@ final class QuorumMasters implements AutoCloseable {
     this.safeUri = safeUri;
   }
 
-  /** Connects to every master; fails UNAVAILABLE unless all answer now (a master down at start is refused). */
+  /**
+   * Opens a link to every master. A master that does not answer now is connected in the background (RedisLink),
+   * so the store serves at once with a minority down, as the library does, and answers UNAVAILABLE with a
+   * majority down until enough are back. Fails only for a bad URI or a master refusing the set-up.
+   */
   static QuorumMasters open(URI uri, Duration timeout, String keyPrefix, String clientName) {
     String scheme = uri.getScheme().toLowerCase(Locale.ROOT).startsWith("rediss") ? "rediss" : "redis";
     String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
@@ -90,13 +94,8 @@ final class QuorumMasters implements AutoCloseable {
   CompletableFuture<List<Answer>> all(Function<RedisCalls, CompletableFuture<List<Object>>> step) {
     List<CompletableFuture<Answer>> calls = new ArrayList<>(masters.size());
     for (RedisCalls master : masters) {
-      CompletableFuture<List<Object>> call;
-      try {
-        call = step.apply(master);
-      } catch (RuntimeException e) {
-        call = CompletableFuture.failedFuture(e);
-      }
-      calls.add(call.handle((reply, failure) -> new Answer(reply, failure == null ? null : Errors.unwrap(failure))));
+      calls.add(Errors.started(() -> step.apply(master))
+          .handle((reply, failure) -> new Answer(reply, failure == null ? null : Errors.unwrap(failure))));
     }
     return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
         .thenApply(done -> calls.stream().map(CompletableFuture::join).toList());
@@ -122,8 +121,11 @@ final class QuorumMasters implements AutoCloseable {
   }
 
   String describe() {
-    return safeUri + " (" + masters.size() + " independent masters, majority " + majority() + ", Redis "
-        + first().link().describe().replaceAll(".*\\(Redis ", "").replace(")", "") + ")";
+    String version = masters.stream().map(master -> master.link().describe())
+        .filter(described -> described.contains("(Redis "))
+        .map(described -> described.substring(described.indexOf("(Redis ") + 1, described.length() - 1))
+        .findFirst().orElse("none connected yet");
+    return safeUri + " (" + masters.size() + " independent masters, majority " + majority() + ", " + version + ")";
   }
 
   boolean transientFailure(Throwable failure) {

@@ -114,7 +114,7 @@ final class QuorumStore implements LockStore {
               .toCompletableFuture(), what).thenApply(List::<Object>of));
           List<CompletableFuture<Boolean>> frees = new ArrayList<>();
           for (String key : keys) {
-            frees.add(masters.all(m -> m.mapped(m.locks().force(m.keys().fullNameOfLock(key), 0, sid), what))
+            frees.add(masters.all(m -> m.lock(scripts -> scripts.force(m.keys().fullNameOfLock(key), 0, sid), what))
                 .thenApply(freed -> !QuorumMasters.withStatus(freed, 1).isEmpty()));
           }
           return CompletableFuture.allOf(frees.toArray(CompletableFuture[]::new))
@@ -136,7 +136,7 @@ final class QuorumStore implements LockStore {
       long requestId) {
     String what = "release of lock '" + lock.name() + "'";
     // release.lua answers the holds left, or -1 when refused: as {1, holds} / {-3} here, for the tally.
-    return masters.all(m -> m.mapped(m.locks().release(lock.fullName(), owner, token, requestId), what)
+    return masters.all(m -> m.lock(scripts -> scripts.release(lock.fullName(), owner, token, requestId), what)
         .thenApply(holds -> holds >= 0 ? List.<Object>of(1L, holds) : List.<Object>of(-3L))).thenCompose(answers -> {
               List<Answer> released = QuorumMasters.withStatus(answers, 1);
               if (released.size() >= masters.majority()) {
@@ -182,7 +182,7 @@ final class QuorumStore implements LockStore {
   @Override
   public CompletableFuture<Forced> forceRelease(LockKey lock, long expectedToken) {
     String what = "force-release of lock '" + lock.name() + "'";
-    return masters.all(m -> m.mapped(m.locks().force(lock.fullName(), expectedToken, ""), what))
+    return masters.all(m -> m.lock(scripts -> scripts.force(lock.fullName(), expectedToken, ""), what))
         .thenApply(answers -> {
           List<Answer> freed = QuorumMasters.withStatus(answers, 1);
           if (!freed.isEmpty()) {

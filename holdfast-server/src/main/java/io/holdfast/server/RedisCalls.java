@@ -5,6 +5,7 @@ import io.holdfast.redis.LuaScript;
 import io.lettuce.core.ScriptOutputType;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /*
  * The service's calls on one logical Redis master (RedisLink): its own session and listing scripts, and the
@@ -37,12 +38,11 @@ final class RedisCalls {
 
   private final RedisLink link;
   private final RedisKeys keys;
-  private final LockScripts locks;
+  private volatile LockScripts locks;
 
   RedisCalls(RedisLink link, String keyPrefix) {
     this.link = link;
     this.keys = new RedisKeys(keyPrefix, link.cluster());
-    this.locks = LockScripts.forService(link.async(), keys.lockSpace(), link.shardedPubSub());
   }
 
   RedisLink link() {
@@ -53,9 +53,28 @@ final class RedisCalls {
     return keys;
   }
 
-  /** The library's lock scripts on this master; map their futures with {@link #mapped}. */
-  LockScripts locks() {
-    return locks;
+  /**
+   * Runs one of the library's lock scripts on this master; the future fails with a ServiceException only
+   * (UNAVAILABLE at once while the link has not connected yet).
+   */
+  <T> CompletableFuture<T> lock(Function<LockScripts, CompletableFuture<T>> call, String what) {
+    CompletableFuture<T> future;
+    try {
+      future = call.apply(scripts());
+    } catch (RuntimeException e) {
+      future = CompletableFuture.failedFuture(e);
+    }
+    return mapped(future, what);
+  }
+
+  /** Bound once the link has connected: its commands and publish mode are fixed from then on. */
+  private LockScripts scripts() {
+    LockScripts current = locks;
+    if (current == null) {
+      current = LockScripts.forService(link.async(), keys.lockSpace(), link.shardedPubSub());
+      locks = current;
+    }
+    return current;
   }
 
   /** Runs one of the service's scripts; the future fails with a ServiceException only. */
@@ -82,7 +101,7 @@ final class RedisCalls {
 
   /** The inspect reply of one lock (the library's inspect.lua). */
   CompletableFuture<List<Object>> inspect(String fullName) {
-    return mapped(locks.inspect(fullName), "inspect of lock '" + fullName + "'");
+    return lock(scripts -> scripts.inspect(fullName), "inspect of lock '" + fullName + "'");
   }
 
   static String ms(java.time.Duration duration) {

@@ -109,7 +109,7 @@ final class RedisKeepAlive {
       for (int index : group) {
         slotEntries.add(entries.get(index));
       }
-      steps.add(calls.mapped(calls.locks().renewInSession(slotEntries, sid, expiry), what).thenAccept(reply -> {
+      steps.add(calls.lock(scripts -> scripts.renewInSession(slotEntries, sid, expiry), what).thenAccept(reply -> {
         for (int i = 0; i < group.size(); i++) {
           results[group.get(i)] = Replies.num(reply, i) == 1; // distinct indexes per group: no shared writes
         }

@@ -100,7 +100,7 @@ final class RedisStore implements LockStore {
           List<CompletableFuture<List<Object>>> frees = new java.util.ArrayList<>();
           for (int i = 1; i < reply.size(); i++) {
             String name = keys.fullNameOfLock(Replies.str(reply, i));
-            frees.add(calls.mapped(calls.locks().force(name, 0, sid),
+            frees.add(calls.lock(scripts -> scripts.force(name, 0, sid),
                 "release of lock '" + name + "' of closed session " + sid));
           }
           return CompletableFuture.allOf(frees.toArray(CompletableFuture[]::new)).thenApply(done ->
@@ -154,7 +154,7 @@ final class RedisStore implements LockStore {
     if (!calls.link().cluster()) {
       SessionKeys colocated = new SessionKeys(keys.session(session.id()), keys.sessionLocks(session.id()),
           keys.lockIndex(), keys.lockIndexGenerations());
-      return calls.mapped(calls.locks().acquireInSession(lock.fullName(), owner, leaseTtl, requestId,
+      return calls.lock(scripts -> scripts.acquireInSession(lock.fullName(), owner, leaseTtl, requestId,
           known.terms(session), waiterListing, colocated), what).thenCompose(reply -> {
             AcquireResult result = decode(session, reply);
             if (!(result instanceof Granted granted)) {
@@ -166,7 +166,7 @@ final class RedisStore implements LockStore {
     }
     CompletableFuture<List<Object>> touched = calls.run(SCRIPTS.indexTouch, what,
         List.of(keys.lockIndex(), keys.lockIndexGenerations()), List.of(lock.fullName()));
-    return calls.mapped(calls.locks().acquireInSession(lock.fullName(), owner, leaseTtl, requestId,
+    return calls.lock(scripts -> scripts.acquireInSession(lock.fullName(), owner, leaseTtl, requestId,
         known.terms(session), waiterListing, null), what).thenCompose(reply -> {
           AcquireResult result = decode(session, reply);
           if (!(result instanceof Granted granted)) {
@@ -240,7 +240,7 @@ final class RedisStore implements LockStore {
   public CompletableFuture<Integer> release(SessionRef session, LockKey lock, String owner, long token,
       long requestId) {
     String what = "release of lock '" + lock.name() + "'";
-    return calls.mapped(calls.locks().release(lock.fullName(), owner, token, requestId), what)
+    return calls.lock(scripts -> scripts.release(lock.fullName(), owner, token, requestId), what)
         .thenCompose(holds -> {
               if (holds >= 0) {
                 return CompletableFuture.completedFuture(holds.intValue());
@@ -278,7 +278,7 @@ final class RedisStore implements LockStore {
 
   @Override
   public CompletableFuture<Forced> forceRelease(LockKey lock, long expectedToken) {
-    return calls.mapped(calls.locks().force(lock.fullName(), expectedToken, ""),
+    return calls.lock(scripts -> scripts.force(lock.fullName(), expectedToken, ""),
         "force-release of lock '" + lock.name() + "'").thenApply(reply -> {
           long status = Replies.num(reply, 0);
           if (status == -3) {
