@@ -78,8 +78,8 @@ final class ClientMain {
   }
 
   /**
-   * A replacement client may start while Redis is down or its proxy cut: keep trying for a while rather than
-   * fail the run.
+   * A replacement client may start while Redis (or the lock service) is down or its proxy cut: keep trying for a
+   * while rather than fail the run.
    */
   private static LockDriver openPatiently(Workload workload, String uri, String client, SkewedClock clock,
       LockDriver.LostSink lost) throws InterruptedException {
@@ -91,7 +91,7 @@ final class ClientMain {
         if (System.nanoTime() - deadline > 0) {
           throw e;
         }
-        log.info("cannot connect to Redis yet ({}); retrying", e.getMessage());
+        log.info("cannot connect yet ({}); retrying", e.getMessage());
         Thread.sleep(200);
       }
     }

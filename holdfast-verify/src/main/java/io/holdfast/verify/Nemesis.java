@@ -59,8 +59,8 @@ final class Nemesis implements Runnable {
     actions.put(FaultKind.CLIENT_CLOCK, this::clientClock);
     actions.put(FaultKind.NET_DELAY, this::netDelay);
     actions.put(FaultKind.NET_CUT, this::netCut);
-    actions.put(FaultKind.SERVICE_PAUSE, this::servicePause);
-    actions.put(FaultKind.SERVICE_KILL, this::serviceKill);
+    actions.put(FaultKind.SERVICE_PAUSE, () -> serviceFault(FaultKind.SERVICE_PAUSE));
+    actions.put(FaultKind.SERVICE_KILL, () -> serviceFault(FaultKind.SERVICE_KILL));
     for (FaultKind kind : FaultKind.values()) {
       if (kind.targetsRedis()) {
         actions.put(kind, () -> redisFault(kind));
@@ -104,7 +104,11 @@ final class Nemesis implements Runnable {
   @Override
   public void run() {
     long stopAt = started + config.duration().minus(config.quiet()).toNanos();
-    long longest = ttl().multipliedBy(4).plus(topology.healAllowance()).toNanos();
+    Duration allowance = topology.healAllowance();
+    if (services.isPresent() && services.get().healAllowance().compareTo(allowance) > 0) {
+      allowance = services.get().healAllowance();
+    }
+    long longest = ttl().multipliedBy(4).plus(allowance).toNanos();
     sleep(ttl().multipliedBy(2));
     List<FaultKind> round = new ArrayList<>();
     while (!stopped && !kinds.isEmpty() && recorder.now() + longest < stopAt) {
@@ -181,26 +185,19 @@ final class Nemesis implements Runnable {
     });
   }
 
-  private void servicePause() {
+  /**
+   * Freezes (then thaws) or kills (then restarts) one service instance for 0.5-2 TTL. Recorded from just before
+   * the injection, like a Redis fault.
+   */
+  private void serviceFault(FaultKind kind) {
     ServiceFleet fleet = services.orElseThrow();
     int instance = random.nextInt(fleet.size());
-    Duration pause = scaled(0.5, 2);
+    Duration hold = scaled(0.5, 2);
     long start = recorder.now();
-    String note = fleet.pause(instance);
-    begin(FaultKind.SERVICE_PAUSE, "service", note + " for " + pause.toMillis() + " ms", start);
-    sleep(pause);
-    end(FaultKind.SERVICE_PAUSE, "service", fleet.resume(instance));
-  }
-
-  private void serviceKill() {
-    ServiceFleet fleet = services.orElseThrow();
-    int instance = random.nextInt(fleet.size());
-    Duration down = scaled(0.5, 2);
-    long start = recorder.now();
-    String note = fleet.kill(instance);
-    begin(FaultKind.SERVICE_KILL, "service", note + ", restart after " + down.toMillis() + " ms", start);
-    sleep(down);
-    end(FaultKind.SERVICE_KILL, "service", fleet.restart(instance));
+    String note = kind == FaultKind.SERVICE_PAUSE ? fleet.pause(instance) : fleet.kill(instance);
+    begin(kind, "service", note + ", healed after " + hold.toMillis() + " ms", start);
+    sleep(hold);
+    end(kind, "service", kind == FaultKind.SERVICE_PAUSE ? fleet.resume(instance) : fleet.restart(instance));
   }
 
   private void redisFault(FaultKind kind) {

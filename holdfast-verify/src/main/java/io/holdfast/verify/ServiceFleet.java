@@ -34,6 +34,7 @@ final class ServiceFleet implements ClientEndpoints, AutoCloseable {
   private final Path dir;
   private final int[] ports;
   private final ClientProcess[] processes;
+  private Duration startup = Duration.ZERO;
 
   private ServiceFleet(RunConfig config, String redisUri, Path dir) {
     this.config = config;
@@ -47,6 +48,7 @@ final class ServiceFleet implements ClientEndpoints, AutoCloseable {
   /** Starts every instance over {@code redisUri} and waits until each accepts connections. */
   static ServiceFleet start(RunConfig config, String redisUri, Path dir) {
     ServiceFleet fleet = new ServiceFleet(config, redisUri, dir);
+    long began = System.nanoTime();
     try {
       for (int i = 0; i < fleet.ports.length; i++) {
         fleet.ports[i] = freePort();
@@ -55,6 +57,7 @@ final class ServiceFleet implements ClientEndpoints, AutoCloseable {
       for (int i = 0; i < fleet.ports.length; i++) {
         fleet.awaitReady(i);
       }
+      fleet.startup = Duration.ofNanos(System.nanoTime() - began);
       return fleet;
     } catch (RuntimeException e) {
       fleet.close();
@@ -103,6 +106,14 @@ final class ServiceFleet implements ClientEndpoints, AutoCloseable {
 
   private static String name(int i) {
     return "service" + (i + 1);
+  }
+
+  /**
+   * How much longer than its hold a service-kill may take to heal: twice what starting the instances took at the
+   * beginning of the run, since the restart waits for a new JVM.
+   */
+  Duration healAllowance() {
+    return startup.multipliedBy(2);
   }
 
   int size() {

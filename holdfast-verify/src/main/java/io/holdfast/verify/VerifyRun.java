@@ -13,9 +13,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /*
  * One run, start to finish: start Redis (or use the given one), with --target service the lock service instances
- * over it, the hub and fenced resource, the client JVMs behind their proxies and the fault scheduler; let the workload run for the duration (the last part without
- * faults); stop the clients; then check the recorded history and write the report next to it. Everything started
- * here is stopped here, also on failure.
+ * over it, the hub and fenced resource, the client JVMs behind their proxies and the fault scheduler; let the
+ * workload run for the duration (the last part without faults); stop the clients; then check the recorded history
+ * and write the report next to it. Everything started here is stopped here, also on failure.
  */
 final class VerifyRun {
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
@@ -88,7 +88,8 @@ final class VerifyRun {
       Hub hub, Path dir) {
     progress.printf("verify: checking %d events%n", history.events().size());
     List<CheckResult> results = checkers(config.workload().ttl(), config.target().lockDelay(),
-        config.livenessSlack(), config.linearizabilityBudget()).stream().map(checker -> checker.check(history)).toList();
+        config.livenessSlack(), config.linearizabilityBudget()).stream()
+        .map(checker -> checker.check(history)).toList();
     Report report = new Report(config, topologyText, lockText, injectable, history, results,
         hub.worstUncertaintyNanos(), hub.clockContradictions());
     try {
