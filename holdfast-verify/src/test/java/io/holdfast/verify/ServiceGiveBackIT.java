@@ -30,6 +30,10 @@ import org.junit.jupiter.api.Timeout;
  * it. A's attempt then reaches Redis, which answers it as the repeat of the applied request ({1, token, holds}, as
  * for a fresh grant); A's call was cancelled meanwhile, so A "gives the grant back" (AcquireWait.onGranted) and
  * releases the lock that B handed to the client, while the client's lease is valid.
+ *
+ * <p>The second finding (run 702): after Redis lost its data, an instance that still has a session's expiry in
+ * its cache grants a lease in that session without reading it, answers the client, and its background bind, finding
+ * no session, gives the grant back: the lease is gone milliseconds after it was granted, long after the loss.
  */
 @Timeout(60)
 class ServiceGiveBackIT {
@@ -56,6 +60,30 @@ class ServiceGiveBackIT {
       assertThat(granted.getAcquired()).isTrue();
       assertThat(after.getHeld()).as("the lease B granted, 60 s long, is still held").isTrue();
       assertThat(after.getFencingToken()).isEqualTo(granted.getFencingToken());
+    }
+  }
+
+  @Disabled("reproduces a holdfast-server bug (docs/safety.md, Through the lock service); enable when fixed")
+  @Test
+  void sessionLostWithRedisData_leaseGrantedAfterwards_staysHeldOrIsRefused() {
+    try (RedisServer redis = RedisServer.builder().build().start();
+         HoldfastServer a = HoldfastServer.start(config(redis.uri()))) {
+      String session = sessions(a).openSession(OpenSessionRequest.newBuilder().setClientName("wiped")
+          .setTtlMs(90_000).build()).getSessionId();
+      redis.command("FLUSHALL");
+      AcquireRequest request = AcquireRequest.newBuilder().setSessionId(session).setName("give-back")
+          .setOwner("owner-1").setLeaseTtlMs(60_000).setRequestId(4343).build();
+
+      AcquireResponse granted;
+      try {
+        granted = locks(a, Duration.ofSeconds(10)).tryAcquire(request);
+      } catch (StatusRuntimeException refused) {
+        return; // refusing a session Redis no longer has is correct
+      }
+      LockInfo after = heldUntilGiveBackCouldHaveLanded(locks(a, Duration.ofSeconds(10)));
+
+      assertThat(granted.getAcquired()).isTrue();
+      assertThat(after.getHeld()).as("a 60 s lease the service answered is still held").isTrue();
     }
   }
 
