@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /*
- * The client JVMs of a run, each behind its own TCP proxies to Redis (so one client can be cut off alone; none
- * where the topology hands out server addresses itself, see Topology.endpoints) and with
+ * The client JVMs of a run, each behind its own TCP proxies to what it connects to (Redis, or the lock service
+ * instances with --target service), so one client can be cut off alone; none where the topology hands out server
+ * addresses itself, see ClientEndpoints.endpoints. Each client has
  * its own base wall-clock offset. A killed client is replaced by a new one with a new id: ids, and so history
  * processes, are never reused.
  */
@@ -20,7 +21,7 @@ final class ClientFleet implements AutoCloseable {
 
   private final RunConfig config;
   private final Hub hub;
-  private final Topology topology;
+  private final ClientEndpoints upstream;
   private final Path dir;
   private final Random random;
   private final AtomicInteger nextId = new AtomicInteger(1);
@@ -28,10 +29,10 @@ final class ClientFleet implements AutoCloseable {
   private final Map<String, Proxies> proxies = new ConcurrentHashMap<>();
   private final Map<String, Duration> baseOffsets = new ConcurrentHashMap<>();
 
-  ClientFleet(RunConfig config, Hub hub, Topology topology, Path dir) {
+  ClientFleet(RunConfig config, Hub hub, ClientEndpoints upstream, Path dir) {
     this.config = config;
     this.hub = hub;
-    this.topology = topology;
+    this.upstream = upstream;
     this.dir = dir;
     this.random = new Random(config.seed() ^ 0xC11E47L);
   }
@@ -53,11 +54,11 @@ final class ClientFleet implements AutoCloseable {
   /** Starts one more client (without waiting for it) and returns its id. */
   String spawn() {
     String id = "c" + nextId.getAndIncrement();
-    Proxies proxy = new Proxies(id, topology.endpoints());
+    Proxies proxy = new Proxies(id, upstream.endpoints());
     Duration offset = config.faults().contains(FaultKind.CLIENT_CLOCK)
         ? Duration.ofSeconds(random.nextInt(1_201) - 600) : Duration.ZERO;
     List<String> args = new ArrayList<>(List.of("hub=" + hub.port(), "client=" + id,
-        "redis=" + topology.clientUri(proxy.ports()), "seed=" + (config.seed() + nextId.get()),
+        "backend=" + upstream.clientUri(proxy.ports()), "seed=" + (config.seed() + nextId.get()),
         "clockOffset=" + offset.toMillis()));
     args.addAll(config.workload().toArgs());
     proxies.put(id, proxy);

@@ -30,7 +30,7 @@ final class ClientMain {
   /**
    * Runs one client until the checker says STOP (exit 0) or goes away (halt 3).
    *
-   * @param args key=value options: hub, client, redis, seed, clockOffset and the workload's
+   * @param args key=value options: hub, client, backend (a backend URI), seed, clockOffset and the workload's
    */
   public static void main(String[] args) {
     Map<String, String> options = parse(args);
@@ -67,7 +67,7 @@ final class ClientMain {
     LockDriver.LostSink lost = (lock, owner, token, reason) ->
         control[0].event(System.nanoTime(), Type.INFO, Op.LOST, lock, owner, token, -1, reason);
     // The lock client connects first, so that "connected" (the control link) means ready to work.
-    try (LockDriver driver = openPatiently(workload, options.get("redis"), client, clock, lost)) {
+    try (LockDriver driver = openPatiently(workload, options.get("backend"), client, clock, lost)) {
       control[0] = HubLink.connect(port, client, client);
       List<Thread> workers = startWorkers(workload, driver, port, client, seed);
       obey(control[0], clock);
@@ -78,8 +78,8 @@ final class ClientMain {
   }
 
   /**
-   * A replacement client may start while Redis is down or its proxy cut: keep trying for a while rather than
-   * fail the run.
+   * A replacement client may start while Redis (or the lock service) is down or its proxy cut: keep trying for a
+   * while rather than fail the run.
    */
   private static LockDriver openPatiently(Workload workload, String uri, String client, SkewedClock clock,
       LockDriver.LostSink lost) throws InterruptedException {
@@ -91,7 +91,7 @@ final class ClientMain {
         if (System.nanoTime() - deadline > 0) {
           throw e;
         }
-        log.info("cannot connect to Redis yet ({}); retrying", e.getMessage());
+        log.info("cannot connect yet ({}); retrying", e.getMessage());
         Thread.sleep(200);
       }
     }

@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /*
- * One client JVM: started with the checker's own java binary and class path, so whatever launched the checker
- * (the CLI jar, Maven, an IDE) also provides the client. It can be frozen (SIGSTOP), thawed (SIGCONT) and killed
- * (SIGKILL) like any application node. If the checker dies, the client notices its hub connection closing and
- * halts, so no client outlives a run.
+ * One child JVM of a run, a client (ClientMain) or a lock service instance (ServiceMain): started with the
+ * checker's own java binary and class path, so whatever launched the checker (the CLI jar, Maven, an IDE) also
+ * provides the child. It can be frozen (SIGSTOP), thawed (SIGCONT) and killed (SIGKILL) like any application
+ * node. If the checker dies, a client notices its hub connection closing and a service instance its standard
+ * input closing, and each halts, so no child outlives a run.
  */
 final class ClientProcess {
   private final String id;
@@ -26,11 +27,16 @@ final class ClientProcess {
   }
 
   static ClientProcess start(String id, List<String> args, Path log) {
+    return start(id, ClientMain.class, args, log);
+  }
+
+  /** Starts {@code main} (a class of this module with a main method) as a child JVM logging to {@code log}. */
+  static ClientProcess start(String id, Class<?> main, List<String> args, Path log) {
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
     command.addAll(List.of("-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-        "-cp", System.getProperty("java.class.path"), ClientMain.class.getName()));
+        "-cp", System.getProperty("java.class.path"), main.getName()));
     command.addAll(args);
     try {
       Process process = new ProcessBuilder(command)
@@ -39,7 +45,7 @@ final class ClientProcess {
           .start();
       return new ClientProcess(id, process);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start client " + id, e);
+      throw new UncheckedIOException("cannot start " + id, e);
     }
   }
 

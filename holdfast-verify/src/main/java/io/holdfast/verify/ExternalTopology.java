@@ -44,6 +44,12 @@ final class ExternalTopology implements Topology {
     return uri.getScheme() + "://" + userInfo + "127.0.0.1:" + proxyPorts.get(0) + path;
   }
 
+  /** The given URI as it is: a lock service instance reaches this Redis without a proxy. */
+  @Override
+  public String directUri() {
+    return uri.toString();
+  }
+
   @Override
   public Set<FaultKind> supportedFaults() {
     Set<FaultKind> kinds = FaultKind.clientSide();

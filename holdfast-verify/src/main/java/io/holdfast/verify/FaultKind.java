@@ -21,9 +21,9 @@ enum FaultKind {
   CLIENT_KILL("client-kill", false, false, true),
   /** Step a client's injected wall clock (HoldfastOptions.wallClock) by seconds to minutes, then back. */
   CLIENT_CLOCK("client-clock", false, false, false),
-  /** Add latency to one client's connections to Redis, through the checker's TCP proxy. */
+  /** Add latency to one client's connections (to Redis, or to the lock service), through the checker's TCP proxy. */
   NET_DELAY("net-delay", false, false, false),
-  /** Cut one client's connections to Redis (reset, and refuse new ones) for a while. */
+  /** Cut one client's connections (to Redis, or to the lock service): reset, and refuse new ones, for a while. */
   NET_CUT("net-cut", false, false, false),
   /** SIGSTOP redis-server, then SIGCONT. */
   REDIS_PAUSE("redis-pause", false, false, false),
@@ -39,7 +39,14 @@ enum FaultKind {
    * lose a minority, which restarts without its data. Either way acknowledged grants can be lost, as in
    * {@link #REDIS_WIPE}.
    */
-  FAILOVER("failover", true, false, false);
+  FAILOVER("failover", true, false, false),
+  /**
+   * SIGSTOP one lock service instance (--target service), then SIGCONT: calls in flight on it hang until the
+   * client's operation timeout, and the client moves to the other instance. Sessions and locks live in Redis.
+   */
+  SERVICE_PAUSE("service-pause", false, false, false),
+  /** SIGKILL one lock service instance and restart it on its port: nothing is lost but its in-flight calls. */
+  SERVICE_KILL("service-kill", false, false, false);
 
   private final String cliName;
   private final boolean explainsOverlap;
@@ -80,6 +87,16 @@ enum FaultKind {
   /** Whether the topology injects it (the others hit a client JVM or its proxy). */
   boolean targetsRedis() {
     return this == FAILOVER || name().startsWith("REDIS_");
+  }
+
+  /** Whether the fault hits a lock service instance (only a --target service run has them). */
+  boolean targetsService() {
+    return this == SERVICE_PAUSE || this == SERVICE_KILL;
+  }
+
+  /** The kinds a run through the lock service adds. */
+  static Set<FaultKind> service() {
+    return EnumSet.of(SERVICE_PAUSE, SERVICE_KILL);
   }
 
   /** The kinds every topology supports: they hit the client JVMs, whatever serves the locks. */

@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
@@ -29,6 +31,7 @@ final class Nemesis implements Runnable {
 
   private final RunConfig config;
   private final Topology topology;
+  private final Optional<ServiceFleet> services;
   private final ClientFleet fleet;
   private final Holdings holdings;
   private final Recorder recorder;
@@ -39,27 +42,44 @@ final class Nemesis implements Runnable {
   private final long started;
   private volatile boolean stopped;
 
-  Nemesis(RunConfig config, Topology topology, ClientFleet fleet, Holdings holdings, Recorder recorder, Hub hub,
-      long started) {
+  Nemesis(RunConfig config, Topology topology, Optional<ServiceFleet> services, ClientFleet fleet,
+      Holdings holdings, Recorder recorder, Hub hub, long started) {
     this.started = started;
     this.config = config;
     this.topology = topology;
+    this.services = services;
     this.fleet = fleet;
     this.holdings = holdings;
     this.recorder = recorder;
     this.hub = hub;
     this.random = new Random(config.seed());
-    this.kinds = enabled(config.faults(), topology.supportedFaults());
+    this.kinds = enabled(config.faults(), supported(topology.supportedFaults(), services.isPresent()));
     actions.put(FaultKind.CLIENT_PAUSE, this::clientPause);
     actions.put(FaultKind.CLIENT_KILL, this::clientKill);
     actions.put(FaultKind.CLIENT_CLOCK, this::clientClock);
     actions.put(FaultKind.NET_DELAY, this::netDelay);
     actions.put(FaultKind.NET_CUT, this::netCut);
+    actions.put(FaultKind.SERVICE_PAUSE, () -> serviceFault(FaultKind.SERVICE_PAUSE));
+    actions.put(FaultKind.SERVICE_KILL, () -> serviceFault(FaultKind.SERVICE_KILL));
     for (FaultKind kind : FaultKind.values()) {
       if (kind.targetsRedis()) {
         actions.put(kind, () -> redisFault(kind));
       }
     }
+  }
+
+  /**
+   * What a run can inject: the topology's kinds; through the service also the service faults, and the network
+   * faults, since each client then reaches the instances through its own proxies whatever the topology.
+   */
+  static Set<FaultKind> supported(Set<FaultKind> topologyKinds, boolean throughService) {
+    Set<FaultKind> kinds = EnumSet.noneOf(FaultKind.class);
+    kinds.addAll(topologyKinds);
+    if (throughService) {
+      kinds.addAll(FaultKind.network());
+      kinds.addAll(FaultKind.service());
+    }
+    return kinds;
   }
 
   /** The requested kinds this topology supports, in a fixed order. */
@@ -84,7 +104,11 @@ final class Nemesis implements Runnable {
   @Override
   public void run() {
     long stopAt = started + config.duration().minus(config.quiet()).toNanos();
-    long longest = ttl().multipliedBy(4).plus(topology.healAllowance()).toNanos();
+    Duration allowance = topology.healAllowance();
+    if (services.isPresent() && services.get().healAllowance().compareTo(allowance) > 0) {
+      allowance = services.get().healAllowance();
+    }
+    long longest = ttl().multipliedBy(4).plus(allowance).toNanos();
     sleep(ttl().multipliedBy(2));
     List<FaultKind> round = new ArrayList<>();
     while (!stopped && !kinds.isEmpty() && recorder.now() + longest < stopAt) {
@@ -161,6 +185,21 @@ final class Nemesis implements Runnable {
     });
   }
 
+  /**
+   * Freezes (then thaws) or kills (then restarts) one service instance for 0.5-2 TTL. Recorded from just before
+   * the injection, like a Redis fault.
+   */
+  private void serviceFault(FaultKind kind) {
+    ServiceFleet fleet = services.orElseThrow();
+    int instance = random.nextInt(fleet.size());
+    Duration hold = scaled(0.5, 2);
+    long start = recorder.now();
+    String note = kind == FaultKind.SERVICE_PAUSE ? fleet.pause(instance) : fleet.kill(instance);
+    begin(kind, "service", note + ", healed after " + hold.toMillis() + " ms", start);
+    sleep(hold);
+    end(kind, "service", kind == FaultKind.SERVICE_PAUSE ? fleet.resume(instance) : fleet.restart(instance));
+  }
+
   private void redisFault(FaultKind kind) {
     Duration hold = kind == FaultKind.REDIS_CLOCK ? scaled(1, 3) : scaled(0.3, 1.5);
     Duration step = Duration.ofMillis((long) (ttl().toMillis() * (1.5 + random.nextDouble() * 3.5))
@@ -172,8 +211,8 @@ final class Nemesis implements Runnable {
     end(kind, "redis", topology.heal(kind));
   }
 
-  private java.util.Optional<String> target(Supplier<String> choice) {
-    return java.util.Optional.ofNullable(choice.get());
+  private Optional<String> target(Supplier<String> choice) {
+    return Optional.ofNullable(choice.get());
   }
 
   private String pick(List<String> candidates) {

@@ -72,7 +72,9 @@ record Report(RunConfig config, String topology, String lock, List<FaultKind> in
     line(out, "clients", config.clients() + " JVMs x " + config.workload().threads() + " workers");
     line(out, "duration", Stats.millis(config.duration().toNanos()) + " (last "
         + Stats.millis(config.quiet().toNanos()) + " without faults)");
-    line(out, "ttl / lock-delay", Stats.millis(config.workload().ttl().toNanos()) + " / 0 ms (Holdfast has none)");
+    line(out, "ttl / lock-delay", Stats.millis(config.workload().ttl().toNanos()) + " / "
+        + (config.target().isService() ? Stats.millis(config.target().lockDelay().toNanos())
+            + " (the service's, after a session expiry)" : "0 ms (the library has none)"));
     line(out, "faults requested", FaultKind.names(config.faults()));
     line(out, "faults injectable", injected.isEmpty() ? "none" : injected.stream().map(FaultKind::cliName)
         .collect(Collectors.joining(",")));

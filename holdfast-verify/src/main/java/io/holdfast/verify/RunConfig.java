@@ -23,16 +23,18 @@ import java.util.Set;
  * @param ignoreFencing a negative control: the resource accepts every write
  * @param outputDir where the history, the report and the client logs go
  * @param linearizabilityBudget the search step budget of C4, per lock
+ * @param target what the clients lock through: the library on Redis, or lock service instances over it
  */
 record RunConfig(Duration duration, Duration quiet, int clients, long seed, Set<FaultKind> faults,
     TopologyKind topology, int masters, URI redis, String fsync, Workload workload, Duration livenessSlack,
-    boolean ignoreFencing, Path outputDir, long linearizabilityBudget) {
+    boolean ignoreFencing, Path outputDir, long linearizabilityBudget, Target target) {
 
   RunConfig {
     Objects.requireNonNull(duration, "duration");
     Objects.requireNonNull(workload, "workload");
     Objects.requireNonNull(outputDir, "outputDir");
     Objects.requireNonNull(topology, "topology");
+    Objects.requireNonNull(target, "target");
     faults = Set.copyOf(faults);
     if (clients < 1) {
       throw new IllegalArgumentException("clients must be at least 1, was " + clients);
@@ -47,6 +49,10 @@ record RunConfig(Duration duration, Duration quiet, int clients, long seed, Set<
     if (masters < 3 || masters % 2 == 0 || masters > 9) {
       throw new IllegalArgumentException("masters must be 3, 5, 7 or 9, was " + masters);
     }
+    if (target.isService() && !workload.lock().equals(Workload.HOLDFAST)) {
+      throw new IllegalArgumentException("the negative-control lock " + workload.lock() + " talks to Redis itself;"
+          + " it cannot run through the lock service");
+    }
     if (quiet.compareTo(duration) >= 0) {
       throw new IllegalArgumentException("quiet period " + quiet + " must be shorter than the run " + duration);
     }
@@ -59,11 +65,16 @@ record RunConfig(Duration duration, Duration quiet, int clients, long seed, Set<
 
   RunConfig withIgnoreFencing(boolean value) {
     return new RunConfig(duration, quiet, clients, seed, faults, topology, masters, redis, fsync, workload,
-        livenessSlack, value, outputDir, linearizabilityBudget);
+        livenessSlack, value, outputDir, linearizabilityBudget, target);
   }
 
   RunConfig withTopology(TopologyKind kind) {
     return new RunConfig(duration, quiet, clients, seed, faults, kind, masters, redis, fsync, workload,
-        livenessSlack, ignoreFencing, outputDir, linearizabilityBudget);
+        livenessSlack, ignoreFencing, outputDir, linearizabilityBudget, target);
+  }
+
+  RunConfig withTarget(Target value) {
+    return new RunConfig(duration, quiet, clients, seed, faults, topology, masters, redis, fsync, workload,
+        livenessSlack, ignoreFencing, outputDir, linearizabilityBudget, value);
   }
 }

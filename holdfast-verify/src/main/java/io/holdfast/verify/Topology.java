@@ -1,15 +1,13 @@
 package io.holdfast.verify;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 
 /*
  * Where the locks live, and the faults it can suffer. Each implementation declares every fault kind it supports
  * (the client-side ones always; the network ones only when each client can be put behind its own proxies; the
  * Redis-side ones it can inject and heal), and the fault scheduler picks only among those. Methods are called
- * from the fault scheduler's thread only, except describe, endpoints and clientUri, which only read.
+ * from the fault scheduler's thread only, except describe and the ClientEndpoints methods, which only read.
  *
  *   standalone  its own redis-server (StandaloneTopology)
  *   external    a Redis given with --redis, no Redis-side faults (ExternalTopology)
@@ -17,20 +15,10 @@ import java.util.Set;
  *   cluster     3 masters, 3 replicas (ClusterHaTopology)
  *   quorum      3 or 5 independent masters, the Redlock scheme (QuorumTopology)
  */
-interface Topology extends AutoCloseable {
+interface Topology extends ClientEndpoints, AutoCloseable {
 
   /** One line for the report: kind, Redis version, persistence, addresses. */
   String describe();
-
-  /**
-   * What each client's proxies forward to, one proxy per address, in the order {@link #clientUri} expects their
-   * ports. Empty when clients must reach the servers directly (Sentinel and Cluster hand out the servers' own
-   * addresses), which rules out the network faults.
-   */
-  List<InetSocketAddress> endpoints();
-
-  /** The URI a client uses, given the ports of its proxies in the order of {@link #endpoints()}. */
-  String clientUri(List<Integer> proxyPorts);
 
   /** Every fault kind this topology can suffer. */
   Set<FaultKind> supportedFaults();

@@ -17,8 +17,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code holdfast verify}: runs client JVMs against Redis while injecting real faults, records every operation,
- * and checks the history for safety violations. With no options it starts its own redis-server and runs a short
+ * {@code holdfast verify}: runs client JVMs against Redis (or, with {@code --target service}, through lock service
+ * instances over it) while injecting real faults, records every operation, and checks the history for safety
+ * violations. With no options it starts its own redis-server and runs a short
  * mixed-fault run. The report ends with {@code violations: N} (C1 + C2 + C5); the exit code is 0 when N is 0,
  * 1 otherwise, 2 for bad options.
  *
@@ -34,14 +35,15 @@ import picocli.CommandLine.Spec;
         "",
         "Client JVMs loop acquire -> fenced writes -> release over a few locks while the checker pauses and kills"
             + " them, pauses, crashes and wipes Redis, fails over Sentinel, Cluster or independent masters, steps"
-            + " clocks and delays or cuts the network. Every operation"
+            + " clocks and delays or cuts the network (with --target service also through lock service instances,"
+            + " which it pauses and kills too). Every operation"
             + " goes to a history (history.jsonl.gz), which six checkers examine: C1 fenced safety, C2 token"
             + " uniqueness and order, C3 lease overlap, C4 linearizability, C5 no success after loss, C6 liveness.",
         "",
         "Exit code: 0 without violations (C1+C2+C5), 1 with, 2 on bad options."})
 public final class VerifyCommand implements Callable<Integer> {
-  static final String DEFAULT_FAULTS =
-      "client-pause,client-kill,client-clock,net-delay,net-cut,redis-pause,redis-restart,redis-wipe,failover";
+  static final String DEFAULT_FAULTS = "client-pause,client-kill,client-clock,net-delay,net-cut,redis-pause,"
+      + "redis-restart,redis-wipe,failover,service-pause,service-kill";
 
   @Spec
   CommandSpec spec;
@@ -98,6 +100,24 @@ public final class VerifyCommand implements Callable<Integer> {
           "A failover can lose grants not yet replicated (or, on quorum, held by a wiped master): C3, C4 and C5"
               + " treat it as they treat redis-wipe."})
   String topology;
+
+  @Option(names = "--target", defaultValue = "library", paramLabel = "library|service",
+      description = {
+          "What the clients lock through (default: ${DEFAULT-VALUE}):",
+          "  library  holdfast-redis on the topology's Redis (redis://, redis-sentinel://, ...).",
+          "  service  2 holdfast-server instances (a JVM each) over that Redis; clients use holdfast:// to both,"
+              + " sessions of 2 TTL, lock-delay 1 TTL. Adds service-pause and service-kill; net-* then act on"
+              + " each client's links to the instances (so also on Sentinel and Cluster)."})
+  String target;
+
+  @Option(names = "--service-session-ttl", converter = DurationConverter.class, hidden = true,
+      description = "Negative control knob: the service's session TTL (default: 2 TTL).")
+  Duration serviceSessionTtl;
+
+  @Option(names = "--service-lock-delay", converter = DurationConverter.class, hidden = true,
+      description = "Negative control knob: the service's lock-delay (default: 1 TTL; below the TTL breaks the"
+          + " lease model).")
+  Duration serviceLockDelay;
 
   @Option(names = "--masters", defaultValue = "3",
       description = "Independent masters of the quorum topology: 3 or 5 (default: ${DEFAULT-VALUE}).")
@@ -157,7 +177,7 @@ public final class VerifyCommand implements Callable<Integer> {
   private Integer recheck(PrintWriter stdout) throws IOException {
     History history = History.read(check);
     long violations = 0;
-    for (Checker checker : VerifyRun.checkers(ttl, slack, c4Budget)) {
+    for (Checker checker : VerifyRun.checkers(ttl, target().lockDelay(), slack, c4Budget)) {
       CheckResult result = checker.check(history);
       stdout.printf("%s %-40s %s%n", result.id(), result.title(), result.summary());
       result.counterexample().forEach(line -> stdout.println("     " + line));
@@ -186,7 +206,22 @@ public final class VerifyCommand implements Callable<Integer> {
     try {
       return new RunConfig(duration, quietPeriod, clients, chosenSeed,
           FaultKind.parseList(String.join(",", faults)), TopologyKind.parse(topology), masters, redis, fsync,
-          workload, slack, ignoreFencing, dir, c4Budget);
+          workload, slack, ignoreFencing, dir, c4Budget, target());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** The --target in its standard setup, with the negative-control knobs applied. */
+  Target target() {
+    try {
+      Target chosen = Target.of(Target.Kind.parse(target), ttl);
+      if (serviceSessionTtl != null || serviceLockDelay != null) {
+        require(chosen.isService(), "--service-session-ttl and --service-lock-delay need --target service");
+        chosen = chosen.withSessionTtl(serviceSessionTtl != null ? serviceSessionTtl : chosen.sessionTtl())
+            .withLockDelay(serviceLockDelay != null ? serviceLockDelay : chosen.lockDelay());
+      }
+      return chosen;
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

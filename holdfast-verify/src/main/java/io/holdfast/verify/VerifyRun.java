@@ -7,14 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /*
- * One run, start to finish: start Redis (or use the given one), the hub and fenced resource, the client JVMs
- * behind their proxies and the fault scheduler; let the workload run for the duration (the last part without
- * faults); stop the clients; then check the recorded history and write the report next to it. Everything started
- * here is stopped here, also on failure.
+ * One run, start to finish: start Redis (or use the given one), with --target service the lock service instances
+ * over it, the hub and fenced resource, the client JVMs behind their proxies and the fault scheduler; let the
+ * workload run for the duration (the last part without faults); stop the clients; then check the recorded history
+ * and write the report next to it. Everything started here is stopped here, also on failure.
  */
 final class VerifyRun {
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
@@ -27,11 +28,15 @@ final class VerifyRun {
     this.progress = progress;
   }
 
-  /** The checkers of every run, C1 to C6. */
-  static List<Checker> checkers(Duration ttl, Duration livenessSlack, long linearizabilityBudget) {
+  /**
+   * The checkers of every run, C1 to C6. Only C6's bound depends on the target: through the service a lock freed
+   * by its session's expiry stays ungrantable for the lock-delay.
+   */
+  static List<Checker> checkers(Duration ttl, Duration lockDelay, Duration livenessSlack,
+      long linearizabilityBudget) {
     return List.of(new FencedSafetyChecker(), new TokenOrderChecker(), new LeaseOverlapChecker(ttl),
         new LinearizabilityChecker(ttl, linearizabilityBudget), new StaleSuccessChecker(ttl),
-        new LivenessChecker(ttl, Duration.ZERO, livenessSlack));
+        new LivenessChecker(ttl, lockDelay, livenessSlack));
   }
 
   Report run() throws InterruptedException {
@@ -47,17 +52,18 @@ final class VerifyRun {
     List<FaultKind> injectable;
     Hub hub = new Hub(recorder, resource);
     try (recorder; hub; Topology topology = openTopology(dir);
-         ClientFleet fleet = new ClientFleet(config, hub, topology, dir)) {
+         ServiceFleet services = config.target().isService() ? ServiceFleet.start(config, topology.directUri(), dir)
+             : null;
+         ClientFleet fleet = new ClientFleet(config, hub, services != null ? services : topology, dir)) {
       topology.watchUnplanned((from, to, note) -> recordUnplanned(recorder, from, to, note));
       topologyText = topology.describe();
-      lockText = config.workload().lock().equals(Workload.HOLDFAST)
-          ? "Holdfast (holdfast-redis), operation timeout ttl/2, retry budget 2 ttl, re-check every ttl"
-          : "TinyLock negative control, flaw " + config.workload().flaw();
+      lockText = describeLock(services);
       progress.printf("verify: %s; output in %s%n", topologyText, dir);
       fleet.start();
       // The run's clock starts once every client is up: JVM start-up must not eat into the workload's time.
       long started = recorder.now();
-      Nemesis nemesis = new Nemesis(config, topology, fleet, holdings, recorder, hub, started);
+      Nemesis nemesis = new Nemesis(config, topology, Optional.ofNullable(services), fleet, holdings, recorder, hub,
+          started);
       injectable = nemesis.kinds();
       Thread faults = new Thread(nemesis, "verify-nemesis");
       faults.start();
@@ -69,11 +75,21 @@ final class VerifyRun {
     return check(recorder.history(), topologyText, lockText, injectable, hub, dir);
   }
 
+  private String describeLock(ServiceFleet services) {
+    if (!config.workload().lock().equals(Workload.HOLDFAST)) {
+      return "TinyLock negative control, flaw " + config.workload().flaw();
+    }
+    String client = "Holdfast, operation timeout ttl/2, retry budget 2 ttl, re-check every ttl";
+    return services == null ? client + "; " + config.target().describe(config.workload().ttl())
+        : client + "; " + services.describe();
+  }
+
   private Report check(History history, String topologyText, String lockText, List<FaultKind> injectable,
       Hub hub, Path dir) {
     progress.printf("verify: checking %d events%n", history.events().size());
-    List<CheckResult> results = checkers(config.workload().ttl(), config.livenessSlack(),
-        config.linearizabilityBudget()).stream().map(checker -> checker.check(history)).toList();
+    List<CheckResult> results = checkers(config.workload().ttl(), config.target().lockDelay(),
+        config.livenessSlack(), config.linearizabilityBudget()).stream()
+        .map(checker -> checker.check(history)).toList();
     Report report = new Report(config, topologyText, lockText, injectable, history, results,
         hub.worstUncertaintyNanos(), hub.clockContradictions());
     try {

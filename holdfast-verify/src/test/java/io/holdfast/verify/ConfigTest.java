@@ -111,4 +111,76 @@ class ConfigTest {
     assertThat(line.execute("--clients", "0")).isEqualTo(2);
     assertThat(err.toString()).contains("unknown fault 'meteor'").contains("--clients must be from 1 to 64");
   }
+
+  @Test
+  void command_targetService_runsTwoInstancesWithSessionsOfTwoTtlAndLockDelayOfOne() {
+    VerifyCommand command = new VerifyCommand();
+    new CommandLine(command).parseArgs("--target", "service", "--ttl", "500ms");
+
+    Target target = command.config().target();
+
+    assertThat(target.isService()).isTrue();
+    assertThat(target.instances()).isEqualTo(2);
+    assertThat(target.sessionTtl()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(target.lockDelay()).isEqualTo(Duration.ofMillis(500));
+    assertThat(target.keepsLeaseModel(Duration.ofMillis(500))).isTrue();
+  }
+
+  @Test
+  void command_defaultTarget_isTheLibraryWithoutLockDelay() {
+    VerifyCommand command = new VerifyCommand();
+    new CommandLine(command).parseArgs();
+
+    assertThat(command.config().target()).isEqualTo(Target.library());
+    assertThat(command.config().target().lockDelay()).isZero();
+  }
+
+  @Test
+  void command_badTargetOrKnobs_areUsageErrors() {
+    StringWriter err = new StringWriter();
+    CommandLine line = new CommandLine(new VerifyCommand()).setErr(new PrintWriter(err));
+
+    assertThat(line.execute("--target", "cloud")).isEqualTo(2);
+    assertThat(line.execute("--service-lock-delay", "0s")).isEqualTo(2);
+    assertThat(line.execute("--target", "service", "--lock", "tiny")).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown target 'cloud'; known: library, service")
+        .contains("need --target service").contains("cannot run through the lock service");
+  }
+
+  @Test
+  void target_lockDelayBelowTheTtl_isMarkedAsANegativeControl() {
+    Target broken = Target.service(Duration.ofMillis(300)).withLockDelay(Duration.ZERO)
+        .withSessionTtl(Duration.ofMillis(150));
+
+    assertThat(broken.keepsLeaseModel(Duration.ofMillis(300))).isFalse();
+    assertThat(broken.describe(Duration.ofMillis(300))).contains("NEGATIVE CONTROL");
+    assertThatThrownBy(() -> new Target(Target.Kind.LIBRARY, 2, Duration.ZERO, Duration.ZERO))
+        .hasMessageContaining("no instances");
+  }
+
+  @Test
+  void nemesis_throughTheService_addsServiceFaultsAndNetworkFaultsEvenOnSentinel() {
+    java.util.Set<FaultKind> sentinel = FaultKind.clientSide();
+    sentinel.add(FaultKind.FAILOVER);
+
+    assertThat(Nemesis.supported(sentinel, true)).contains(FaultKind.FAILOVER, FaultKind.NET_CUT,
+        FaultKind.NET_DELAY, FaultKind.SERVICE_PAUSE, FaultKind.SERVICE_KILL);
+    assertThat(Nemesis.supported(sentinel, false)).isEqualTo(sentinel);
+    assertThat(FaultKind.SERVICE_KILL.targetsService()).isTrue();
+    assertThat(FaultKind.SERVICE_KILL.targetsRedis()).isFalse();
+    assertThat(FaultKind.SERVICE_KILL.explainsOverlap()).isFalse();
+  }
+
+  @Test
+  void serviceInstance_config_takesTheTargetsSessionsAndScalesTimeoutsToTheTtl() {
+    Map<String, String> options = ClientMain.parse(new String[] {"port=0", "redis=redis://127.0.0.1:6379",
+        "prefix=verify", "sessionTtl=600", "lockDelay=300", "ttl=300"});
+
+    io.holdfast.server.ServerConfig config = ServiceMain.config(options);
+
+    assertThat(config.sessionTtl()).isEqualTo(Duration.ofMillis(600));
+    assertThat(config.lockDelay()).isEqualTo(Duration.ofMillis(300));
+    assertThat(config.redisTimeout()).isEqualTo(Duration.ofMillis(150));
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+  }
 }

@@ -14,7 +14,7 @@ final class Runs {
       Workload workload, Duration livenessSlack) {
     return new RunConfig(duration, RunConfig.defaultQuiet(workload.ttl()), clients, seed, faults,
         TopologyKind.STANDALONE, 3, null, "no", workload, livenessSlack, false,
-        Path.of("target", "verify-it", name), LinearizabilityChecker.DEFAULT_BUDGET);
+        Path.of("target", "verify-it", name), LinearizabilityChecker.DEFAULT_BUDGET, Target.library());
   }
 
   static Report run(RunConfig config) throws InterruptedException {
