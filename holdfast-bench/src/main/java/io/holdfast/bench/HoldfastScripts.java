@@ -1,20 +1,17 @@
 package io.holdfast.bench;
 
+import io.holdfast.redis.LuaScript;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Holdfast's own acquire.lua and release.lua, read from holdfast-redis's resources on the class path and called
+ * Holdfast's own acquire.lua and release.lua, loaded as holdfast-redis loads them (LuaScript) and called
  * directly, with nothing of the client engine around them: what one Holdfast cycle costs Redis, for the
  * ceilings table. Keys and arguments are shaped as holdfast-redis sends them (key prefix {@code hf}, a 22-character
  * owner token, request ids as decimal longs).
@@ -33,8 +30,8 @@ final class HoldfastScripts {
 
   HoldfastScripts(StatefulRedisConnection<String, String> connection) {
     this.async = connection.async();
-    this.acquireSha = connection.sync().scriptLoad(resource("acquire.lua"));
-    this.releaseSha = connection.sync().scriptLoad(resource("release.lua"));
+    this.acquireSha = connection.sync().scriptLoad(source("acquire.lua"));
+    this.releaseSha = connection.sync().scriptLoad(source("release.lua"));
   }
 
   /** Sends acquire.lua for the lock key of {@code name}; completes with its reply. */
@@ -58,14 +55,8 @@ final class HoldfastScripts {
     return "hf:{" + name + "}";
   }
 
-  private static String resource(String name) {
-    try (InputStream in = HoldfastScripts.class.getResourceAsStream("/io/holdfast/redis/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException("io/holdfast/redis/" + name + " is not on the class path");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** The script as the library sends it: its prelude (lockstate.lua, the shared state rule) in front. */
+  private static String source(String name) {
+    return LuaScript.load(LuaScript.class, "lockstate.lua", name).source();
   }
 }

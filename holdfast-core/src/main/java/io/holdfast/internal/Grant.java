@@ -14,6 +14,8 @@ final class Grant {
   final long token;
   int holds = 1;
   long requestId;
+  /** A request id answered twice (a repeat): undo must not give its hold back. 0: none. */
+  long repeated;
   final String sessionId;
   private long sessionExpiry;
   private final long delay;

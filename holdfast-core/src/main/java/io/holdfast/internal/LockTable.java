@@ -145,8 +145,37 @@ public final class LockTable {
     }
     if (grant.requestId != requestId) {
       grant.reenter(requestId, ttl, session, now);
+    } else {
+      grant.repeated = requestId; // answered twice: either answer may be the one kept, so undo refuses it
     }
     return new Granted(grant.token, grant.holds);
+  }
+
+  /**
+   * undo.lua: gives back the hold the acquire {@code requestId} added, unless that request was answered again
+   * since (a retry may have handed the hold to its caller) or the grant is past its holding time.
+   *
+   * @param name the lock name
+   * @param owner the owner token
+   * @param requestId the acquire's request id
+   * @return whether a hold was given back
+   */
+  public boolean undo(String name, String owner, long requestId) {
+    synchronized (this) {
+      long now = System.nanoTime();
+      Grant grant = blocking(name, now);
+      if (grant == null || !grant.owner.equals(owner) || grant.requestId != requestId
+          || grant.repeated == requestId || !grant.held(now)) {
+        return false;
+      }
+      grant.requestId = 0; // a second undo of the same attempt finds nothing
+      if (--grant.holds > 0) {
+        return true;
+      }
+      locks.remove(name);
+    }
+    onRelease.accept(name);
+    return true;
   }
 
   /**

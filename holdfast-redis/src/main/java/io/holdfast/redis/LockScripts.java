@@ -30,9 +30,9 @@ public final class LockScripts {
   static final LuaScript RELEASE = LuaScript.fromClasspath("lockstate.lua", "release.lua");
   static final LuaScript RENEW = LuaScript.fromClasspath("lockstate.lua", "renew.lua");
   static final LuaScript INSPECT = LuaScript.fromClasspath("lockstate.lua", "inspect.lua");
-  static final LuaScript FORCE = LuaScript.fromClasspath("force.lua");
+  static final LuaScript FORCE = LuaScript.fromClasspath("lockstate.lua", "force.lua");
   static final LuaScript ADOPT = LuaScript.fromClasspath("adopt.lua");
-  static final LuaScript UNDO = LuaScript.fromClasspath("undo.lua");
+  static final LuaScript UNDO = LuaScript.fromClasspath("lockstate.lua", "undo.lua");
   /** Loaded at start-up by every backend (adopt and undo only matter to the quorum mode, but cost nothing). */
   static final List<LuaScript> ALL = List.of(ACQUIRE, RELEASE, RENEW, INSPECT, FORCE, ADOPT, UNDO);
 
@@ -234,7 +234,9 @@ public final class LockScripts {
   }
 
   /**
-   * undo.lua (independent masters): 1 when the hold attempt {@code requestId} added was given back.
+   * undo.lua: 1 when the hold attempt {@code requestId} added was given back; 0 when there is nothing of it to
+   * give back, or the same request was answered again since (a retry may have handed that hold to its caller).
+   * The quorum mode undoes failed attempts with it; the lock service gives back grants that reached no caller.
    *
    * @param name the lock name's value
    * @param owner the owner token
@@ -243,7 +245,7 @@ public final class LockScripts {
    */
   public CompletableFuture<Long> undo(String name, String owner, long requestId) {
     return UNDO.run(commands, ScriptOutputType.INTEGER, new String[] {keys.lockKey(name)}, owner,
-        Long.toString(requestId), keys.releaseChannel(name));
+        Long.toString(requestId), keys.releaseChannel(name), publishMode);
   }
 
   RedisClusterAsyncCommands<String, String> commands() {

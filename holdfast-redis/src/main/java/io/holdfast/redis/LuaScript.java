@@ -91,7 +91,13 @@ public final class LuaScript {
     return sha1;
   }
 
-  String source() {
+  /**
+   * The full source, preludes included, exactly as {@code EVAL} sends it (for a caller that loads it itself, such
+   * as the benchmark's script ceilings).
+   *
+   * @return the source
+   */
+  public String source() {
     return source;
   }
 

@@ -26,9 +26,12 @@ import org.slf4j.LoggerFactory;
  * writes commands on a connection in order and Redis runs them in order, so they run right after that acquire,
  * and a grant that was still in flight is adopted or undone before anything the caller sends later.
  *
- * <p>The attempt id is fresh per attempt: an attempt never ends ambiguous (it reports a grant or undoes
- * everything), so a retry after a failure must be a new attempt, and undo must not touch a hold that a retry
- * added.
+ * <p>The library draws a fresh attempt id per attempt: an attempt never ends ambiguous (it reports a grant or
+ * undoes everything), so its retry after a failure is a new attempt. The lock service passes its caller's request
+ * id instead, so that a request repeated through another instance is a repeat on every master (the same grant,
+ * marked as answered twice) rather than a second hold; undo.lua refuses a request answered twice, so one
+ * attempt's undo never takes the hold another attempt of the same request handed out, and on one master's
+ * connection an attempt's undo always runs before a later attempt's acquire.
  *
  * <p>Safe: each attempt is a new object with final state; futures are only composed, never shared.
  */
@@ -100,15 +103,16 @@ public final class Redlock {
   private final List<? extends Master> masters;
   private final String name;
   private final Duration window;
-  private final long attemptId = ThreadLocalRandom.current().nextLong();
+  private final long attemptId;
   private final long start = System.nanoTime();
   private final long validUntil;
 
-  private Redlock(List<? extends Master> masters, String name, Duration window) {
+  private Redlock(List<? extends Master> masters, String name, Duration window, long attemptId) {
     this.masters = List.copyOf(masters);
     this.name = Objects.requireNonNull(name, "name");
     this.window = window;
     this.validUntil = start + window.toNanos();
+    this.attemptId = attemptId;
   }
 
   /**
@@ -121,7 +125,21 @@ public final class Redlock {
    * @return the outcome; never fails except for a bug
    */
   public static CompletableFuture<Outcome> acquire(List<? extends Master> masters, String name, Duration window) {
-    return new Redlock(masters, name, window).run();
+    return acquire(masters, name, window, ThreadLocalRandom.current().nextLong());
+  }
+
+  /**
+   * Runs one attempt under the caller's id (the lock service's request id; see the class comment).
+   *
+   * @param masters every independent master
+   * @param name the lock's name, for messages
+   * @param window how long after the start a grant may still be reported
+   * @param attemptId the request id every master sees
+   * @return the outcome; never fails except for a bug
+   */
+  public static CompletableFuture<Outcome> acquire(List<? extends Master> masters, String name, Duration window,
+      long attemptId) {
+    return new Redlock(masters, name, window, attemptId).run();
   }
 
   private CompletableFuture<Outcome> run() {

@@ -26,7 +26,8 @@
 --
 -- Returns  {1, token, holds, fresh}  granted: fresh = 1 for a new grant (holds = 1); fresh = 0 for a
 --                                    re-entry (same token, holds + 1) or the repeat of an acquire
---                                    already applied (same request id: nothing changes). The quorum
+--                                    already applied (same request id: nothing changes but the mark p,
+--                                    which keeps undo.lua from giving that hold back). The quorum
 --                                    mode needs to tell them apart; the other modes ignore fresh.
 --          {0, pttl, delayed}        busy: another owner holds the lock (delayed 0), or it is in lock-delay
 --                                    after its session expired (delayed 1; only session callers are told),
@@ -142,6 +143,9 @@ end
 
 local holds = tonumber(held[2] or '1')
 if held[3] == request then
+  -- A repeat: the same request was answered twice (a retry, perhaps through another service instance), so
+  -- either answer may be the one the caller kept; p makes undo.lua refuse to give this hold back.
+  redis.call('HSET', key, 'p', request)
   return {1, tonumber(held[1]), holds, 0}
 end
 holds = holds + 1

@@ -26,10 +26,5 @@ if (expected ~= '0' and f[1] ~= expected) or (esid ~= '' and f[2] ~= esid) then
   return {-3, tonumber(f[1])}
 end
 redis.call('DEL', key)
-if mode ~= 'SPUBLISH' then
-  redis.call('PUBLISH', channel, f[1])
-end
-if mode == 'SPUBLISH' or mode == 'BOTH' then
-  redis.call('SPUBLISH', channel, f[1])
-end
+publish_release(channel, f[1], mode)
 return {1, tonumber(f[1]), f[2] or ''}

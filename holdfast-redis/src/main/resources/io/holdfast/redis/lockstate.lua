@@ -1,6 +1,6 @@
--- lockstate.lua: the lock state rule, in one place. It is prepended to every script that reads or writes a
--- grant's lifetime (acquire, release, renew, inspect) when the script is loaded, so each is sent and cached
--- (EVALSHA) as one source; it writes nothing itself.
+-- lockstate.lua: the lock state rule and the release notice, in one place. It is prepended to every lock script
+-- (acquire, release, renew, inspect, undo, force) when the script is loaded, so each is sent and cached
+-- (EVALSHA) as one source; it writes nothing by itself.
 --
 -- A lock is one hash <prefix>:{<name>}: o owner, t fencing token, r id of the last request that changed it,
 -- c hold count (absent means 1). A grant made for a library client has only these: it is held for as long
@@ -40,6 +40,18 @@ local function free_at(e, x, d)
     return x
   end
   return e + d
+end
+
+-- Tells waiters that a lock was freed (release.lua, undo.lua, force.lua): PUBLISH, which the lock service's
+-- pattern subscription hears, unless mode is 'SPUBLISH' (the library's sharded subscribers on Redis Cluster 7+);
+-- 'BOTH' for both (the lock service on Cluster 7+, where library clients may wait too).
+local function publish_release(channel, token, mode)
+  if mode ~= 'SPUBLISH' then
+    redis.call('PUBLISH', channel, token)
+  end
+  if mode == 'SPUBLISH' or mode == 'BOTH' then
+    redis.call('SPUBLISH', channel, token)
+  end
 end
 
 -- Sets a session grant's key to expire at the instant it stops blocking others.

@@ -40,13 +40,7 @@ end
 holds = holds - 1
 if holds <= 0 then
   redis.call('DEL', key)
-  local mode = ARGV[5]
-  if mode ~= 'SPUBLISH' then
-    redis.call('PUBLISH', channel, token)
-  end
-  if mode == 'SPUBLISH' or mode == 'BOTH' then
-    redis.call('SPUBLISH', channel, token)
-  end
+  publish_release(channel, token, ARGV[5])
   return 0
 end
 if holds == 1 then

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -107,14 +106,15 @@ final class AcquireWait implements WaitRoom.Waker {
     }
   }
 
-  /** A clean release (no lock-delay) of one hold that no caller received; at most once per wait. */
+  /** A clean give-back (no lock-delay) of the hold that no caller received; at most once per wait. */
   private void giveBack(Granted granted) {
     if (!givenBack.compareAndSet(false, true)) {
       return;
     }
-    long requestId = ThreadLocalRandom.current().nextLong();
-    Errors.started(() -> setting.store().release(target.session(), target.lock(), target.owner(), granted.token(),
-        requestId)).exceptionally(e -> {
+    // By request id, not by token: the caller may have repeated this request through another instance and kept
+    // that answer, and then the hold is not this wait's to give back (undo.lua refuses a repeated request).
+    Errors.started(() -> setting.store().giveBack(target.session(), target.lock(), target.owner(), granted.token(),
+        target.requestId())).exceptionally(e -> {
           log.warn("giving back lock '{}' (token {}) that its departed caller never received failed; it stays"
               + " held until its lease or session ends: {}", target.lock().name(), granted.token(),
               Errors.unwrap(e).getMessage());

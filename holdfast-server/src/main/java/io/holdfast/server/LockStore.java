@@ -47,6 +47,16 @@ interface LockStore extends AutoCloseable {
   CompletableFuture<AcquireResult> acquire(SessionRef session, LockKey lock, String owner, Duration leaseTtl,
       long requestId, Duration waiterListing);
 
+  /**
+   * Gives back the hold that the acquire with {@code requestId} added, for a grant that reached no caller (the
+   * caller had gone, or a step after the grant failed): a clean release without lock-delay, keyed by owner and
+   * request id, not by token. It does nothing when that request was answered again since (the caller may have
+   * retried it through another instance and been handed the hold), when nothing of that request is held, or when
+   * the grant is past its holding time. Completes with whether a hold was given back ({@code token} names the
+   * grant in logs).
+   */
+  CompletableFuture<Boolean> giveBack(SessionRef session, LockKey lock, String owner, long token, long requestId);
+
   /** Releases one hold; returns the holds left. */
   CompletableFuture<Integer> release(SessionRef session, LockKey lock, String owner, long token, long requestId);
 

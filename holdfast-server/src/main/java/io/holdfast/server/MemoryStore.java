@@ -142,10 +142,14 @@ final class MemoryStore implements LockStore {
         return (int) holds;
       }
       state.live(ref, System.nanoTime()); // as on Redis: owner and token decide; the session explains a refusal
-      throw ServiceException.notOwner("lock '" + key.name() + "' is not held by owner " + owner
-          + " under fencing token " + token + " (it expired, is in lock-delay, was force-released or taken);"
-          + " nothing was changed");
+      throw ServiceException.releaseRefused(key.name(), owner, token);
     });
+  }
+
+  @Override
+  public CompletableFuture<Boolean> giveBack(SessionRef ref, LockKey key, String owner, long token,
+      long requestId) {
+    return atomically(() -> table.undo(key.fullName(), owner, requestId));
   }
 
   @Override

@@ -33,17 +33,19 @@ final class QuorumAcquire {
   private final LockKey lock;
   private final String owner;
   private final Duration leaseTtl;
+  private final long requestId;
   private final Duration listing;
   private final QuorumStore.LiveSession live;
   private final String what;
 
   QuorumAcquire(QuorumMasters masters, SessionRef session, LockKey lock, String owner, Duration leaseTtl,
-      Duration listing, QuorumStore.LiveSession live) {
+      long requestId, Duration listing, QuorumStore.LiveSession live) {
     this.masters = masters;
     this.session = session;
     this.lock = lock;
     this.owner = owner;
     this.leaseTtl = leaseTtl;
+    this.requestId = requestId;
     this.listing = listing;
     this.live = live;
     this.what = "acquire of lock '" + lock.name() + "'";
@@ -54,7 +56,8 @@ final class QuorumAcquire {
     masters.forEach(master -> voters.add(voter(master)));
     Duration window = leaseTtl.isZero() ? SESSION_ONLY_WINDOW
         : leaseTtl.minus(leaseTtl.dividedBy(100)).minusMillis(2);
-    return Redlock.acquire(voters, lock.fullName(), window).thenApply(outcome -> {
+    // Under the caller's request id, so that a repeat of the request is recognised on every master.
+    return Redlock.acquire(voters, lock.fullName(), window, requestId).thenApply(outcome -> {
       if (outcome instanceof Redlock.Granted granted) {
         return new Granted(granted.token(), granted.holds());
       }

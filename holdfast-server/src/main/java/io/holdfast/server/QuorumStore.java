@@ -126,9 +126,8 @@ final class QuorumStore implements LockStore {
   public CompletableFuture<AcquireResult> acquire(SessionRef session, LockKey lock, String owner, Duration leaseTtl,
       long requestId, Duration waiterListing) {
     String what = "acquire of lock '" + lock.name() + "'";
-    // The request id is not sent: each Redlock attempt draws its own (an attempt never ends ambiguous).
     return check(session, what).thenCompose(live -> new QuorumAcquire(masters, session, lock, owner, leaseTtl,
-        waiterListing, live).run());
+        requestId, waiterListing, live).run());
   }
 
   @Override
@@ -158,6 +157,16 @@ final class QuorumStore implements LockStore {
             });
   }
 
+
+  @Override
+  public CompletableFuture<Boolean> giveBack(SessionRef session, LockKey lock, String owner, long token,
+      long requestId) {
+    // As on one server, by request id on every master (the Redlock attempt ran under it); a master where the
+    // request was answered twice keeps its hold.
+    String what = "giving back lock '" + lock.name() + "'";
+    return masters.all(m -> m.lock(scripts -> scripts.undo(lock.fullName(), owner, requestId), what)
+        .thenApply(List::<Object>of)).thenApply(answers -> !QuorumMasters.withStatus(answers, 1).isEmpty());
+  }
 
   @Override
   public CompletableFuture<Optional<LockView>> inspect(LockKey lock) {

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,7 +145,7 @@ final class RedisStore implements LockStore {
    * session's keys are on the lock's server (all but Cluster) the library's acquire.lua also reads the session's
    * own expiry, binds the grant to the session and lists it, in the same script: one script per attempt.
    * On Cluster those are steps on other slots: the index touch is pipelined with the attempt, the bind follows a
-   * grant.
+   * grant and comes before the answer (a grant whose session is gone is given back and refused, never answered).
    */
   private CompletableFuture<AcquireResult> attempt(SessionRef session, LockKey lock, String owner,
       Duration leaseTtl, long requestId, Duration waiterListing, SessionCache.Known known) {
@@ -161,7 +160,7 @@ final class RedisStore implements LockStore {
               return CompletableFuture.completedFuture(result);
             }
             return calls.link().awaitReplicas(what)
-                .handle((ok, failure) -> afterGrant(session, lock, owner, granted, failure));
+                .handle((ok, failure) -> afterGrant(session, lock, owner, requestId, granted, failure));
           });
     }
     CompletableFuture<List<Object>> touched = calls.run(SCRIPTS.indexTouch, what,
@@ -172,18 +171,17 @@ final class RedisStore implements LockStore {
           if (!(result instanceof Granted granted)) {
             return CompletableFuture.completedFuture(result);
           }
+          // The answer waits for the bind: a session that is gone (closed, or lost with Redis's data) must not
+          // be told it holds a lock that is given back a moment later.
           CompletableFuture<List<Object>> bound = touched.thenCompose(gen -> bind(session, lock, what));
-          // A lease is governed by its own TTL and renewals, so its bind (needed by CloseSession and to carry
-          // the session's expiry to locks bound to the session only) may finish after the reply.
-          CompletableFuture<?> before = leaseTtl.isZero() ? bound : touched;
-          if (!leaseTtl.isZero()) {
-            bound.whenComplete((reply2, failure) -> afterBackgroundBind(session, lock, owner, granted, reply2,
-                failure));
-          }
-          return before.thenCompose(done -> calls.link().awaitReplicas(what))
-              .handle((ok, failure) -> afterGrant(session, lock, owner, granted,
-                  failure == null && leaseTtl.isZero() && Replies.num(bound.join(), 0) != 1
-                      ? ServiceException.sessionUnknown(session.id()) : failure));
+          return bound.thenCompose(done -> calls.link().awaitReplicas(what)).handle((ok, failure) -> {
+            boolean unbound = failure == null && Replies.num(bound.join(), 0) != 1;
+            if (unbound) {
+              sessions.forget(session);
+            }
+            return afterGrant(session, lock, owner, requestId, granted,
+                unbound ? ServiceException.sessionUnknown(session.id()) : failure);
+          });
         });
   }
 
@@ -200,33 +198,21 @@ final class RedisStore implements LockStore {
     return new Granted(Replies.num(reply, 1), (int) Replies.num(reply, 2));
   }
 
-  private void afterBackgroundBind(SessionRef session, LockKey lock, String owner, Granted granted,
-      List<Object> reply, Throwable failure) {
-    if (failure != null) {
-      log.info("binding lock '{}' to session {} failed; a CloseSession will not free it early, its lease TTL"
-          + " will: {}", lock.name(), session.id(), failure.getMessage());
-    } else if (Replies.num(reply, 0) != 1 && granted.holds() == 1) {
-      sessions.forget(session);
-      release(session, lock, owner, granted.token(), ThreadLocalRandom.current().nextLong())
-          .exceptionally(e -> null); // the session was closed meanwhile: give the grant back
-    }
-  }
-
   private CompletableFuture<List<Object>> bind(SessionRef session, LockKey lock, String what) {
     return calls.run(SCRIPTS.sessionBind, what, List.of(keys.session(session.id()), keys.sessionLocks(session.id())),
         List.of(keys.lock(lock)));
   }
 
-  /** A grant whose index entry, binding or replica acknowledgement failed is given back (fresh) and retried. */
-  private AcquireResult afterGrant(SessionRef session, LockKey lock, String owner, Granted granted,
+  /**
+   * A grant whose index entry, binding or replica acknowledgement failed is given back and the caller retries
+   * (by request id: a retry that was answered meanwhile keeps its hold).
+   */
+  private AcquireResult afterGrant(SessionRef session, LockKey lock, String owner, long requestId, Granted granted,
       Throwable failure) {
     if (failure == null) {
       return granted;
     }
-    if (granted.holds() == 1) {
-      release(session, lock, owner, granted.token(), ThreadLocalRandom.current().nextLong())
-          .exceptionally(e -> null);
-    }
+    giveBack(session, lock, owner, granted.token(), requestId).exceptionally(e -> null);
     throw calls.link().failure(failure, "acquire of lock '" + lock.name() + "'");
   }
 
@@ -248,11 +234,16 @@ final class RedisStore implements LockStore {
               return calls.run(SCRIPTS.sessionCheck, what, List.of(keys.session(session.id())),
                   List.of(session.tenant())).thenApply(status -> {
                     Replies.sessionStatus(status, session);
-                    throw ServiceException.notOwner("lock '" + lock.name() + "' is not held by owner " + owner
-                        + " under fencing token " + token + " (it expired, is in lock-delay, was force-released"
-                        + " or taken); nothing was changed");
+                    throw ServiceException.releaseRefused(lock.name(), owner, token);
                   });
             });
+  }
+
+  @Override
+  public CompletableFuture<Boolean> giveBack(SessionRef session, LockKey lock, String owner, long token,
+      long requestId) {
+    return calls.lock(scripts -> scripts.undo(lock.fullName(), owner, requestId),
+        "giving back lock '" + lock.name() + "'").thenApply(undone -> undone == 1);
   }
 
   @Override

@@ -35,6 +35,12 @@ final class ServiceException extends HoldfastException {
     return new ServiceException(ErrorCode.LEASE_LOST, Reason.NOT_OWNER, message);
   }
 
+  /** A release refused by the lock rules (release.lua's -1), the same words on every store. */
+  static ServiceException releaseRefused(String lockName, String owner, long token) {
+    return notOwner("lock '" + lockName + "' is not held by owner " + owner + " under fencing token " + token
+        + " (it expired, is in lock-delay, was force-released or taken); nothing was changed");
+  }
+
   static ServiceException sessionUnknown(String sessionId) {
     return new ServiceException(ErrorCode.LEASE_LOST, Reason.SESSION_UNKNOWN,
         "session " + sessionId + " is unknown to this tenant (never opened, closed, or expired long ago);"

@@ -98,6 +98,30 @@ abstract class LockStoreContract {
   }
 
   @Test
+  void giveBack_grantNoCallerReceived_freesAtOnce() {
+    SessionRef session = open(Duration.ofSeconds(10), Duration.ofSeconds(30));
+    LockKey lock = freshLock();
+    Granted granted = (Granted) join(store().acquire(session, lock, "o", Duration.ofSeconds(10), 77, Duration.ZERO));
+
+    assertThat(join(store().giveBack(session, lock, "o", granted.token(), 77))).isTrue();
+
+    assertThat(join(store().inspect(lock))).as("freed, without lock-delay").isEmpty();
+  }
+
+  @Test
+  void giveBack_requestAnsweredTwice_keepsTheHoldTheRepeatHandedOut() {
+    SessionRef session = open(Duration.ofSeconds(10), Duration.ofSeconds(30));
+    LockKey lock = freshLock();
+    Granted first = (Granted) join(store().acquire(session, lock, "o", Duration.ofSeconds(10), 78, Duration.ZERO));
+    Granted repeat = (Granted) join(store().acquire(session, lock, "o", Duration.ofSeconds(10), 78, Duration.ZERO));
+    assertThat(repeat.token()).isEqualTo(first.token());
+
+    join(store().giveBack(session, lock, "o", first.token(), 78)); // the first answer reached nobody
+
+    assertThat(join(store().inspect(lock))).as("the repeat's caller still holds it").isPresent();
+  }
+
+  @Test
   void release_lastHold_freesAtOnceAndNextTokenIsLarger() {
     SessionRef a = open(Duration.ofSeconds(10), Duration.ofSeconds(5));
     LockKey lock = freshLock();

@@ -2,6 +2,7 @@ package io.holdfast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.holdfast.server.StoreViews.Granted;
 import io.holdfast.testkit.redis.RedisExtension;
 import java.net.URI;
 import java.time.Duration;
@@ -36,6 +37,27 @@ class RedisStoreIT extends LockStoreContract {
   @Test
   void libraryAndService_sameName_shareLockAndTokensNeverGoBack() {
     assertLibraryAndServiceShareLock(redis.uri());
+  }
+
+  @Test
+  void acquireReleaseCycle_singleServer_costsTwoScripts() {
+    SessionRef session = open(Duration.ofSeconds(30), Duration.ZERO);
+    LockKey warm = freshLock();
+    join(store.release(session, warm, "o", acquire(session, warm, "o").token(), 2)); // reads the session once
+    redis.server().command("CONFIG", "RESETSTAT");
+
+    int cycles = 10;
+    for (int i = 0; i < cycles; i++) {
+      LockKey lock = freshLock();
+      Granted granted = (Granted) join(store.acquire(session, lock, "o", Duration.ofSeconds(10), 1, Duration.ZERO));
+      join(store.release(session, lock, "o", granted.token(), 2));
+    }
+
+    // Every step of the service is a script (commands run inside scripts are counted under their own names).
+    java.util.Map<String, String> stats = redis.server().info("commandstats");
+    assertThat(stats.get("cmdstat_evalsha")).as("scripts of %d cycles", cycles)
+        .startsWith("calls=" + (2 * cycles) + ",");
+    assertThat(stats).as("no script was re-sent in full").doesNotContainKey("cmdstat_eval");
   }
 
   @Test
