@@ -30,6 +30,7 @@ final class ClientSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
 
   private final ServiceChannel channel;
+  private final StreamCalls calls;
   private final String clientName;
   private final Optional<Duration> ttl;
   private final ScheduledExecutorService timer;
@@ -39,9 +40,10 @@ final class ClientSession implements AutoCloseable {
   private volatile long lastKeptAliveNanos = System.nanoTime();
   private volatile boolean closed;
 
-  ClientSession(ServiceChannel channel, String clientName, Optional<Duration> ttl,
+  ClientSession(ServiceChannel channel, StreamCalls calls, String clientName, Optional<Duration> ttl,
       ScheduledExecutorService timer) {
     this.channel = channel;
+    this.calls = calls;
     this.clientName = clientName;
     this.ttl = ttl;
     this.timer = timer;
@@ -90,7 +92,7 @@ final class ClientSession implements AutoCloseable {
     KeepAliveRequest request = KeepAliveRequest.newBuilder().setSessionId(sessionId).addAllRenewals(renewals)
         .build();
     long sent = System.nanoTime();
-    return Rpc.call(channel.sessions::keepAlive, request).handle((reply, failure) -> {
+    return calls.keepAlive(request).handle((reply, failure) -> {
       if (failure == null) {
         lastKeptAliveNanos = sent;
         return reply.getRenewedList();
