@@ -3,19 +3,14 @@ package io.holdfast.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.linecorp.armeria.server.Server;
-import com.linecorp.armeria.server.grpc.GrpcService;
-import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import io.grpc.stub.StreamObserver;
 import io.holdfast.Holdfast;
 import io.holdfast.Lease;
 import io.holdfast.api.v1.AcquireRequest;
 import io.holdfast.api.v1.AcquireResponse;
 import io.holdfast.api.v1.LockServiceGrpc;
-import io.holdfast.api.v1.OpenSessionRequest;
 import io.holdfast.api.v1.ReleaseRequest;
 import io.holdfast.api.v1.ReleaseResponse;
-import io.holdfast.api.v1.Session;
-import io.holdfast.api.v1.SessionServiceGrpc;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -30,27 +25,14 @@ class UnaryFallbackTest {
 
   @Test
   void serverWithoutCallStream_acquireAndReleaseGoUnary() {
-    Server server = Server.builder().http(0)
-        .service(GrpcService.builder().addService(new Sessions()).addService(new Locks()).build())
-        .service("/health", HealthCheckService.of())
-        .build();
-    server.start().join();
-    try (Holdfast holdfast = Holdfast.connect("holdfast://127.0.0.1:" + server.activeLocalPort())) {
+    Server server = FakeServer.start(new Locks());
+    try (Holdfast holdfast = Holdfast.connect(FakeServer.uri(server))) {
       Optional<Lease> lease = holdfast.tryAcquire("old-server", Duration.ofSeconds(10), Duration.ZERO);
       assertThat(lease).get().extracting(l -> l.fencingToken().value()).isEqualTo(7L);
       lease.get().release();
       assertThat(unaryCalls.get()).isEqualTo(2);
     } finally {
       server.stop().join();
-    }
-  }
-
-  /* Answers one fixed session; state is only the call counter. */
-  private final class Sessions extends SessionServiceGrpc.SessionServiceImplBase {
-    @Override
-    public void openSession(OpenSessionRequest request, StreamObserver<Session> observer) {
-      observer.onNext(Session.newBuilder().setSessionId("s1").setTtlMs(30_000).build());
-      observer.onCompleted();
     }
   }
 

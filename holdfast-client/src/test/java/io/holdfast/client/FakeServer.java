@@ -1,0 +1,43 @@
+package io.holdfast.client;
+
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
+import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import io.grpc.BindableService;
+import io.grpc.stub.StreamObserver;
+import io.holdfast.api.v1.OpenSessionRequest;
+import io.holdfast.api.v1.Session;
+import io.holdfast.api.v1.SessionServiceGrpc;
+
+/**
+ * A stand-in lock service for client tests: /health, a session service with one fixed session, and the given
+ * services.
+ */
+final class FakeServer {
+  private FakeServer() { }
+
+  static Server start(BindableService... services) {
+    GrpcServiceBuilder grpc = GrpcService.builder().addService(new FixedSession());
+    for (BindableService service : services) {
+      grpc.addService(service);
+    }
+    Server server = Server.builder().http(0).service(grpc.build()).service("/health", HealthCheckService.of())
+        .build();
+    server.start().join();
+    return server;
+  }
+
+  static String uri(Server server) {
+    return "holdfast://127.0.0.1:" + server.activeLocalPort();
+  }
+
+  /* Answers every open with session "s1". Stateless. */
+  private static final class FixedSession extends SessionServiceGrpc.SessionServiceImplBase {
+    @Override
+    public void openSession(OpenSessionRequest request, StreamObserver<Session> observer) {
+      observer.onNext(Session.newBuilder().setSessionId("s1").setTtlMs(30_000).build());
+      observer.onCompleted();
+    }
+  }
+}
