@@ -77,11 +77,7 @@ final class StreamCalls implements AutoCloseable {
         return unaryOnly ? unary.get() : CompletableFuture.<R>failedFuture(failure);
       }
       if (reply.hasError()) {
-        StatusRuntimeException refused = StatusProto.toStatusRuntimeException(reply.getError());
-        if (refused.getStatus().getCode() == Status.Code.UNAVAILABLE) {
-          retire();
-        }
-        return CompletableFuture.<R>failedFuture(refused);
+        return CompletableFuture.<R>failedFuture(StatusProto.toStatusRuntimeException(reply.getError()));
       }
       return CompletableFuture.completedFuture(answer.apply(reply));
     }).thenCompose(stage -> stage);
@@ -95,7 +91,7 @@ final class StreamCalls implements AutoCloseable {
       if (closed) {
         return CompletableFuture.failedFuture(unavailable("the client is closed"));
       }
-      if (stream == null || stream.ended) {
+      if (stream == null || stream.ended || stream.retired) {
         stream = new Stream();
         stream.requests = channel.streams.calls(stream);
       }
@@ -108,8 +104,11 @@ final class StreamCalls implements AutoCloseable {
         return CompletableFuture.failedFuture(e);
       }
     }
-    return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, failure) -> {
+    return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((answer, failure) -> {
       on.pending.remove(id);
+      if (answer != null && answer.getError().getCode() == Status.Code.UNAVAILABLE.value()) {
+        retire(on);
+      }
     }).exceptionallyCompose(failure -> CompletableFuture.failedFuture(
         Rpc.unwrap(failure) instanceof TimeoutException
             ? Status.DEADLINE_EXCEEDED.withDescription("no answer on the call stream within "
@@ -121,15 +120,17 @@ final class StreamCalls implements AutoCloseable {
    * Sends no more calls on the current stream (the server still answers those in flight): an instance that
    * answered UNAVAILABLE may have lost its Redis, and the next call's new stream goes to a healthy instance.
    */
-  private void retire() {
-    Stream old;
+  private void retire(Stream answered) {
     synchronized (this) {
-      old = stream;
-      stream = null;
+      if (answered.retired) {
+        return;
+      }
+      answered.retired = true;
+      if (stream == answered) {
+        stream = null;
+      }
     }
-    if (old != null) {
-      old.requests.onCompleted();
-    }
+    answered.requests.onCompleted();
   }
 
   private static StatusRuntimeException unavailable(String why) {
@@ -139,14 +140,13 @@ final class StreamCalls implements AutoCloseable {
   /** Ends the stream: the server answers the calls in flight, then ends its side. */
   @Override
   public void close() {
-    Stream old;
+    Stream last;
     synchronized (this) {
       closed = true;
-      old = stream;
-      stream = null;
+      last = stream;
     }
-    if (old != null) {
-      old.requests.onCompleted();
+    if (last != null) {
+      retire(last);
     }
   }
 
@@ -155,6 +155,7 @@ final class StreamCalls implements AutoCloseable {
     final Map<Long, CompletableFuture<StreamReply>> pending = new ConcurrentHashMap<>();
     StreamObserver<StreamCall> requests;
     boolean ended; // guarded by StreamCalls.this
+    boolean retired; // guarded by StreamCalls.this: no new call is sent on it, and it was half-closed
 
     @Override
     public void onNext(StreamReply reply) {

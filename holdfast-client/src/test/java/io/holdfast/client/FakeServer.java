@@ -6,9 +6,12 @@ import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import io.grpc.BindableService;
 import io.grpc.stub.StreamObserver;
+import io.holdfast.Holdfast;
+import io.holdfast.Lease;
 import io.holdfast.api.v1.OpenSessionRequest;
 import io.holdfast.api.v1.Session;
 import io.holdfast.api.v1.SessionServiceGrpc;
+import java.time.Duration;
 
 /**
  * A stand-in lock service for client tests: /health, a session service with one fixed session, and the given
@@ -17,7 +20,7 @@ import io.holdfast.api.v1.SessionServiceGrpc;
 final class FakeServer {
   private FakeServer() { }
 
-  static Server start(BindableService... services) {
+  private static Server start(BindableService... services) {
     GrpcServiceBuilder grpc = GrpcService.builder().addService(new FixedSession());
     for (BindableService service : services) {
       grpc.addService(service);
@@ -28,8 +31,16 @@ final class FakeServer {
     return server;
   }
 
-  static String uri(Server server) {
-    return "holdfast://127.0.0.1:" + server.activeLocalPort();
+  /** Through a fake server with {@code services}: acquires {@code name} without waiting, releases it. */
+  static long acquireAndRelease(String name, BindableService... services) {
+    Server server = start(services);
+    try (Holdfast holdfast = Holdfast.connect("holdfast://127.0.0.1:" + server.activeLocalPort())) {
+      Lease lease = holdfast.tryAcquire(name, Duration.ofSeconds(10), Duration.ZERO).orElseThrow();
+      lease.release();
+      return lease.fencingToken().value();
+    } finally {
+      server.stop().join();
+    }
   }
 
   /* Answers every open with session "s1". Stateless. */
