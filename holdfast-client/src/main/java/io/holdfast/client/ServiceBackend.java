@@ -31,11 +31,13 @@ import java.util.concurrent.ScheduledExecutorService;
  * acquired in (Grants remembers which); the engine's batched renewal becomes one KeepAlive per session, which
  * also keeps the session alive. When the service reports the session expired or unknown, the session is
  * replaced and every renewal of a lease granted in it answers false, which the engine reports through the
- * lease-lost listener. Thread-safe: the parts are thread-safe and this class keeps no other mutable state.
+ * lease-lost listener. Acquire, release and keep-alive go over one call stream (StreamCalls), the rest as unary
+ * calls. Thread-safe: the parts are thread-safe and this class keeps no other mutable state.
  */
 final class ServiceBackend implements LockBackend {
   private final ServiceTarget target;
   private final ServiceChannel channel;
+  private final StreamCalls calls;
   private final ClientSession session;
   private final ScheduledExecutorService timer;
   private final Grants grants = new Grants();
@@ -46,7 +48,8 @@ final class ServiceBackend implements LockBackend {
     this.target = target;
     this.channel = channel;
     this.timer = timer;
-    this.session = new ClientSession(channel, options.clientName(), target.sessionTtl(), timer);
+    this.calls = new StreamCalls(channel, options.operationTimeout());
+    this.session = new ClientSession(channel, calls, options.clientName(), target.sessionTtl(), timer);
     this.waiterHint = options.recheckInterval().multipliedBy(2).plusSeconds(1);
   }
 
@@ -63,7 +66,7 @@ final class ServiceBackend implements LockBackend {
     AcquireRequest request = AcquireRequest.newBuilder().setSessionId(open.getSessionId()).setName(name.value())
         .setOwner(owner.value()).setLeaseTtlMs(ttl.toMillis()).setRequestId(requestId)
         .setWaiterHintMs(Math.min(waiterHint.toMillis(), 60_000)).build();
-    return Rpc.call(channel.locks::tryAcquire, request).handle((reply, failure) -> {
+    return calls.tryAcquire(request).handle((reply, failure) -> {
       if (failure == null) {
         return CompletableFuture.completedFuture(outcome(open, name, owner, ttl, reply));
       }
@@ -96,7 +99,7 @@ final class ServiceBackend implements LockBackend {
     }
     CompletableFuture<String> sessionId = boundTo.map(CompletableFuture::completedFuture)
         .orElseGet(() -> session.current().thenApply(Session::getSessionId));
-    return sessionId.thenCompose(id -> Rpc.call(channel.locks::release, ReleaseRequest.newBuilder()
+    return sessionId.thenCompose(id -> calls.release(ReleaseRequest.newBuilder()
         .setSessionId(id).setName(name.value()).setOwner(owner.value()).setFencingToken(fencingToken.value())
         .setRequestId(requestId).build()).handle((reply, failure) -> {
           if (failure == null) {
@@ -198,6 +201,7 @@ final class ServiceBackend implements LockBackend {
   @Override
   public void close() {
     session.close();
+    calls.close();
     timer.shutdownNow();
     channel.close();
   }

@@ -10,6 +10,7 @@ import com.linecorp.armeria.client.grpc.GrpcClients;
 import com.linecorp.armeria.common.SessionProtocol;
 import io.holdfast.BackendUnavailableException;
 import io.holdfast.api.v1.AdminServiceGrpc;
+import io.holdfast.api.v1.CallStreamGrpc;
 import io.holdfast.api.v1.LockServiceGrpc;
 import io.holdfast.api.v1.SessionServiceGrpc;
 import java.time.Duration;
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeoutException;
  * health-checked group of the service's instances, and gRPC stubs over that group. Instances are checked on
  * /health every second; one that stops answering, or whose Redis is unreachable, leaves the group, so calls move
  * to a healthy instance (the service is stateless: sessions live in Redis, any instance serves any call). Unary
- * calls time out after the operation timeout; the Watch stub has no timeout because its streams are long-lived.
+ * calls time out after the operation timeout; the Watch and CallStream stubs have no timeout because their streams
+ * are long-lived (calls on a CallStream are timed one by one by StreamCalls).
  * Armeria clients and stubs are thread-safe; close() runs once.
  */
 final class ServiceChannel implements AutoCloseable {
@@ -34,6 +36,7 @@ final class ServiceChannel implements AutoCloseable {
   final SessionServiceGrpc.SessionServiceStub sessions;
   final LockServiceGrpc.LockServiceStub locks;
   final LockServiceGrpc.LockServiceStub watches;
+  final CallStreamGrpc.CallStreamStub streams;
   final AdminServiceGrpc.AdminServiceStub admin;
 
   private ServiceChannel(ClientFactory factory, HealthCheckedEndpointGroup endpoints, ServiceTarget target,
@@ -46,6 +49,8 @@ final class ServiceChannel implements AutoCloseable {
     this.admin = stub(protocol, target, timeout).build(AdminServiceGrpc.AdminServiceStub.class);
     this.watches = stub(protocol, target, Duration.ZERO).maxResponseLength(0)
         .build(LockServiceGrpc.LockServiceStub.class);
+    this.streams = stub(protocol, target, Duration.ZERO).maxResponseLength(0)
+        .build(CallStreamGrpc.CallStreamStub.class);
   }
 
   /**

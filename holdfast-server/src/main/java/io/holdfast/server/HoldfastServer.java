@@ -4,10 +4,12 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.TlsKeyPair;
+import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import io.holdfast.api.v1.CallStreamGrpc;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -20,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Holdfast lock service: gRPC, HTTP/JSON (transcoded from the same {@code holdfast.v1} API),
+ * A running Holdfast lock service: gRPC (unary calls, and the busy calls over one stream per client),
+ * HTTP/JSON (transcoded from the same {@code holdfast.v1} API),
  * {@code /health} (readiness, including the store), {@code /health/live} and Prometheus {@code /metrics}, all on
  * one port.
  *
@@ -44,16 +47,18 @@ public final class HoldfastServer implements AutoCloseable {
   private final LockStore store;
   private final Server server;
   private final LockServiceImpl locks;
+  private final CallStreamImpl streams;
   private final Housekeeper housekeeper;
   private final ScheduledThreadPoolExecutor timers;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private HoldfastServer(ServerConfig config, LockStore store, Server server, LockServiceImpl locks,
-      Housekeeper housekeeper, ScheduledThreadPoolExecutor timers) {
+      CallStreamImpl streams, Housekeeper housekeeper, ScheduledThreadPoolExecutor timers) {
     this.config = config;
     this.store = store;
     this.server = server;
     this.locks = locks;
+    this.streams = streams;
     this.housekeeper = housekeeper;
     this.timers = timers;
   }
@@ -82,10 +87,13 @@ public final class HoldfastServer implements AutoCloseable {
       Calls calls = new Calls(metrics);
       LockServiceImpl locks = new LockServiceImpl(store, requests, calls,
           new AcquireWait.Setting(store, room, timers, metrics, config.recheckInterval()));
+      SessionServiceImpl sessions = new SessionServiceImpl(store, requests, calls, config);
+      CallStreamImpl streams = new CallStreamImpl(locks, sessions);
       Housekeeper housekeeper = new Housekeeper(store, metrics, timers);
       GrpcService grpc = GrpcService.builder()
-          .addService(new SessionServiceImpl(store, requests, calls, config))
+          .addService(sessions)
           .addService(locks)
+          .addService(streams)
           .addService(new AdminServiceImpl(store, requests, calls))
           .intercept(new Authenticator(config.tokens()))
           .enableHttpJsonTranscoding(true)
@@ -94,7 +102,7 @@ public final class HoldfastServer implements AutoCloseable {
       Server server = listener(config, grpc, housekeeper, registry).build();
       server.start().join();
       housekeeper.start();
-      HoldfastServer running = new HoldfastServer(config, store, server, locks, housekeeper, timers);
+      HoldfastServer running = new HoldfastServer(config, store, server, locks, streams, housekeeper, timers);
       running.announce();
       return running;
     } catch (RuntimeException e) {
@@ -120,7 +128,7 @@ public final class HoldfastServer implements AutoCloseable {
     }
     Duration grace = config.shutdownGrace();
     JsonRequestCheck strictJson = new JsonRequestCheck();
-    return builder.service(grpc, service -> service.decorate(strictJson))
+    return builder.service(grpc, service -> unlimitedCallStreams(service.decorate(strictJson)))
         .service("/health", HealthCheckService.builder().checkers(housekeeper.readiness()).build()
             .decorate((delegate, ctx, req) -> {
               // Not ready because the store does not answer: say so, since "healthy: false" alone does not.
@@ -134,6 +142,21 @@ public final class HoldfastServer implements AutoCloseable {
         .requestTimeout(Duration.ZERO)
         .maxRequestLength(4L * config.maxMessageBytes())
         .gracefulShutdownTimeout(Duration.ZERO, grace);
+  }
+
+  /**
+   * A CallStream carries a client's busy calls for as long as it stays connected, so the whole-request limit (meant
+   * for one unary call or JSON body) would cut it off after a few thousand calls; each of its messages is still
+   * bounded by {@code max-message-bytes}.
+   */
+  private static HttpService unlimitedCallStreams(HttpService delegate) {
+    String path = "/" + CallStreamGrpc.getCallsMethod().getFullMethodName();
+    return delegate.decorate((service, ctx, req) -> {
+      if (path.equals(ctx.path())) {
+        ctx.setMaxRequestLength(0);
+      }
+      return service.serve(ctx, req);
+    });
   }
 
   private void announce() {
@@ -191,9 +214,9 @@ public final class HoldfastServer implements AutoCloseable {
   }
 
   /**
-   * Stops gracefully: waits and Watch streams end with ABORTED ("retry on another instance"), in-flight calls get
-   * up to the shutdown grace to finish, then connections close. Sessions are untouched (they live in the store
-   * and survive a restart). Idempotent.
+   * Stops gracefully: waits, Watch streams and call streams end with ABORTED ("retry on another instance"),
+   * in-flight unary calls get up to the shutdown grace to finish, then connections close. Sessions are untouched
+   * (they live in the store and survive a restart). Idempotent.
    */
   @Override
   public void close() {
@@ -203,6 +226,7 @@ public final class HoldfastServer implements AutoCloseable {
     log.info("Holdfast server on {} shutting down", uri());
     housekeeper.stop();
     locks.shutdown();
+    streams.shutdown();
     server.stop().join();
     store.close();
     timers.shutdown();

@@ -1,0 +1,196 @@
+package io.holdfast.client;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.StreamObserver;
+import io.holdfast.api.v1.AcquireRequest;
+import io.holdfast.api.v1.AcquireResponse;
+import io.holdfast.api.v1.KeepAliveRequest;
+import io.holdfast.api.v1.KeepAliveResponse;
+import io.holdfast.api.v1.ReleaseRequest;
+import io.holdfast.api.v1.ReleaseResponse;
+import io.holdfast.api.v1.StreamCall;
+import io.holdfast.api.v1.StreamReply;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/*
+ * The client's busy calls (TryAcquire, Release, KeepAlive) over one CallStream.Calls stream instead of one unary
+ * call each: one message each way per call, where a unary call costs a whole HTTP/2 stream with its headers,
+ * request context and log at both ends (most of the service's CPU per cycle: docs/benchmarks.md). Answers match
+ * their calls by call id and may come in any order; each call is timed out on its own after the operation timeout.
+ *
+ * Failures: a call the server refuses fails with the Status the unary call would have (same ErrorInfo), so Rpc
+ * maps it the same way. A stream that ends fails the calls it carried with UNAVAILABLE (transient: the engine
+ * repeats them, and every call is idempotent through request ids and owner/token checks), and the next call
+ * opens a new stream, on whichever instance is healthy then; after an UNAVAILABLE answer no new call is sent on
+ * that stream (it ends once its calls are answered), so that a retry can move to another instance as a unary
+ * call would. A server without CallStream answers
+ * UNIMPLEMENTED, after which this client uses the unary calls for good.
+ *
+ * Thread-safety: the request side of a gRPC stream is not thread-safe, so the current stream is opened, written
+ * and retired under this object's monitor; each stream's pending calls are in a concurrent map.
+ */
+final class StreamCalls implements AutoCloseable {
+  private final ServiceChannel channel;
+  private final Duration timeout;
+  private final AtomicLong ids = new AtomicLong();
+  private Stream stream;
+  private boolean closed;
+  private volatile boolean unaryOnly;
+
+  StreamCalls(ServiceChannel channel, Duration timeout) {
+    this.channel = channel;
+    this.timeout = timeout;
+  }
+
+  CompletableFuture<AcquireResponse> tryAcquire(AcquireRequest request) {
+    return call(StreamCall.newBuilder().setTryAcquire(request), StreamReply::getAcquired,
+        () -> Rpc.call(channel.locks::tryAcquire, request));
+  }
+
+  CompletableFuture<ReleaseResponse> release(ReleaseRequest request) {
+    return call(StreamCall.newBuilder().setRelease(request), StreamReply::getReleased,
+        () -> Rpc.call(channel.locks::release, request));
+  }
+
+  CompletableFuture<KeepAliveResponse> keepAlive(KeepAliveRequest request) {
+    return call(StreamCall.newBuilder().setKeepAlive(request), StreamReply::getKeptAlive,
+        () -> Rpc.call(channel.sessions::keepAlive, request));
+  }
+
+  private <R> CompletableFuture<R> call(StreamCall.Builder call, Function<StreamReply, R> answer,
+      Supplier<CompletableFuture<R>> unary) {
+    if (unaryOnly) {
+      return unary.get();
+    }
+    return send(call).handle((reply, failure) -> {
+      if (failure != null) {
+        return unaryOnly ? unary.get() : CompletableFuture.<R>failedFuture(failure);
+      }
+      if (reply.hasError()) {
+        return CompletableFuture.<R>failedFuture(StatusProto.toStatusRuntimeException(reply.getError()));
+      }
+      return CompletableFuture.completedFuture(answer.apply(reply));
+    }).thenCompose(stage -> stage);
+  }
+
+  private CompletableFuture<StreamReply> send(StreamCall.Builder call) {
+    long id = ids.incrementAndGet();
+    CompletableFuture<StreamReply> reply = new CompletableFuture<>();
+    Stream on;
+    synchronized (this) {
+      if (closed) {
+        return CompletableFuture.failedFuture(unavailable("the client is closed"));
+      }
+      if (stream == null || stream.ended || stream.retired) {
+        stream = new Stream();
+        stream.requests = channel.streams.calls(stream);
+      }
+      on = stream;
+      on.pending.put(id, reply);
+      try {
+        on.requests.onNext(call.setCallId(id).build());
+      } catch (RuntimeException e) {
+        on.pending.remove(id);
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((answer, failure) -> {
+      on.pending.remove(id);
+      if (answer != null && answer.getError().getCode() == Status.Code.UNAVAILABLE.value()) {
+        retire(on);
+      }
+    }).exceptionallyCompose(failure -> CompletableFuture.failedFuture(
+        Rpc.unwrap(failure) instanceof TimeoutException
+            ? Status.DEADLINE_EXCEEDED.withDescription("no answer on the call stream within "
+                + timeout.toMillis() + " ms").asRuntimeException()
+            : failure));
+  }
+
+  /**
+   * Sends no more calls on the current stream (the server still answers those in flight): an instance that
+   * answered UNAVAILABLE may have lost its Redis, and the next call's new stream goes to a healthy instance.
+   */
+  private void retire(Stream answered) {
+    synchronized (this) {
+      if (answered.retired) {
+        return;
+      }
+      answered.retired = true;
+      if (stream == answered) {
+        stream = null;
+      }
+    }
+    answered.requests.onCompleted();
+  }
+
+  private static StatusRuntimeException unavailable(String why) {
+    return Status.UNAVAILABLE.withDescription(why).asRuntimeException();
+  }
+
+  /** Ends the stream: the server answers the calls in flight, then ends its side. */
+  @Override
+  public void close() {
+    Stream last;
+    synchronized (this) {
+      closed = true;
+      last = stream;
+    }
+    if (last != null) {
+      retire(last);
+    }
+  }
+
+  /* One stream and the calls waiting for an answer on it; see the class comment for why it is safe. */
+  private final class Stream implements StreamObserver<StreamReply> {
+    final Map<Long, CompletableFuture<StreamReply>> pending = new ConcurrentHashMap<>();
+    StreamObserver<StreamCall> requests;
+    boolean ended; // guarded by StreamCalls.this
+    boolean retired; // guarded by StreamCalls.this: no new call is sent on it, and it was half-closed
+
+    @Override
+    public void onNext(StreamReply reply) {
+      CompletableFuture<StreamReply> waiting = pending.remove(reply.getCallId());
+      if (waiting != null) {
+        waiting.complete(reply);
+      }
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      if (failure instanceof StatusRuntimeException status
+          && status.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+        unaryOnly = true;
+      }
+      ended(failure);
+    }
+
+    @Override
+    public void onCompleted() {
+      ended(unavailable("the lock service ended the call stream"));
+    }
+
+    void ended(Throwable failure) {
+      synchronized (StreamCalls.this) {
+        ended = true; // under the monitor, so a call either sees it and opens a new stream or is failed below
+      }
+      Throwable cause = failure instanceof StatusRuntimeException ? failure
+          : unavailable("the call stream failed: " + Rpc.describe(failure));
+      for (Long id : pending.keySet()) {
+        CompletableFuture<StreamReply> waiting = pending.remove(id);
+        if (waiting != null) {
+          waiting.completeExceptionally(cause);
+        }
+      }
+    }
+  }
+}
