@@ -69,11 +69,19 @@ final class AcquireWait implements WaitRoom.Waker {
   }
 
   /**
-   * The caller is gone (it cancelled, its deadline passed, its connection closed, or the answer could not be
-   * written to it): ends the wait, and gives back at once a grant it already got, since nobody will use or
-   * release it. Safe to call more than once and from any thread; the grant is given back once.
+   * The caller is gone (it cancelled, its deadline passed, its connection closed): ends the wait; a grant that
+   * arrives afterwards is given back at once, since nobody will use or release it. Safe to call more than once
+   * and from any thread; a grant is given back once.
    */
   void callerGone(Throwable reason) {
+    result.completeExceptionally(reason); // a grant that arrives after this is given back (onGranted)
+  }
+
+  /**
+   * The call's answer could not be written to its caller: gives back the grant it carried, if it carried one.
+   * Not for a late cancellation, which may come after the answer was delivered.
+   */
+  void answerUndelivered(Throwable reason) {
     if (result.completeExceptionally(reason) || result.isCompletedExceptionally()) {
       return;
     }

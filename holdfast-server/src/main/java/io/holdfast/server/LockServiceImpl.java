@@ -68,8 +68,14 @@ final class LockServiceImpl extends LockServiceGrpc.LockServiceImplBase {
       active.add(wait);
       ServiceException gone = new ServiceException(ErrorCode.INTERRUPTED, Reason.CANCELLED,
           "the caller of the acquire of lock '" + target.lock().name() + "' has gone");
-      onCancel(observer, () -> wait.callerGone(gone));
-      onUndelivered(() -> wait.callerGone(gone));
+      if (observer instanceof ServerCallStreamObserver<?> unary) {
+        // A call of its own (gRPC or HTTP/JSON): its cancellation and its undelivered answer are this call's.
+        // A call on a CallStream shares the stream's context, whose end says nothing about one call's answer:
+        // an answer the stream could not deliver is repeated by the client (same request id) or, if the
+        // client died, ends with its session like every other lock of that client.
+        unary.setOnCancelHandler(() -> wait.callerGone(gone));
+        onUndelivered(() -> wait.answerUndelivered(gone));
+      }
       CompletableFuture<AcquireResult> result = wait.start();
       result.whenComplete((outcome, failure) -> active.remove(wait));
       return busyIsError ? result.thenApply(outcome -> timeoutIfBusy(outcome, target)) : result;

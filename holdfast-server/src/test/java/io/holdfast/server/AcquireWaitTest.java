@@ -30,22 +30,31 @@ class AcquireWaitTest {
   }
 
   @Test
-  void callerGone_afterGrant_releasesTheGrantWithoutLockDelay() {
+  void answerUndelivered_afterGrant_releasesTheGrantWithoutLockDelay() {
     SessionRef session = session();
     AcquireWait wait = new AcquireWait(setting, target(session, 1));
     assertThat(wait.start().join()).isInstanceOf(Granted.class);
-    wait.callerGone(GONE);
+    wait.answerUndelivered(GONE);
     assertThat(store.inspect(lock).join()).isEmpty();
   }
 
   @Test
-  void callerGone_twiceAfterReentrantGrant_givesBackOnlyThatHold() {
+  void callerGone_afterGrantWasAnswered_keepsTheGrant() {
+    SessionRef session = session();
+    AcquireWait wait = new AcquireWait(setting, target(session, 1));
+    assertThat(wait.start().join()).isInstanceOf(Granted.class);
+    wait.callerGone(GONE); // a cancellation that comes after the answer (the caller has it)
+    assertThat(store.inspect(lock).join()).isPresent();
+  }
+
+  @Test
+  void answerUndelivered_twiceAfterReentrantGrant_givesBackOnlyThatHold() {
     SessionRef session = session();
     assertThat(new AcquireWait(setting, target(session, 1)).start().join()).isInstanceOf(Granted.class);
     AcquireWait reentry = new AcquireWait(setting, target(session, 2));
     assertThat(((Granted) reentry.start().join()).holds()).isEqualTo(2);
-    reentry.callerGone(GONE);
-    reentry.callerGone(GONE);
+    reentry.answerUndelivered(GONE);
+    reentry.answerUndelivered(GONE);
     assertThat(store.inspect(lock).join()).hasValueSatisfying(view -> assertThat(view.holds()).isEqualTo(1));
   }
 
