@@ -140,21 +140,37 @@ final class LockServiceImpl extends LockServiceGrpc.LockServiceImplBase {
       return;
     }
     WatchEvent released = WatchEvent.newBuilder().setKind(WatchEvent.Kind.RELEASED).build();
-    WaitRoom.Registration registration = waits.room().watcher(lock.fullName(), () -> {
-      synchronized (observer) {
-        if (streams.containsKey(observer)) {
-          observer.onNext(released);
-        }
-      }
-      return false;
-    });
-    streams.put(observer, registration);
-    onCancel(observer, () -> {
-      streams.remove(observer);
-      registration.close();
-    });
+    /*
+     * Registered before SUBSCRIBED goes out, so no release after it is missed; but RELEASED is sent only once
+     * SUBSCRIBED has been (the stream is in `streams` from then on, under the observer's monitor). The stream's
+     * headers go out with its first message, and a RELEASED from a release thread that overtook SUBSCRIBED from
+     * an event-loop thread was failed by Armeria ("sendHeaders has not been called"): the client's watch then
+     * failed and its waiters fell back to the re-check timer (the 200-node fleet's one-second tail). A release
+     * before SUBSCRIBED is covered by the attempt the client makes on SUBSCRIBED.
+     */
     synchronized (observer) {
+      WaitRoom.Registration registration = waits.room().watcher(lock.fullName(), () -> {
+        synchronized (observer) {
+          if (streams.containsKey(observer)) {
+            try {
+              observer.onNext(released);
+            } catch (RuntimeException closed) {
+              // Cancelled meanwhile: its cancel handler removes the stream.
+            }
+          }
+        }
+        return false;
+      });
+      onCancel(observer, () -> {
+        streams.remove(observer);
+        registration.close();
+      });
       observer.onNext(WatchEvent.newBuilder().setKind(WatchEvent.Kind.SUBSCRIBED).build());
+      streams.put(observer, registration);
+      if (observer instanceof ServerCallStreamObserver<?> server && server.isCancelled()) {
+        streams.remove(observer); // cancelled before it was listed: the handler found nothing to remove
+        registration.close();
+      }
     }
   }
 
