@@ -21,13 +21,6 @@ import java.util.concurrent.CompletableFuture;
  * live session copies. One object per attempt.
  */
 final class QuorumAcquire {
-  /*
-   * How long after its start a session-only grant (no lease TTL) may still be reported. Its copies are held
-   * until their session's expiry, which a live session keeps at least 2/3 of its TTL ahead (keep-alive at TTL/3,
-   * minimum TTL 1 s); a lease's window is its TTL minus the drift allowance (1% + 2 ms), as in the library.
-   */
-  private static final Duration SESSION_ONLY_WINDOW = Duration.ofMillis(500);
-
   private final QuorumMasters masters;
   private final SessionRef session;
   private final LockKey lock;
@@ -54,7 +47,10 @@ final class QuorumAcquire {
   CompletableFuture<AcquireResult> run() {
     List<Redlock.Master> voters = new ArrayList<>(masters.size());
     masters.forEach(master -> voters.add(voter(master)));
-    Duration window = leaseTtl.isZero() ? SESSION_ONLY_WINDOW
+    // A lease's window is its TTL minus the drift allowance (1% + 2 ms), as in the library. A session-only grant
+    // has no lease to run out: each copy is held until its session's expiry, checked by the script that grants
+    // it, so its window is the time one command may take (redis-timeout), as every other step waits.
+    Duration window = leaseTtl.isZero() ? masters.timeout()
         : leaseTtl.minus(leaseTtl.dividedBy(100)).minusMillis(2);
     // Under the caller's request id, so that a repeat of the request is recognised on every master.
     return Redlock.acquire(voters, lock.fullName(), window, requestId).thenApply(outcome -> {

@@ -32,10 +32,12 @@ final class QuorumMasters implements AutoCloseable {
 
   private final List<RedisCalls> masters;
   private final String safeUri;
+  private final Duration timeout;
 
-  private QuorumMasters(List<RedisCalls> masters, String safeUri) {
+  private QuorumMasters(List<RedisCalls> masters, String safeUri, Duration timeout) {
     this.masters = List.copyOf(masters);
     this.safeUri = safeUri;
+    this.timeout = timeout;
   }
 
   /**
@@ -62,7 +64,7 @@ final class QuorumMasters implements AutoCloseable {
       masters.forEach(master -> master.link().close());
       throw e;
     }
-    return new QuorumMasters(masters, scheme + "-quorum://" + String.join(",", hosts));
+    return new QuorumMasters(masters, scheme + "-quorum://" + String.join(",", hosts), timeout);
   }
 
   int size() {
@@ -71,6 +73,11 @@ final class QuorumMasters implements AutoCloseable {
 
   int majority() {
     return masters.size() / 2 + 1;
+  }
+
+  /** How long one Redis command may take (the service's redis-timeout). */
+  Duration timeout() {
+    return timeout;
   }
 
   /** Each master's calls, in URI order. */
