@@ -28,11 +28,11 @@ final class QuorumAcquire {
   private final Duration leaseTtl;
   private final long requestId;
   private final Duration listing;
-  private final QuorumStore.LiveSession live;
+  private final SessionCache.Known live;
   private final String what;
 
   QuorumAcquire(QuorumMasters masters, SessionRef session, LockKey lock, String owner, Duration leaseTtl,
-      long requestId, Duration listing, QuorumStore.LiveSession live) {
+      long requestId, Duration listing, SessionCache.Known live) {
     this.masters = masters;
     this.session = session;
     this.lock = lock;

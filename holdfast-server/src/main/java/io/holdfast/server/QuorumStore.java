@@ -14,7 +14,6 @@ import io.holdfast.server.StoreViews.OpenedSession;
 import io.holdfast.server.StoreViews.Renewal;
 import io.holdfast.server.StoreViews.SessionView;
 import io.holdfast.server.StoreViews.WaiterView;
-import io.holdfast.redis.LockScripts.SessionTerms;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -63,21 +62,14 @@ final class QuorumStore implements LockStore {
         });
   }
 
-  /** The session as a majority sees it: {e (the smallest reported), d} and the client name. */
-  record LiveSession(long expiry, long delay, String clientName) {
-    /** The terms a grant in this session carries (the library's acquire.lua). */
-    SessionTerms terms(SessionRef session) {
-      return new SessionTerms(session.id(), expiry, Duration.ofMillis(delay), clientName);
-    }
-  }
-
-  CompletableFuture<LiveSession> check(SessionRef session, String what) {
+  /** The session as a majority sees it: e (the smallest reported), d and the client name. */
+  CompletableFuture<SessionCache.Known> check(SessionRef session, String what) {
     return masters.all(m -> m.run(SCRIPTS.sessionCheck, what, List.of(m.keys().session(session.id())),
         List.of(session.tenant()))).thenApply(answers -> {
           List<Answer> live = QuorumMasters.withStatus(answers, 1);
           if (live.size() >= masters.majority()) {
             long expiry = live.stream().mapToLong(a -> Replies.num(a.reply(), 1)).min().orElseThrow();
-            return new LiveSession(expiry, Replies.num(live.get(0).reply(), 2), Replies.str(live.get(0).reply(), 3));
+            return new SessionCache.Known(expiry, Replies.num(live.get(0).reply(), 2), Replies.str(live.get(0).reply(), 3));
           }
           throw sessionFailure(answers, session, what);
         });

@@ -5,14 +5,12 @@ import static io.holdfast.server.RedisCalls.ms;
 
 import io.holdfast.server.StoreViews.KeepAliveResult;
 import io.holdfast.server.StoreViews.Renewal;
-import io.holdfast.redis.KeySpace;
 import io.holdfast.redis.LockScripts.SessionRenewal;
+import io.holdfast.redis.RenewGroups;
 import io.lettuce.core.ZAddArgs;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,19 +97,15 @@ final class RedisKeepAlive {
   /** The library's renew.lua per hash slot present, all sent at once; one result per entry, in order. */
   private CompletableFuture<Boolean[]> extend(String sid, long expiry, List<SessionRenewal> entries, String what) {
     Boolean[] results = new Boolean[entries.size()];
-    Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
-    for (int i = 0; i < entries.size(); i++) {
-      groups.computeIfAbsent(KeySpace.slotOf(entries.get(i).name()), slot -> new ArrayList<>()).add(i);
-    }
     List<CompletableFuture<Void>> steps = new ArrayList<>();
-    for (List<Integer> group : groups.values()) {
-      List<SessionRenewal> slotEntries = new ArrayList<>(group.size());
+    for (int[] group : RenewGroups.bySlot(entries, SessionRenewal::name)) {
+      List<SessionRenewal> slotEntries = new ArrayList<>(group.length);
       for (int index : group) {
         slotEntries.add(entries.get(index));
       }
       steps.add(calls.lock(scripts -> scripts.renewInSession(slotEntries, sid, expiry), what).thenAccept(reply -> {
-        for (int i = 0; i < group.size(); i++) {
-          results[group.get(i)] = Replies.num(reply, i) == 1; // distinct indexes per group: no shared writes
+        for (int i = 0; i < group.length; i++) {
+          results[group[i]] = Replies.num(reply, i) == 1; // distinct indexes per group: no shared writes
         }
       }));
     }

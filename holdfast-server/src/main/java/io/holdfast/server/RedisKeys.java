@@ -27,10 +27,6 @@ final class RedisKeys {
     return locks.lockKey(lock.fullName());
   }
 
-  String lock(String fullName) {
-    return locks.lockKey(fullName);
-  }
-
   /** The full name F of a lock key {@code P:{F}}. */
   String fullNameOfLock(String key) {
     return locks.nameOfLockKey(key);
