@@ -159,7 +159,7 @@ public final class Redlock {
       if (decision instanceof QuorumTally.Decision.SessionExpired) {
         return CompletableFuture.completedFuture(new SessionExpired());
       }
-      return CompletableFuture.completedFuture(unavailable(decision));
+      return CompletableFuture.completedFuture(unavailable(decision, snapshot));
     });
   }
 
@@ -208,13 +208,15 @@ public final class Redlock {
     return validUntil - System.nanoTime() > 0;
   }
 
-  private Unavailable unavailable(QuorumTally.Decision decision) {
+  private Unavailable unavailable(QuorumTally.Decision decision, List<Gather.Reply<QuorumTally.Vote>> snapshot) {
     long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
     String why = decision instanceof QuorumTally.Decision.Unavailable u
         ? "only " + u.granted() + " of " + masters.size() + " independent masters granted (majority "
             + QuorumTally.majority(masters.size()) + "), " + u.unreachable() + " failed or did not answer in time"
         : "a majority granted, but only after " + elapsedMillis + " ms, past the validity window of "
             + window.toMillis() + " ms";
-    return new Unavailable("acquire of lock '" + name + "': " + why + "; every grant was undone");
+    String cause = snapshot.stream().filter(r -> r != null && !r.ok()).findFirst()
+        .map(r -> "; first failure: " + r.failure()).orElse("");
+    return new Unavailable("acquire of lock '" + name + "': " + why + cause + "; every grant was undone");
   }
 }

@@ -17,13 +17,14 @@ import org.junit.jupiter.api.Test;
  */
 class QuorumStoreIT extends LockStoreContract {
   private static IndependentMasters masters;
+  private static QuorumMasters quorum;
   private static QuorumStore store;
 
   @BeforeAll
   static void connect() {
     masters = IndependentMasters.start(3);
-    store = new QuorumStore(QuorumMasters.open(URI.create(masters.uri()), Duration.ofSeconds(5), "holdfast", "test"),
-        Duration.ofSeconds(60));
+    quorum = QuorumMasters.open(URI.create(masters.uri()), Duration.ofSeconds(5), "holdfast", "test");
+    store = new QuorumStore(quorum, Duration.ofSeconds(60));
   }
 
   @AfterAll
@@ -56,6 +57,21 @@ class QuorumStoreIT extends LockStoreContract {
       join(store.release(session, lock, "o", second.token(), 4));
     } finally {
       masters.master(0).restart();
+      // The store's link to the restarted master reconnects in the background (Lettuce rejects commands until
+      // then); the tests after this one expect all three masters, so wait for it here.
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(QuorumStoreIT::everyMasterAnswers);
     }
+  }
+
+  private static boolean everyMasterAnswers() {
+    java.util.concurrent.atomic.AtomicBoolean all = new java.util.concurrent.atomic.AtomicBoolean(true);
+    quorum.forEachLink(link -> {
+      try {
+        link.async().ping().toCompletableFuture().get(1, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception notYet) {
+        all.set(false);
+      }
+    });
+    return all.get();
   }
 }
