@@ -1,5 +1,6 @@
 package io.holdfast;
 
+import io.holdfast.internal.Deadlines;
 import io.holdfast.spi.LockBackend;
 import io.holdfast.spi.RenewOutcome;
 import io.holdfast.spi.RenewRequest;

@@ -1,30 +1,28 @@
 package io.holdfast.server;
 
+import io.holdfast.internal.WaitLoop;
 import io.holdfast.server.StoreViews.AcquireResult;
 import io.holdfast.server.StoreViews.Busy;
 import io.holdfast.server.StoreViews.Granted;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
- * One server-side acquire with a wait (the long poll behind Acquire/TryAcquire), as a small state machine:
- * attempt -> granted | busy -> sleep until a release message, the holder's remaining time, or the bounded
- * re-check interval -> attempt ... until the wait runs out. It registers in the WaitRoom before its first attempt,
- * so a release between a busy answer and the sleep is not missed (it sets wokenInFlight and the next attempt
- * follows at once). Every attempt carries the same request id, so it is idempotent. Each attempt also checks the
- * caller's session: a session that expires during the wait ends it with SESSION_EXPIRED within one re-check.
- * A store failure ends the wait at once (fail fast; the client retries). A grant that arrives after the caller
- * has gone, or whose answer never reached the caller, is released again at once rather than left held for the
- * session's lifetime (callerGone; an AtomicBoolean makes that release happen once). Phase changes happen under
- * this object's monitor; store calls are made outside it.
+ * One server-side acquire with a wait (the long poll behind Acquire/TryAcquire): the shared WaitLoop (the same
+ * loop as the library's acquire) with the service's parts. The attempt is the store's acquire for the caller's
+ * session, with the same request id every time (idempotent); it also checks the session, so a session that
+ * expires during the wait ends it with SESSION_EXPIRED within one re-check. The release topic is this instance's
+ * WaitRoom, joined before the first attempt (no Redis call). A store failure ends the wait at once (fail fast;
+ * the client retries). A grant that arrives after the caller has gone, or whose answer never reached the caller,
+ * is given back at once rather than left held for the session's lifetime (an AtomicBoolean makes that happen
+ * once). A wait that ends without a grant leaves the lock's waiter listing.
  */
-final class AcquireWait implements WaitRoom.Waker {
+final class AcquireWait implements WaitLoop.Attempts<AcquireResult>, WaitLoop.Wakeups {
   /** What every wait of one server shares. */
   record Setting(LockStore store, WaitRoom room, ScheduledExecutorService timers, ServiceMetrics metrics,
       Duration recheck) { }
@@ -33,39 +31,36 @@ final class AcquireWait implements WaitRoom.Waker {
   record Target(SessionRef session, LockKey lock, String owner, Duration leaseTtl, long requestId,
       Duration waitTimeout, Duration waiterHint) { }
 
-  private enum Phase { IN_FLIGHT, SLEEPING, DONE }
-
   private static final Duration LISTING_MARGIN = Duration.ofSeconds(1);
   private static final Logger log = LoggerFactory.getLogger(AcquireWait.class);
 
   private final Setting setting;
   private final Target target;
-  private final long deadlineNanos;
-  private final CompletableFuture<AcquireResult> result = new CompletableFuture<>();
+  private final WaitLoop<AcquireResult> loop;
+  private final CompletableFuture<AcquireResult> result;
   private final AtomicBoolean givenBack = new AtomicBoolean();
-  private Phase phase = Phase.IN_FLIGHT;
-  private boolean wokenInFlight;
-  private ScheduledFuture<?> timer;
-  private WaitRoom.Registration registration;
 
   AcquireWait(Setting setting, Target target) {
     this.setting = setting;
     this.target = target;
-    this.deadlineNanos = System.nanoTime() + target.waitTimeout().toNanos();
+    this.loop = new WaitLoop<>(setting.timers(), setting.recheck(), target.waitTimeout(), this, this);
+    this.result = loop.result().thenApply(WaitLoop.Outcome::answer);
+    loop.result().whenComplete((outcome, failure) -> {
+      if ((outcome == null || !outcome.granted()) && !target.waitTimeout().isZero()) {
+        Errors.started(() -> setting.store().removeWaiter(target.lock(), target.session().id(), target.owner()))
+            .exceptionally(e -> null);
+      }
+    });
   }
 
   CompletableFuture<AcquireResult> start() {
-    if (!target.waitTimeout().isZero()) {
-      registration = setting.room().waiter(target.lock().fullName(), this);
-    }
-    result.whenComplete((outcome, failure) -> finish(outcome));
-    attempt();
+    loop.start();
     return result;
   }
 
   /** Ends the wait with {@code failure} (the server is stopping). */
   void abort(Throwable failure) {
-    result.completeExceptionally(failure);
+    loop.result().completeExceptionally(failure);
   }
 
   /**
@@ -74,7 +69,7 @@ final class AcquireWait implements WaitRoom.Waker {
    * and from any thread; a grant is given back once.
    */
   void callerGone(Throwable reason) {
-    result.completeExceptionally(reason); // a grant that arrives after this is given back (onGranted)
+    loop.result().completeExceptionally(reason); // a grant that arrives after this is unwanted()
   }
 
   /**
@@ -82,41 +77,42 @@ final class AcquireWait implements WaitRoom.Waker {
    * Not for a late cancellation, which may come after the answer was delivered.
    */
   void answerUndelivered(Throwable reason) {
-    if (result.completeExceptionally(reason) || result.isCompletedExceptionally()) {
+    if (loop.result().completeExceptionally(reason) || loop.result().isCompletedExceptionally()) {
       return;
     }
-    if (result.join() instanceof Granted granted) {
-      giveBack(granted);
+    if (loop.result().join().answer() instanceof Granted granted) {
+      unwanted(granted);
     }
   }
 
-  private void attempt() {
-    if (result.isDone()) {
-      return;
-    }
+  @Override
+  public CompletableFuture<AcquireResult> send() {
     Duration listing = target.waitTimeout().isZero() ? target.waiterHint()
-        : Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())).plus(LISTING_MARGIN);
-    Errors.started(() -> setting.store().acquire(target.session(), target.lock(), target.owner(),
-        target.leaseTtl(), target.requestId(), listing)).whenComplete((outcome, failure) -> {
-      if (failure != null) {
-        result.completeExceptionally(failure);
-      } else if (outcome instanceof Granted granted) {
-        onGranted(granted);
-      } else {
-        onBusy((Busy) outcome);
-      }
-    });
+        : loop.remainingWait().plus(LISTING_MARGIN);
+    return Errors.started(() -> setting.store().acquire(target.session(), target.lock(), target.owner(),
+        target.leaseTtl(), target.requestId(), listing));
   }
 
-  private void onGranted(Granted granted) {
-    if (!result.complete(granted)) {
-      giveBack(granted);
+  @Override
+  public Optional<Duration> busy(AcquireResult answer) {
+    if (!(answer instanceof Busy busy)) {
+      return Optional.empty();
     }
+    if (busy.delayed()) {
+      setting.metrics().lockDelayHit();
+    }
+    return Optional.of(busy.remaining());
+  }
+
+  @Override
+  public Optional<Duration> retryAfter(Throwable failure, int failuresInARow) {
+    return Optional.empty(); // fail fast: the client retries with its own backoff, on any instance
   }
 
   /** A clean give-back (no lock-delay) of the hold that no caller received; at most once per wait. */
-  private void giveBack(Granted granted) {
-    if (!givenBack.compareAndSet(false, true)) {
+  @Override
+  public void unwanted(AcquireResult grant) {
+    if (!(grant instanceof Granted granted) || !givenBack.compareAndSet(false, true)) {
       return;
     }
     // By request id, not by token: the caller may have repeated this request through another instance and kept
@@ -130,73 +126,24 @@ final class AcquireWait implements WaitRoom.Waker {
         });
   }
 
-  private void onBusy(Busy busy) {
-    if (busy.delayed()) {
-      setting.metrics().lockDelayHit();
-    }
-    long now = System.nanoTime();
-    if (now - deadlineNanos >= 0) {
-      result.complete(busy);
-      return;
-    }
-    long sleep = Math.min(Math.min(busy.remaining().toNanos() + TimeUnit.MILLISECONDS.toNanos(1),
-        setting.recheck().toNanos()), deadlineNanos - now);
-    synchronized (this) {
-      if (phase == Phase.DONE) {
-        return;
+  @Override
+  public WaitLoop.Registration joinEarly(WaitLoop.Sleeper sleeper) {
+    WaitRoom.Registration place = setting.room().waiter(target.lock().fullName(), sleeper::wake);
+    return new WaitLoop.Registration() {
+      @Override
+      public CompletableFuture<?> live() {
+        return CompletableFuture.completedFuture(null); // the instance's one subscription is always live
       }
-      if (wokenInFlight) {
-        wokenInFlight = false;
-        setting.timers().execute(this::attempt);
-        return;
-      }
-      phase = Phase.SLEEPING;
-      timer = setting.timers().schedule(this::timerFired, Math.max(0, sleep), TimeUnit.NANOSECONDS);
-    }
-  }
 
-  private void timerFired() {
-    synchronized (this) {
-      if (phase != Phase.SLEEPING) {
-        return;
+      @Override
+      public void close() {
+        place.close();
       }
-      phase = Phase.IN_FLIGHT;
-    }
-    attempt();
+    };
   }
 
   @Override
-  public boolean wake() {
-    synchronized (this) {
-      if (phase == Phase.DONE) {
-        return false;
-      }
-      if (phase == Phase.IN_FLIGHT) {
-        wokenInFlight = true;
-        return true;
-      }
-      phase = Phase.IN_FLIGHT;
-      if (timer != null) {
-        timer.cancel(false);
-      }
-    }
-    setting.timers().execute(this::attempt);
-    return true;
-  }
-
-  private void finish(AcquireResult outcome) {
-    synchronized (this) {
-      phase = Phase.DONE;
-      if (timer != null) {
-        timer.cancel(false);
-      }
-    }
-    if (registration != null) {
-      registration.close();
-    }
-    if (!(outcome instanceof Granted) && !target.waitTimeout().isZero()) {
-      Errors.started(() -> setting.store().removeWaiter(target.lock(), target.session().id(), target.owner()))
-          .exceptionally(e -> null);
-    }
+  public WaitLoop.Registration join(WaitLoop.Sleeper sleeper) {
+    return joinEarly(sleeper); // not reached: a waiting acquire joins early; a zero wait never joins
   }
 }

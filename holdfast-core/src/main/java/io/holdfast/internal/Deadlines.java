@@ -1,4 +1,4 @@
-package io.holdfast;
+package io.holdfast.internal;
 
 import java.time.Duration;
 
@@ -7,12 +7,13 @@ import java.time.Duration;
  * ever compared by subtraction; a "forever" wait is capped at ~146 years from now, which no subtraction can
  * overflow. Stateless.
  */
-final class Deadlines {
+public final class Deadlines {
   private static final long FOREVER_NANOS = Long.MAX_VALUE / 2;
 
   private Deadlines() { }
 
-  static long after(long nowNanos, Duration duration) {
+  /** The deadline {@code duration} after {@code nowNanos}; a duration too long to count is capped, never wrapped. */
+  public static long after(long nowNanos, Duration duration) {
     long nanos;
     try {
       nanos = Math.min(duration.toNanos(), FOREVER_NANOS);
@@ -22,11 +23,13 @@ final class Deadlines {
     return nowNanos + nanos;
   }
 
-  static long remaining(long deadlineNanos, long nowNanos) {
+  /** Nanoseconds left until the deadline; zero or negative once it has passed. */
+  public static long remaining(long deadlineNanos, long nowNanos) {
     return deadlineNanos - nowNanos;
   }
 
-  static boolean passed(long deadlineNanos, long nowNanos) {
+  /** Whether the deadline has been reached at {@code nowNanos}. */
+  public static boolean passed(long deadlineNanos, long nowNanos) {
     return nowNanos - deadlineNanos >= 0;
   }
 }
