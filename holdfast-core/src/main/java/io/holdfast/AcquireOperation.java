@@ -31,6 +31,8 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
   private final WaitLoop<AcquireOutcome> loop;
   private final CompletableFuture<Optional<Lease>> result = new CompletableFuture<>();
   private long unavailableSince;
+  /** Whether the attempt in flight asked the backend to wait; one attempt is in flight at a time. */
+  private volatile boolean waitedInBackend;
 
   AcquireOperation(LockClient client, LockBackend backend, AcquireRequest request) {
     this.client = client;
@@ -54,14 +56,25 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
     result.completeExceptionally(closed());
   }
 
+  /*
+   * A backend that waits itself (the lock service) is asked to wait out as much of the caller's wait as it allows
+   * per call; it wakes one waiter per release where the releases happen, so this client needs no release topic.
+   */
   @Override
   public CompletableFuture<AcquireOutcome> send() {
-    return backend.tryAcquire(request.name(), request.owner(), request.leaseTtl(), requestId);
+    Duration wait = min(loop.remainingWait(), backend.longestWait());
+    waitedInBackend = !wait.isZero();
+    return waitedInBackend
+        ? backend.tryAcquire(request.name(), request.owner(), request.leaseTtl(), requestId, wait)
+        : backend.tryAcquire(request.name(), request.owner(), request.leaseTtl(), requestId);
   }
 
   @Override
   public Optional<Duration> busy(AcquireOutcome answer) {
-    return answer instanceof AcquireOutcome.Busy busy ? Optional.of(busy.remainingTtl()) : Optional.empty();
+    if (!(answer instanceof AcquireOutcome.Busy busy)) {
+      return Optional.empty();
+    }
+    return Optional.of(waitedInBackend ? Duration.ZERO : busy.remainingTtl()); // the backend has done the sleeping
   }
 
   /*
@@ -108,12 +121,18 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
 
   @Override
   public WaitLoop.Registration joinEarly(WaitLoop.Sleeper sleeper) {
+    if (!backend.longestWait().isZero()) {
+      return NO_TOPIC;
+    }
     WakeupHub.Registration joined = client.wakeups().joinIfSubscribed(request.name(), sleeper::wake);
     return joined == null ? null : registration(joined);
   }
 
   @Override
   public WaitLoop.Registration join(WaitLoop.Sleeper sleeper) {
+    if (!backend.longestWait().isZero()) {
+      return NO_TOPIC;
+    }
     WakeupHub.Registration joined = client.wakeups().register(request.name(), sleeper::wake);
     joined.subscribed().whenComplete((subscription, failure) -> {
       if (failure != null) {
@@ -123,6 +142,19 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
     });
     return registration(joined);
   }
+
+  /** The release topic of a backend that waits itself: nothing to join, always live. */
+  private static final WaitLoop.Registration NO_TOPIC = new WaitLoop.Registration() {
+    @Override
+    public CompletableFuture<?> live() {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void close() {
+      // nothing was joined
+    }
+  };
 
   private static WaitLoop.Registration registration(WakeupHub.Registration joined) {
     return new WaitLoop.Registration() {
@@ -145,7 +177,8 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
       fail(cause instanceof RejectedExecutionException ? closed() : Failures.toCallerException(backend, cause,
           "acquire of lock '" + request.name() + "'"));
     } else if (outcome.granted()) {
-      HeldLease lease = client.granted(request, (AcquireOutcome.Granted) outcome.answer(), outcome.validFromNanos());
+      AcquireOutcome.Granted granted = (AcquireOutcome.Granted) outcome.answer();
+      HeldLease lease = client.granted(request, granted, validFrom(outcome, granted));
       if (result.complete(Optional.of(lease))) {
         client.metrics().acquired(elapsed);
       } else {
@@ -154,6 +187,23 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
     } else if (result.complete(Optional.empty())) {
       client.metrics().acquireTimedOut(elapsed);
     }
+  }
+
+  /*
+   * A grant the backend made after waiting W on its own clock started no earlier than our send plus W; the
+   * backend's clock may run faster than ours, so W is discounted by the drift factor. Only when the granting
+   * attempt is the one we count from: after an unanswered attempt, an earlier call may have made the grant.
+   */
+  private long validFrom(WaitLoop.Outcome<AcquireOutcome> outcome, AcquireOutcome.Granted granted) {
+    if (!outcome.sentByGrantingAttempt() || granted.waited().isZero()) {
+      return outcome.validFromNanos();
+    }
+    long waited = (long) (granted.waited().toNanos() * (1 - client.options().driftFactor()));
+    return outcome.validFromNanos() + Math.max(0, waited);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private void fail(HoldfastException exception) {

@@ -42,6 +42,8 @@ final class ServiceBackend implements LockBackend {
   private final ScheduledExecutorService timer;
   private final Grants grants = new Grants();
   private final Duration waiterHint;
+  /** The service's longest wait per call, from the last session it opened; 0 until then (the client waits). */
+  private volatile long maxWaitMs;
 
   ServiceBackend(ServiceTarget target, ServiceChannel channel, HoldfastOptions options,
       ScheduledExecutorService timer) {
@@ -56,23 +58,46 @@ final class ServiceBackend implements LockBackend {
   @Override
   public CompletableFuture<AcquireOutcome> tryAcquire(LockName name, OwnerToken owner, Duration ttl,
       long requestId) {
-    return session.current().exceptionally(failure -> {
-      throw Rpc.toHoldfast(failure, "opening a lock service session");
-    }).thenCompose(open -> attempt(open, name, owner, ttl, requestId, true));
+    return tryAcquire(name, owner, ttl, requestId, Duration.ZERO);
   }
 
-  private CompletableFuture<AcquireOutcome> attempt(Session open, LockName name, OwnerToken owner, Duration ttl,
-      long requestId, boolean mayReopen) {
-    AcquireRequest request = AcquireRequest.newBuilder().setSessionId(open.getSessionId()).setName(name.value())
-        .setOwner(owner.value()).setLeaseTtlMs(ttl.toMillis()).setRequestId(requestId)
-        .setWaiterHintMs(Math.min(waiterHint.toMillis(), 60_000)).build();
+  /*
+   * With a wait, the service waits for the lock (its wait room wakes one waiter per release) instead of this
+   * client watching the lock and trying again: no Watch stream per waiting episode, no herd of attempts per
+   * release. Over the unary fallback StreamCalls drops the wait and longestWait() says zero.
+   */
+  @Override
+  public CompletableFuture<AcquireOutcome> tryAcquire(LockName name, OwnerToken owner, Duration ttl,
+      long requestId, Duration wait) {
+    return session.current().exceptionally(failure -> {
+      throw Rpc.toHoldfast(failure, "opening a lock service session");
+    }).thenCompose(open -> attempt(open, new Attempt(name, owner, ttl, requestId, wait), true));
+  }
+
+  @Override
+  public Duration longestWait() {
+    return calls.waitsOnServer() ? Duration.ofMillis(maxWaitMs) : Duration.ZERO;
+  }
+
+  /** One acquire's arguments. */
+  private record Attempt(LockName name, OwnerToken owner, Duration ttl, long requestId, Duration serverWait) { }
+
+  private CompletableFuture<AcquireOutcome> attempt(Session open, Attempt call, boolean mayReopen) {
+    maxWaitMs = open.getMaxWaitMs();
+    long waitMs = Math.min(call.serverWait().toMillis(), maxWaitMs);
+    AcquireRequest request = AcquireRequest.newBuilder().setSessionId(open.getSessionId())
+        .setName(call.name().value()).setOwner(call.owner().value()).setLeaseTtlMs(call.ttl().toMillis())
+        .setRequestId(call.requestId()).setWaitTimeoutMs(waitMs)
+        .setWaiterHintMs(waitMs > 0 ? 0 : Math.min(waiterHint.toMillis(), maxWaitMs > 0 ? maxWaitMs : 60_000))
+        .build();
+    LockName name = call.name();
     return calls.tryAcquire(request).handle((reply, failure) -> {
       if (failure == null) {
-        return CompletableFuture.completedFuture(outcome(open, name, owner, ttl, reply));
+        return CompletableFuture.completedFuture(outcome(open, name, call.owner(), call.ttl(), reply));
       }
       if (mayReopen && Rpc.isSessionLoss(failure)) {
         session.markLost(open.getSessionId());
-        return session.current().thenCompose(fresh -> attempt(fresh, name, owner, ttl, requestId, false));
+        return session.current().thenCompose(fresh -> attempt(fresh, call, false));
       }
       throw Rpc.toHoldfast(failure, "acquire of lock '" + name + "'");
     }).thenCompose(stage -> stage);
@@ -85,7 +110,7 @@ final class ServiceBackend implements LockBackend {
     }
     FencingToken token = new FencingToken(reply.getFencingToken());
     grants.granted(new Grants.Key(name, owner, token), open.getSessionId(), ttl);
-    return new AcquireOutcome.Granted(token, reply.getHoldCount());
+    return new AcquireOutcome.Granted(token, reply.getHoldCount(), Duration.ofMillis(Math.max(0, reply.getWaitedMs())));
   }
 
   @Override

@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  * The client's busy calls (TryAcquire, Release, KeepAlive) over one CallStream.Calls stream instead of one unary
  * call each: one message each way per call, where a unary call costs a whole HTTP/2 stream with its headers,
  * request context and log at both ends (most of the service's CPU per cycle: docs/benchmarks.md). Answers match
- * their calls by call id and may come in any order; each call is timed out on its own after the operation timeout.
+ * their calls by call id and may come in any order; each call is timed out on its own after the operation timeout
+ * (plus the wait it asked the server for).
  *
  * Failures: a call the server refuses fails with the Status the unary call would have (same ErrorInfo), so Rpc
  * maps it the same way. A stream that ends fails the calls it carried with UNAVAILABLE (transient: the engine
@@ -52,27 +53,40 @@ final class StreamCalls implements AutoCloseable {
     this.timeout = timeout;
   }
 
+  /**
+   * One TryAcquire; a request with a wait is given that much longer than the operation timeout to answer. On the
+   * unary fallback (a server without CallStream) the wait is dropped: a unary call's deadline is the operation
+   * timeout, and the caller waits on its own there ({@link #waitsOnServer()} is false).
+   */
   CompletableFuture<AcquireResponse> tryAcquire(AcquireRequest request) {
+    Duration wait = Duration.ofMillis(request.getWaitTimeoutMs());
+    AcquireRequest unaryRequest = request.getWaitTimeoutMs() == 0 ? request
+        : request.toBuilder().setWaitTimeoutMs(0).build();
     return call(StreamCall.newBuilder().setTryAcquire(request), StreamReply::getAcquired,
-        () -> Rpc.call(channel.locks::tryAcquire, request));
+        () -> Rpc.call(channel.locks::tryAcquire, unaryRequest), wait);
+  }
+
+  /** Whether acquire calls go over the call stream, where the server may wait for the caller. */
+  boolean waitsOnServer() {
+    return !unaryOnly;
   }
 
   CompletableFuture<ReleaseResponse> release(ReleaseRequest request) {
     return call(StreamCall.newBuilder().setRelease(request), StreamReply::getReleased,
-        () -> Rpc.call(channel.locks::release, request));
+        () -> Rpc.call(channel.locks::release, request), Duration.ZERO);
   }
 
   CompletableFuture<KeepAliveResponse> keepAlive(KeepAliveRequest request) {
     return call(StreamCall.newBuilder().setKeepAlive(request), StreamReply::getKeptAlive,
-        () -> Rpc.call(channel.sessions::keepAlive, request));
+        () -> Rpc.call(channel.sessions::keepAlive, request), Duration.ZERO);
   }
 
   private <R> CompletableFuture<R> call(StreamCall.Builder call, Function<StreamReply, R> answer,
-      Supplier<CompletableFuture<R>> unary) {
+      Supplier<CompletableFuture<R>> unary, Duration wait) {
     if (unaryOnly) {
       return unary.get();
     }
-    return send(call).handle((reply, failure) -> {
+    return send(call, timeout.plus(wait)).handle((reply, failure) -> {
       if (failure != null) {
         return unaryOnly ? unary.get() : CompletableFuture.<R>failedFuture(failure);
       }
@@ -83,7 +97,7 @@ final class StreamCalls implements AutoCloseable {
     }).thenCompose(stage -> stage);
   }
 
-  private CompletableFuture<StreamReply> send(StreamCall.Builder call) {
+  private CompletableFuture<StreamReply> send(StreamCall.Builder call, Duration answerWithin) {
     long id = ids.incrementAndGet();
     CompletableFuture<StreamReply> reply = new CompletableFuture<>();
     Stream on;
@@ -104,7 +118,7 @@ final class StreamCalls implements AutoCloseable {
         return CompletableFuture.failedFuture(e);
       }
     }
-    return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((answer, failure) -> {
+    return reply.orTimeout(answerWithin.toMillis(), TimeUnit.MILLISECONDS).whenComplete((answer, failure) -> {
       on.pending.remove(id);
       if (answer != null && answer.getError().getCode() == Status.Code.UNAVAILABLE.value()) {
         retire(on);
@@ -112,7 +126,7 @@ final class StreamCalls implements AutoCloseable {
     }).exceptionallyCompose(failure -> CompletableFuture.failedFuture(
         Rpc.unwrap(failure) instanceof TimeoutException
             ? Status.DEADLINE_EXCEEDED.withDescription("no answer on the call stream within "
-                + timeout.toMillis() + " ms").asRuntimeException()
+                + answerWithin.toMillis() + " ms").asRuntimeException()
             : failure));
   }
 

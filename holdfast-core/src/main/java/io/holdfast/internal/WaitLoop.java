@@ -87,8 +87,10 @@ public final class WaitLoop<A> {
    * @param answer the grant, or the last busy answer when the wait ran out
    * @param granted whether {@code answer} is a grant
    * @param validFromNanos for a grant, the System.nanoTime() before which its lease cannot have started
+   * @param sentByGrantingAttempt for a grant, whether {@code validFromNanos} is the send time of the attempt that
+   *     got it (no earlier attempt was left unanswered), so that what the backend says of that attempt applies
    */
-  public record Outcome<A>(A answer, boolean granted, long validFromNanos) { }
+  public record Outcome<A>(A answer, boolean granted, long validFromNanos, boolean sentByGrantingAttempt) { }
 
   private enum Phase { IN_FLIGHT, SLEEPING, DONE }
 
@@ -178,7 +180,7 @@ public final class WaitLoop<A> {
         }
         Optional<Duration> busy = attempts.busy(answer);
         if (busy.isEmpty()) {
-          onGranted(answer, unanswered ? unansweredSince : sentNanos);
+          onGranted(answer, unanswered ? unansweredSince : sentNanos, !unanswered);
         } else {
           onBusy(answer, busy.get(), answeredInline);
         }
@@ -188,9 +190,9 @@ public final class WaitLoop<A> {
     }
   }
 
-  private void onGranted(A grant, long validFromNanos) {
+  private void onGranted(A grant, long validFromNanos, boolean sentByGrantingAttempt) {
     failuresInARow = 0;
-    if (!result.complete(new Outcome<>(grant, true, validFromNanos))) {
+    if (!result.complete(new Outcome<>(grant, true, validFromNanos, sentByGrantingAttempt))) {
       attempts.unwanted(grant);
     }
   }
@@ -200,7 +202,7 @@ public final class WaitLoop<A> {
     unanswered = false;
     long now = System.nanoTime();
     if (Deadlines.passed(waitDeadline, now)) {
-      result.complete(new Outcome<>(answer, false, 0));
+      result.complete(new Outcome<>(answer, false, 0, false));
       return;
     }
     if (registration == null) {

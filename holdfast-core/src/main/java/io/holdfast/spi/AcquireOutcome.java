@@ -13,14 +13,26 @@ public sealed interface AcquireOutcome {
    *
    * @param fencingToken the grant's token (unchanged on re-entry)
    * @param holdCount the owner's hold count after this attempt
+   * @param waited how long a backend that waits itself ({@link LockBackend#longestWait()}) waited, by its own
+   *     monotonic clock, between receiving the call and making the attempt that granted it; zero for a grant made
+   *     at once. The lease cannot have started earlier than the call's send time plus this.
    */
-  record Granted(FencingToken fencingToken, int holdCount) implements AcquireOutcome {
+  record Granted(FencingToken fencingToken, int holdCount, Duration waited) implements AcquireOutcome {
     /** Validates the outcome. */
     public Granted {
       Objects.requireNonNull(fencingToken, "fencingToken");
+      Objects.requireNonNull(waited, "waited");
       if (holdCount < 1) {
         throw new InvalidArgumentException("hold count must be at least 1, was " + holdCount);
       }
+      if (waited.isNegative()) {
+        throw new InvalidArgumentException("waited must not be negative, was " + waited);
+      }
+    }
+
+    /** A grant made at once, without waiting. */
+    public Granted(FencingToken fencingToken, int holdCount) {
+      this(fencingToken, holdCount, Duration.ZERO);
     }
   }
 

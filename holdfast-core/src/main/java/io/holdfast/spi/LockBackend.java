@@ -38,6 +38,29 @@ public interface LockBackend extends AutoCloseable {
   CompletableFuture<AcquireOutcome> tryAcquire(LockName name, OwnerToken owner, Duration ttl, long requestId);
 
   /**
+   * Like {@link #tryAcquire(LockName, OwnerToken, Duration, long)}, but a backend that waits where the releases
+   * happen (the lock service, which wakes one waiter per release instead of telling every client) may itself wait
+   * up to {@code wait} for the lock; a busy answer then comes about {@code wait} after the call. The wait ends when
+   * the call ends: a grant made after the caller has gone is given back, and a repeat with the same request id
+   * returns a grant the caller never received. Backends that cannot wait answer at once (the default).
+   *
+   * @param wait at most {@link #longestWait()}; ignored by backends that do not wait
+   * @return the outcome; a grant says how long the backend waited before making it
+   */
+  default CompletableFuture<AcquireOutcome> tryAcquire(LockName name, OwnerToken owner, Duration ttl,
+      long requestId, Duration wait) {
+    return tryAcquire(name, owner, ttl, requestId);
+  }
+
+  /**
+   * The longest wait one {@link #tryAcquire(LockName, OwnerToken, Duration, long, Duration)} may ask of this
+   * backend right now; zero (the default) when callers wait on their own through {@link #subscribe}.
+   */
+  default Duration longestWait() {
+    return Duration.ZERO;
+  }
+
+  /**
    * Releases one hold if the lock is held by {@code owner} under {@code fencingToken}; publishes a release
    * message when the last hold goes.
    *

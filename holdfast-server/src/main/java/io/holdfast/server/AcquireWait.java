@@ -39,18 +39,32 @@ final class AcquireWait implements WaitLoop.Attempts<AcquireResult>, WaitLoop.Wa
   private final WaitLoop<AcquireResult> loop;
   private final CompletableFuture<AcquireResult> result;
   private final AtomicBoolean givenBack = new AtomicBoolean();
+  private final long startNanos = System.nanoTime();
 
   AcquireWait(Setting setting, Target target) {
     this.setting = setting;
     this.target = target;
     this.loop = new WaitLoop<>(setting.timers(), setting.recheck(), target.waitTimeout(), this, this);
-    this.result = loop.result().thenApply(WaitLoop.Outcome::answer);
+    this.result = loop.result().thenApply(this::answer);
     loop.result().whenComplete((outcome, failure) -> {
       if ((outcome == null || !outcome.granted()) && !target.waitTimeout().isZero()) {
         Errors.started(() -> setting.store().removeWaiter(target.lock(), target.session().id(), target.owner()))
             .exceptionally(e -> null);
       }
     });
+  }
+
+  /*
+   * A grant says how long this call waited before the attempt that made it (floored to whole milliseconds on the
+   * wire), so the client can count its lease from its send time plus that. The store fails fast, so no attempt
+   * is ever left unanswered before the granting one: validFromNanos is that attempt's send time.
+   */
+  private AcquireResult answer(WaitLoop.Outcome<AcquireResult> outcome) {
+    if (!(outcome.answer() instanceof Granted granted) || !outcome.sentByGrantingAttempt()) {
+      return outcome.answer();
+    }
+    return new Granted(granted.token(), granted.holds(),
+        Duration.ofNanos(Math.max(0, outcome.validFromNanos() - startNanos)));
   }
 
   CompletableFuture<AcquireResult> start() {

@@ -10,6 +10,10 @@ import io.holdfast.api.v1.CallStreamGrpc;
 import io.holdfast.api.v1.Reason;
 import io.holdfast.api.v1.StreamCall;
 import io.holdfast.api.v1.StreamReply;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
@@ -88,9 +92,20 @@ final class CallStreamImpl extends CallStreamGrpc.CallStreamImplBase {
     }
   }
 
+  /**
+   * The observer of one call on a stream. A call that waits (an acquire with a wait) registers what ends it when
+   * the stream ends: the stream's end is that call's caller going, as a cancel is for a unary call, so a grant
+   * made after it is given back rather than held by nobody. Run at once if the stream has already ended.
+   */
+  interface CallAnswer<R> extends StreamObserver<R> {
+    void onStreamEnd(Runnable hook);
+  }
+
   /* The reply side of one stream; see the class comment for why it is safe. */
   private static final class Answers {
     private final StreamObserver<StreamReply> observer;
+    /** What to do for each call still waiting when the stream ends, by call id (guarded by this). */
+    private final Map<Long, Runnable> endHooks = new HashMap<>();
     private int inFlight;
     private boolean halfClosed;
     private boolean ended;
@@ -104,25 +119,40 @@ final class CallStreamImpl extends CallStreamGrpc.CallStreamImplBase {
       synchronized (this) {
         inFlight++;
       }
-      return new StreamObserver<>() {
+      return new CallAnswer<R>() {
         @Override
         public void onNext(R value) {
-          send(put.apply(StreamReply.newBuilder().setCallId(id), value).build());
+          send(id, put.apply(StreamReply.newBuilder().setCallId(id), value).build());
         }
 
         @Override
         public void onError(Throwable failure) {
-          send(StreamReply.newBuilder().setCallId(id).setError(status(failure)).build());
+          send(id, StreamReply.newBuilder().setCallId(id).setError(status(failure)).build());
         }
 
         @Override
         public void onCompleted() {
           // The answer was sent with onNext (or onError).
         }
+
+        @Override
+        public void onStreamEnd(Runnable hook) {
+          boolean gone;
+          synchronized (Answers.this) {
+            gone = ended;
+            if (!gone) {
+              endHooks.put(id, hook);
+            }
+          }
+          if (gone) {
+            hook.run();
+          }
+        }
       };
     }
 
-    private synchronized void send(StreamReply reply) {
+    private synchronized void send(long id, StreamReply reply) {
+      endHooks.remove(id);
       inFlight--;
       if (ended) {
         return;
@@ -147,20 +177,36 @@ final class CallStreamImpl extends CallStreamGrpc.CallStreamImplBase {
       }
     }
 
-    synchronized void cancelled() {
-      ended = true;
+    void cancelled() {
+      synchronized (this) {
+        ended = true;
+      }
+      callersGone();
     }
 
-    synchronized void end(ServiceException why) {
-      if (ended) {
-        return;
+    void end(ServiceException why) {
+      synchronized (this) {
+        if (ended) {
+          return;
+        }
+        ended = true;
+        try {
+          observer.onError(Errors.toStatus(why));
+        } catch (RuntimeException cancelled) {
+          // Already gone.
+        }
       }
-      ended = true;
-      try {
-        observer.onError(Errors.toStatus(why));
-      } catch (RuntimeException cancelled) {
-        // Already gone.
+      callersGone();
+    }
+
+    /* Outside the monitor: a hook ends a wait, whose give-back may answer on this stream (dropped: ended). */
+    private void callersGone() {
+      List<Runnable> hooks;
+      synchronized (this) {
+        hooks = new ArrayList<>(endHooks.values());
+        endHooks.clear();
       }
+      hooks.forEach(Runnable::run);
     }
 
     private static com.google.rpc.Status status(Throwable failure) {

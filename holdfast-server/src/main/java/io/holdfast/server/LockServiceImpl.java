@@ -72,9 +72,12 @@ final class LockServiceImpl extends LockServiceGrpc.LockServiceImplBase {
         // A call of its own (gRPC or HTTP/JSON): its cancellation and its undelivered answer are this call's.
         // A call on a CallStream shares the stream's context, whose end says nothing about one call's answer:
         // an answer the stream could not deliver is repeated by the client (same request id) or, if the
-        // client died, ends with its session like every other lock of that client.
+        // client died, ends with its session like every other lock of that client. A wait still going when its
+        // stream ends has lost its caller, though: it ends then, as a unary call's does on cancel.
         unary.setOnCancelHandler(() -> wait.callerGone(gone));
         onUndelivered(() -> wait.answerUndelivered(gone));
+      } else if (observer instanceof CallStreamImpl.CallAnswer<?> onStream && !target.waitTimeout().isZero()) {
+        onStream.onStreamEnd(() -> wait.callerGone(gone)); // a waiting call on a stream that ended
       }
       CompletableFuture<AcquireResult> result = wait.start();
       result.whenComplete((outcome, failure) -> active.remove(wait));

@@ -38,7 +38,7 @@ final class SessionServiceImpl extends SessionServiceGrpc.SessionServiceImplBase
       return store.openSession(caller.tenant(), clientName, requests.sessionTtl(request.getTtlMs()),
           config.lockDelay()).thenApply(opened -> Session.newBuilder().setSessionId(opened.id())
               .setTenant(caller.tenant()).setClientName(clientName).setTtlMs(opened.ttl().toMillis())
-              .setLockDelayMs(opened.lockDelay().toMillis()).build());
+              .setLockDelayMs(opened.lockDelay().toMillis()).setMaxWaitMs(config.maxWait().toMillis()).build());
     }, session -> session);
   }
 

@@ -22,8 +22,15 @@ final class StoreViews {
   /** What one acquire attempt found. */
   sealed interface AcquireResult permits Granted, Busy { }
 
-  /** The caller holds the lock. */
-  record Granted(long token, int holds) implements AcquireResult { }
+  /**
+   * The caller holds the lock; {@code waited}: how long the call waited (this server's monotonic clock) before the
+   * attempt that granted it was sent, zero for a store's own answer.
+   */
+  record Granted(long token, int holds, Duration waited) implements AcquireResult {
+    Granted(long token, int holds) {
+      this(token, holds, Duration.ZERO);
+    }
+  }
 
   /** Someone else holds it ({@code delayed}: nobody, but it is in lock-delay) for {@code remaining} more. */
   record Busy(Duration remaining, boolean delayed) implements AcquireResult { }

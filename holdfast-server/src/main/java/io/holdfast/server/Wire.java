@@ -18,7 +18,7 @@ final class Wire {
   static AcquireResponse acquired(AcquireResult result) {
     if (result instanceof Granted granted) {
       return AcquireResponse.newBuilder().setAcquired(true).setFencingToken(granted.token())
-          .setHoldCount(granted.holds()).build();
+          .setHoldCount(granted.holds()).setWaitedMs(granted.waited().toMillis()).build();
     }
     Busy busy = (Busy) result;
     return AcquireResponse.newBuilder().setAcquired(false).setHolderRemainingMs(busy.remaining().toMillis())

@@ -1,20 +1,28 @@
 package io.holdfast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.holdfast.Holdfast;
+import io.holdfast.Lease;
 import io.holdfast.api.v1.AcquireRequest;
 import io.holdfast.api.v1.CallStreamGrpc;
+import io.holdfast.api.v1.InspectRequest;
 import io.holdfast.api.v1.KeepAliveRequest;
 import io.holdfast.api.v1.ReleaseRequest;
 import io.holdfast.api.v1.StreamCall;
 import io.holdfast.api.v1.StreamReply;
 import io.holdfast.testkit.redis.RedisExtension;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The busy calls over one CallStream: the unary semantics per call, refusals that keep it open, shutdown. */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CallStreamIT {
   @RegisterExtension
   static RedisExtension redis = new RedisExtension();
@@ -88,6 +96,78 @@ class CallStreamIT {
           .setSessionId(session)));
     }
     assertThat(stream.ended.get(10, TimeUnit.SECONDS)).isIn(Status.Code.ABORTED, Status.Code.UNAVAILABLE);
+  }
+
+  @Test
+  void waitingAcquire_throughTheClient_waitsInTheServerWithoutAWatchAndIsGrantedOnRelease() throws Exception {
+    try (HoldfastServer server = HoldfastServer.start(config());
+        Holdfast holder = Holdfast.connect(server.uri().toString());
+        Holdfast waiter = Holdfast.connect(server.uri().toString())) {
+      String name = "stream/" + UUID.randomUUID();
+      Lease held = holder.tryAcquire(name, Duration.ofSeconds(30), Duration.ZERO).orElseThrow();
+      CompletableFuture<Optional<Lease>> waiting = waiter.tryAcquireAsync(
+          io.holdfast.AcquireRequest.of(name, Duration.ofSeconds(30)).withWait(Duration.ofSeconds(30)));
+      await().atMost(Duration.ofSeconds(40)).until(() -> gauge(server, "holdfast_server_waiters") == 1);
+      assertThat(gauge(server, "holdfast_server_watchers")).as("no Watch stream: the server waits").isZero();
+      held.release();
+      Lease granted = waiting.get(10, TimeUnit.SECONDS).orElseThrow();
+      assertThat(granted.fencingToken().value()).isGreaterThan(held.fencingToken().value());
+      assertThat(gauge(server, "holdfast_server_watchers")).isZero();
+      granted.release();
+    }
+  }
+
+  @Test
+  void waitedGrant_leaseValidity_countsFromTheGrantNotFromTheCall() throws Exception {
+    try (HoldfastServer server = HoldfastServer.start(config());
+        Holdfast holder = Holdfast.connect(server.uri().toString());
+        Holdfast waiter = Holdfast.connect(server.uri().toString())) {
+      String name = "stream/" + UUID.randomUUID();
+      Lease held = holder.tryAcquire(name, Duration.ofSeconds(30), Duration.ZERO).orElseThrow();
+      Duration ttl = Duration.ofSeconds(4);
+      CompletableFuture<Optional<Lease>> waiting = waiter.tryAcquireAsync(
+          io.holdfast.AcquireRequest.of(name, ttl).withWait(Duration.ofSeconds(30)).withoutAutoRenew());
+      Thread.sleep(ttl.plusSeconds(1).toMillis()); // the holder keeps it longer than the waiter's TTL
+      held.release();
+      Lease granted = waiting.get(10, TimeUnit.SECONDS).orElseThrow();
+      // Counted from the call's send, the lease would have been over before it was granted; counted from the
+      // send plus the server's reported wait, it is valid for about its TTL after the grant.
+      assertThat(granted.isValid()).isTrue();
+      assertThat(granted.remainingValidity()).isPositive();
+      granted.release();
+    }
+  }
+
+  @Test
+  void streamEnds_whileItsAcquireWaits_theLaterReleaseGrantsNobody() throws Exception {
+    try (HoldfastServer server = HoldfastServer.start(config())) {
+      TestStubs stubs = new TestStubs(server, null);
+      String holderSession = stubs.openSession(30_000);
+      String waiterSession = stubs.openSession(30_000);
+      String name = "stream/" + UUID.randomUUID();
+      Replies holder = new Replies(server);
+      long token = holder.call(StreamCall.newBuilder().setCallId(1).setTryAcquire(AcquireRequest.newBuilder()
+          .setSessionId(holderSession).setName(name).setLeaseTtlMs(30_000))).getAcquired().getFencingToken();
+      Replies waiter = new Replies(server);
+      waiter.requests.onNext(StreamCall.newBuilder().setCallId(1).setTryAcquire(AcquireRequest.newBuilder()
+          .setSessionId(waiterSession).setName(name).setLeaseTtlMs(30_000).setWaitTimeoutMs(30_000)).build());
+      await().atMost(Duration.ofSeconds(40)).until(() -> gauge(server, "holdfast_server_waiters") == 1);
+      waiter.requests.onError(Status.CANCELLED.asRuntimeException()); // the client goes: its stream ends
+      await().atMost(Duration.ofSeconds(40)).until(() -> gauge(server, "holdfast_server_waiters") == 0);
+      holder.call(StreamCall.newBuilder().setCallId(2).setRelease(ReleaseRequest.newBuilder()
+          .setSessionId(holderSession).setName(name).setFencingToken(token)));
+      assertThat(stubs.locks.inspect(InspectRequest.newBuilder().setName(name).build()).getHeld()).as("nobody holds it: the departed wait was not granted").isFalse();
+    }
+  }
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static double gauge(HoldfastServer server, String name) throws Exception {
+    HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+    return metrics.body().lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + name + " in /metrics"));
   }
 
   /** One raw stream: each call waits for the reply with its id. */
