@@ -179,18 +179,10 @@ public final class LockScripts {
   public CompletableFuture<List<Object>> renewInSession(List<SessionRenewal> entries, String sessionId,
       long sessionExpiry) {
     String[] keyArgs = new String[entries.size()];
-    String[] args = new String[3 + entries.size() * 2];
-    RunLengths ttls = new RunLengths();
     for (int i = 0; i < keyArgs.length; i++) {
-      SessionRenewal entry = entries.get(i);
-      keyArgs[i] = keys.lockKey(entry.name());
-      ttls.add(Long.toString(entry.ttl().toMillis()));
-      args[1 + 2 * i] = entry.owner();
-      args[2 + 2 * i] = entry.owner().isEmpty() ? "" : Long.toString(entry.token());
+      keyArgs[i] = keys.lockKey(entries.get(i).name());
     }
-    args[0] = ttls.encoded();
-    args[args.length - 2] = sessionId;
-    args[args.length - 1] = Long.toString(sessionExpiry);
+    String[] args = RenewArgs.ofSession(entries, sessionId, sessionExpiry);
     return RENEW.run(commands, ScriptOutputType.MULTI, keyArgs, args);
   }
 
@@ -276,7 +268,7 @@ public final class LockScripts {
 
   /** renew.lua over {@code leases}, which must all share a slot on Cluster: one 1 or 0 per lease. */
   CompletableFuture<List<Object>> renew(List<RenewRequest> leases) {
-    return RENEW.run(commands, ScriptOutputType.MULTI, renewKeys(leases), renewArgs(leases));
+    return RENEW.run(commands, ScriptOutputType.MULTI, renewKeys(leases), RenewArgs.of(leases));
   }
 
   String[] renewKeys(List<RenewRequest> leases) {
@@ -285,49 +277,6 @@ public final class LockScripts {
       keyArgs[i] = keys.lockKey(leases.get(i).name());
     }
     return keyArgs;
-  }
-
-  /** renew.lua's arguments: the run-length encoded TTLs, then owner and token of each lease. */
-  static String[] renewArgs(List<RenewRequest> leases) {
-    String[] args = new String[1 + leases.size() * 2];
-    RunLengths ttls = new RunLengths();
-    for (int i = 0; i < leases.size(); i++) {
-      RenewRequest lease = leases.get(i);
-      ttls.add(ttlMillis(lease.ttl()));
-      args[1 + 2 * i] = lease.owner().value();
-      args[2 + 2 * i] = Long.toString(lease.fencingToken().value());
-    }
-    args[0] = ttls.encoded();
-    return args;
-  }
-
-  /** renew.lua's TTL list: "ttl*count,ttl*count,..." over runs of equal TTLs, in key order. */
-  private static final class RunLengths {
-    private final StringBuilder text = new StringBuilder();
-    private String run;
-    private int count;
-
-    void add(String ttl) {
-      if (!ttl.equals(run)) {
-        flush();
-        run = ttl;
-        count = 0;
-      }
-      count++;
-    }
-
-    private void flush() {
-      if (run != null) {
-        text.append(text.length() == 0 ? "" : ",").append(run).append('*').append(count);
-      }
-    }
-
-    /** The list so far; call once, after the last {@link #add}. */
-    String encoded() {
-      flush();
-      run = null;
-      return text.toString();
-    }
   }
 
   /** inspect.lua: {@code {owner, token, holds, remaining, ...}} or {@code {}}. */

@@ -51,7 +51,7 @@ final class ReplicaAcks {
 
   CompletableFuture<List<Object>> renew(List<RenewRequest> leases) {
     return LockScripts.RENEW.<List<Object>, Long>runFollowedBy(scripts.commands(), ScriptOutputType.MULTI,
-            scripts.renewKeys(leases), LockScripts.renewArgs(leases), this::waitForReplicas)
+            scripts.renewKeys(leases), RenewArgs.of(leases), this::waitForReplicas)
         .thenApply(both -> {
           if (both.next() < ack.replicas()) {
             throw notAcknowledged(both.next(), "the renewal of " + leases.size() + " leases");
