@@ -35,13 +35,15 @@ class NegativeControlsIT {
 
   /**
    * Holders killed. C6 judges a kill only when no other fault comes within its bound (TTL + slack) of it; with the
-   * slack equal to the TTL (700 ms, so that a loaded machine's stalls stay under it), the nemesis's gaps of 2 to 4
-   * TTLs between faults always leave that room, and every kill of a holder with a waiter is judged.
+   * slack equal to the TTL, the nemesis's gaps of 2 to 4 TTLs between faults always leave that room. A TTL of 1 s
+   * keeps that slack above the stalls of a loaded machine (spawning the killed client's replacement JVM among
+   * them); three clients and two locks keep a waiter pending on the lock a killed holder held while the killed
+   * client's replacement starts.
    */
   private static RunConfig underKills(String lock) {
-    Duration ttl = Duration.ofMillis(700);
-    Workload workload = Workload.standard(ttl, 3, 4).withLock(lock);
-    return Runs.config("control-kills-" + lock, Duration.ofSeconds(13), 2, 42, Set.of(FaultKind.CLIENT_KILL),
+    Duration ttl = Duration.ofSeconds(1);
+    Workload workload = Workload.standard(ttl, 2, 4).withLock(lock);
+    return Runs.config("control-kills-" + lock, Duration.ofSeconds(16), 3, 42, Set.of(FaultKind.CLIENT_KILL),
         workload, ttl);
   }
 
