@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.holdfast.AcquireRequest;
 import io.holdfast.Holdfast;
+import io.holdfast.HoldfastOptions;
 import io.holdfast.Lease;
 import io.holdfast.api.v1.Reason;
 import io.holdfast.server.StoreViews.AcquireResult;
@@ -80,6 +81,61 @@ abstract class LockStoreContract {
     AcquireResult result = join(store().acquire(session, lock, owner, Duration.ZERO, 1, Duration.ZERO));
     assertThat(result).isInstanceOf(Granted.class);
     return (Granted) result;
+  }
+
+  /**
+   * Tries {@code lock} for {@code owner} without waiting, again and again, until granted (at most 10 s), so a grant
+   * shows within one attempt of when the store first allows it.
+   */
+  Granted pollUntilGranted(SessionRef session, LockKey lock, String owner) throws InterruptedException {
+    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    for (long requestId = 1_000; System.nanoTime() - until < 0; requestId++) {
+      AcquireResult result = join(store().acquire(session, lock, owner, Duration.ofSeconds(10), requestId,
+          Duration.ZERO));
+      if (result instanceof Granted granted) {
+        return granted;
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError(lock + " not granted within 10 s");
+  }
+
+  /**
+   * The earliest moment, after the holder's call was sent, at which another owner may be granted a lock that is
+   * held for {@code held}: that, less the library's documented drift allowance (1% + 2 ms, covering the rate of
+   * the store's clock). Sound under load: the start is read before the holder's call, the end after the other's
+   * grant returned, so load only lengthens what is measured.
+   */
+  static Duration earliestTakeover(Duration held) {
+    return held.minus(HoldfastOptions.builder().build().driftAllowance(held));
+  }
+
+  @Test
+  void acquire_leaseTtlRunsOut_noOtherOwnerBeforeTtlMinusDrift() throws InterruptedException {
+    SessionRef holder = open(Duration.ofSeconds(10), Duration.ofSeconds(10));
+    SessionRef other = open(Duration.ofSeconds(10), Duration.ZERO);
+    LockKey lock = freshLock();
+    long beforeSend = System.nanoTime();
+    Granted held = (Granted) join(store().acquire(holder, lock, "o", SHORT, 1, Duration.ZERO));
+    Granted next = pollUntilGranted(other, lock, "p");
+    Duration grantedAfter = Duration.ofNanos(System.nanoTime() - beforeSend);
+    assertThat(grantedAfter).as("granted to another owner %d ms after the holder's acquire was sent",
+        grantedAfter.toMillis()).isGreaterThanOrEqualTo(earliestTakeover(SHORT));
+    assertThat(next.token()).isGreaterThan(held.token());
+  }
+
+  @Test
+  void sessionExpiry_noOtherOwnerBeforeSessionTtlPlusLockDelayMinusDrift() throws InterruptedException {
+    SessionRef other = open(Duration.ofSeconds(10), Duration.ZERO);
+    LockKey lock = freshLock();
+    long beforeSend = System.nanoTime();
+    SessionRef dying = open(SHORT, SHORT);
+    Granted held = acquire(dying, lock, "o");
+    Granted next = pollUntilGranted(other, lock, "p");
+    Duration grantedAfter = Duration.ofNanos(System.nanoTime() - beforeSend);
+    assertThat(grantedAfter).as("granted to another owner %d ms after the dying session was opened",
+        grantedAfter.toMillis()).isGreaterThanOrEqualTo(earliestTakeover(SHORT.plus(SHORT)));
+    assertThat(next.token()).isGreaterThan(held.token());
   }
 
   @Test

@@ -18,15 +18,22 @@ import java.util.concurrent.locks.LockSupport;
  *   RELEASE_BY_DEL             release is a plain DEL, so a holder whose lease expired deletes its successor's
  *   RENEW_WITHOUT_OWNER_CHECK  renew is a plain PEXPIRE, so a stale holder extends its successor's lease
  *   WALL_CLOCK_VALIDITY        validity is acquiredAt + TTL on the (injectable, steppable) wall clock
+ *   REUSES_TOKENS              the token is read from the counter but never written back, so every grant gets 1
+ *   EXPIRES_EARLY              Redis keeps the key for half the TTL the holder believes it has
+ *   EXPIRES_LATE               Redis keeps the key for 5 TTLs, so a dead holder blocks its lock that long
  *
  * It lives here, not in holdfast-redis, so that breaking it can never break the library.
  */
 final class TinyLock implements LockDriver {
-  enum Flaw { NONE, RELEASE_BY_DEL, RENEW_WITHOUT_OWNER_CHECK, WALL_CLOCK_VALIDITY }
+  enum Flaw {
+    NONE, RELEASE_BY_DEL, RENEW_WITHOUT_OWNER_CHECK, WALL_CLOCK_VALIDITY, REUSES_TOKENS, EXPIRES_EARLY, EXPIRES_LATE
+  }
 
   private static final String ACQUIRE = "if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end "
       + "local t = redis.call('INCR', KEYS[2]) "
       + "redis.call('SET', KEYS[1], ARGV[1] .. ':' .. t, 'PX', ARGV[2]) return t";
+  private static final String ACQUIRE_WITHOUT_COUNTING = ACQUIRE.replace("redis.call('INCR', KEYS[2])",
+      "(tonumber(redis.call('GET', KEYS[2])) or 0) + 1");
   private static final String RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
       + "return redis.call('DEL', KEYS[1]) end return 0";
   private static final String RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
@@ -54,8 +61,8 @@ final class TinyLock implements LockDriver {
     long deadline = System.nanoTime() + wait.toNanos();
     while (true) {
       long sent = System.nanoTime();
-      Long token = redis.eval(ACQUIRE, ScriptOutputType.INTEGER, new String[] {key(lock), "tiny:fence"}, owner,
-          Long.toString(ttl.toMillis()));
+      Long token = redis.eval(flaw == Flaw.REUSES_TOKENS ? ACQUIRE_WITHOUT_COUNTING : ACQUIRE,
+          ScriptOutputType.INTEGER, new String[] {key(lock), "tiny:fence"}, owner, redisTtl(ttl));
       if (token != null && token > 0) {
         return new TinyHeld(key(lock), owner, token, ttl, sent, wallClock.instant());
       }
@@ -64,6 +71,15 @@ final class TinyLock implements LockDriver {
       }
       LockSupport.parkNanos(POLL.toNanos());
     }
+  }
+
+  /** The key's expiry in Redis, in milliseconds: the TTL, unless the flaw is about expiry. */
+  private String redisTtl(Duration ttl) {
+    return Long.toString(switch (flaw) {
+      case EXPIRES_EARLY -> ttl.toMillis() / 2;
+      case EXPIRES_LATE -> ttl.toMillis() * 5;
+      default -> ttl.toMillis();
+    });
   }
 
   private static String key(String lock) {
@@ -118,7 +134,7 @@ final class TinyLock implements LockDriver {
       Instant wallNow = wallClock.instant();
       Long renewed = flaw == Flaw.RENEW_WITHOUT_OWNER_CHECK
           ? (redis.pexpire(key, ttl.toMillis()) ? 1L : 0L)
-          : redis.eval(RENEW, ScriptOutputType.INTEGER, new String[] {key}, value, Long.toString(ttl.toMillis()));
+          : redis.eval(RENEW, ScriptOutputType.INTEGER, new String[] {key}, value, redisTtl(ttl));
       if (renewed == null || renewed == 0) {
         throw new NotHeld("renew of " + key + " by " + value + ": not the holder");
       }

@@ -139,7 +139,8 @@ public final class VerifyCommand implements Callable<Integer> {
 
   @Option(names = "--lock", defaultValue = Workload.HOLDFAST, hidden = true,
       description = "Lock under test: holdfast, or a negative control: tiny, tiny-release-by-del,"
-          + " tiny-renew-without-owner-check, tiny-wall-clock-validity.")
+          + " tiny-renew-without-owner-check, tiny-wall-clock-validity, tiny-reuses-tokens, tiny-expires-early,"
+          + " tiny-expires-late.")
   String lock;
 
   @Option(names = "--long-holds", defaultValue = "0.03",
