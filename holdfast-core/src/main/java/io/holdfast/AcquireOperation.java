@@ -43,6 +43,9 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
     loop.result().whenComplete(this::ended);
     result.whenComplete((lease, failure) -> {
       loop.result().cancel(false); // the caller cancelled or the client closed: end the loop
+      if (waitedInBackend && (lease == null || lease.isEmpty())) {
+        backend.abandon(requestId); // a wait still going in the backend is nobody's now
+      }
       client.operationFinished(this);
     });
   }

@@ -75,6 +75,11 @@ final class ServiceBackend implements LockBackend {
   }
 
   @Override
+  public void abandon(long requestId) {
+    calls.abandon(requestId);
+  }
+
+  @Override
   public Duration longestWait() {
     return calls.waitsOnServer() ? Duration.ofMillis(maxWaitMs) : Duration.ZERO;
   }

@@ -44,6 +44,8 @@ final class StreamCalls implements AutoCloseable {
   private final ServiceChannel channel;
   private final Duration timeout;
   private final AtomicLong ids = new AtomicLong();
+  /** How to cancel each waiting acquire in flight, by request id. */
+  private final Map<Long, Runnable> waiting = new ConcurrentHashMap<>();
   private Stream stream;
   private boolean closed;
   private volatile boolean unaryOnly;
@@ -63,7 +65,32 @@ final class StreamCalls implements AutoCloseable {
     AcquireRequest unaryRequest = request.getWaitTimeoutMs() == 0 ? request
         : request.toBuilder().setWaitTimeoutMs(0).build();
     return call(StreamCall.newBuilder().setTryAcquire(request), StreamReply::getAcquired,
-        () -> Rpc.call(channel.locks::tryAcquire, unaryRequest), wait);
+        () -> Rpc.call(channel.locks::tryAcquire, unaryRequest), wait,
+        wait.isZero() ? 0 : request.getRequestId());
+  }
+
+  /**
+   * Ends the waiting acquire with this request id that is in flight on a stream, if there is one: the server ends
+   * its wait and gives back a grant it makes afterwards. A no-op when it has been answered.
+   */
+  void abandon(long requestId) {
+    Runnable cancel = waiting.remove(requestId);
+    if (cancel != null) {
+      cancel.run();
+    }
+  }
+
+  private void cancel(Stream on, long callId) {
+    synchronized (this) {
+      if (on.ended) {
+        return; // the server ends the waits of an ended stream itself
+      }
+      try {
+        on.requests.onNext(StreamCall.newBuilder().setCallId(ids.incrementAndGet()).setCancel(callId).build());
+      } catch (RuntimeException gone) {
+        // The stream is going; its end ends the wait on the server.
+      }
+    }
   }
 
   /** Whether acquire calls go over the call stream, where the server may wait for the caller. */
@@ -73,20 +100,20 @@ final class StreamCalls implements AutoCloseable {
 
   CompletableFuture<ReleaseResponse> release(ReleaseRequest request) {
     return call(StreamCall.newBuilder().setRelease(request), StreamReply::getReleased,
-        () -> Rpc.call(channel.locks::release, request), Duration.ZERO);
+        () -> Rpc.call(channel.locks::release, request), Duration.ZERO, 0);
   }
 
   CompletableFuture<KeepAliveResponse> keepAlive(KeepAliveRequest request) {
     return call(StreamCall.newBuilder().setKeepAlive(request), StreamReply::getKeptAlive,
-        () -> Rpc.call(channel.sessions::keepAlive, request), Duration.ZERO);
+        () -> Rpc.call(channel.sessions::keepAlive, request), Duration.ZERO, 0);
   }
 
   private <R> CompletableFuture<R> call(StreamCall.Builder call, Function<StreamReply, R> answer,
-      Supplier<CompletableFuture<R>> unary, Duration wait) {
+      Supplier<CompletableFuture<R>> unary, Duration wait, long waitingRequest) {
     if (unaryOnly) {
       return unary.get();
     }
-    return send(call, timeout.plus(wait)).handle((reply, failure) -> {
+    return send(call, timeout.plus(wait), waitingRequest).handle((reply, failure) -> {
       if (failure != null) {
         return unaryOnly ? unary.get() : CompletableFuture.<R>failedFuture(failure);
       }
@@ -97,7 +124,8 @@ final class StreamCalls implements AutoCloseable {
     }).thenCompose(stage -> stage);
   }
 
-  private CompletableFuture<StreamReply> send(StreamCall.Builder call, Duration answerWithin) {
+  /* waitingRequest: the request id of a waiting acquire, which abandon() may cancel; 0 for any other call. */
+  private CompletableFuture<StreamReply> send(StreamCall.Builder call, Duration answerWithin, long waitingRequest) {
     long id = ids.incrementAndGet();
     CompletableFuture<StreamReply> reply = new CompletableFuture<>();
     Stream on;
@@ -118,8 +146,15 @@ final class StreamCalls implements AutoCloseable {
         return CompletableFuture.failedFuture(e);
       }
     }
+    Runnable cancel = waitingRequest == 0 ? null : () -> cancel(on, id);
+    if (cancel != null) {
+      waiting.put(waitingRequest, cancel);
+    }
     return reply.orTimeout(answerWithin.toMillis(), TimeUnit.MILLISECONDS).whenComplete((answer, failure) -> {
       on.pending.remove(id);
+      if (cancel != null) {
+        waiting.remove(waitingRequest, cancel);
+      }
       if (answer != null && answer.getError().getCode() == Status.Code.UNAVAILABLE.value()) {
         retire(on);
       }

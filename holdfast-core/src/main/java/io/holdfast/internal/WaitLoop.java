@@ -227,6 +227,9 @@ public final class WaitLoop<A> {
   }
 
   private void onFailure(Throwable failure, long sentNanos, boolean answeredInline) {
+    if (result.isDone()) {
+      return; // the loop has ended (cancelled, caller gone): nothing to retry or to report
+    }
     if (!unanswered) {
       unanswered = true;
       unansweredSince = sentNanos;

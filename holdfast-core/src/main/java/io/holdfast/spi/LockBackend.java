@@ -61,6 +61,17 @@ public interface LockBackend extends AutoCloseable {
   }
 
   /**
+   * The caller stopped waiting for the acquire with this request id (cancelled, client closing, or its wait ended
+   * without a grant): a backend that waits itself ends that wait, and gives back a grant it makes afterwards.
+   * Best effort and idempotent; a grant already answered is not affected (the caller releases it). The default
+   * does nothing.
+   *
+   * @param requestId the request id of the abandoned acquire
+   */
+  default void abandon(long requestId) {
+  }
+
+  /**
    * Releases one hold if the lock is held by {@code owner} under {@code fencingToken}; publishes a release
    * message when the last hold goes.
    *

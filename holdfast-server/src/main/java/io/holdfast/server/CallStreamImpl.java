@@ -24,7 +24,8 @@ import java.util.function.BiFunction;
  * request context and log, was most of the service's CPU per call: docs/benchmarks.md). Each call is handed to the
  * unary implementation with an observer that wraps its answer in a StreamReply carrying the call id, so
  * validation, the caller's Principal (from the stream's Context), store steps, metrics and errors are exactly
- * those of the unary call; a failed call answers its google.rpc.Status and the stream stays open.
+ * those of the unary call; a failed call answers its google.rpc.Status and the stream stays open. A waiting
+ * TryAcquire ends when the client cancels it (a cancel message naming its call id) or when the stream ends.
  *
  * Why it is safe: a stream's replies are written under that stream's monitor (a StreamObserver is not
  * thread-safe), and after the stream ended they are dropped (the client fails and repeats calls that had no answer;
@@ -77,6 +78,7 @@ final class CallStreamImpl extends CallStreamGrpc.CallStreamImplBase {
       case RELEASE -> locks.release(call.getRelease(), replies.answer(id, StreamReply.Builder::setReleased));
       case KEEP_ALIVE -> sessions.keepAlive(call.getKeepAlive(),
           replies.answer(id, StreamReply.Builder::setKeptAlive));
+      case CANCEL -> replies.cancel(call.getCancel());
       default -> replies.<AcquireResponse>answer(id, StreamReply.Builder::setAcquired).onError(
           ServiceException.badRequest("stream call " + id + " names no call this server knows"));
     }
@@ -197,6 +199,17 @@ final class CallStreamImpl extends CallStreamGrpc.CallStreamImplBase {
         }
       }
       callersGone();
+    }
+
+    /** The client stopped waiting for call {@code id}: end its wait, if it is still waiting. No reply. */
+    void cancel(long id) {
+      Runnable hook;
+      synchronized (this) {
+        hook = endHooks.remove(id);
+      }
+      if (hook != null) {
+        hook.run(); // outside the monitor: ending the wait answers the call on this stream
+      }
     }
 
     /* Outside the monitor: a hook ends a wait, whose give-back may answer on this stream (dropped: ended). */

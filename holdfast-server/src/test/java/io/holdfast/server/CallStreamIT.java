@@ -160,6 +160,48 @@ class CallStreamIT {
     }
   }
 
+  @Test
+  void cancel_ofAWaitingAcquire_answersItCancelledAndTheLaterReleaseGrantsNobody() throws Exception {
+    try (HoldfastServer server = HoldfastServer.start(config())) {
+      TestStubs stubs = new TestStubs(server, null);
+      String holderSession = stubs.openSession(30_000);
+      String waiterSession = stubs.openSession(30_000);
+      String name = "stream/" + UUID.randomUUID();
+      Replies stream = new Replies(server);
+      long token = stream.call(StreamCall.newBuilder().setCallId(1).setTryAcquire(AcquireRequest.newBuilder()
+          .setSessionId(holderSession).setName(name).setLeaseTtlMs(30_000))).getAcquired().getFencingToken();
+      CompletableFuture<StreamReply> waiting = new CompletableFuture<>();
+      stream.waiting.put(2L, waiting);
+      stream.requests.onNext(StreamCall.newBuilder().setCallId(2).setTryAcquire(AcquireRequest.newBuilder()
+          .setSessionId(waiterSession).setName(name).setLeaseTtlMs(30_000).setWaitTimeoutMs(30_000)).build());
+      await().atMost(Duration.ofSeconds(40)).until(() -> gauge(server, "holdfast_server_waiters") == 1);
+      stream.requests.onNext(StreamCall.newBuilder().setCallId(3).setCancel(2).build());
+      assertThat(waiting.get(10, TimeUnit.SECONDS).getError().getCode()).isEqualTo(Status.Code.CANCELLED.value());
+      stream.call(StreamCall.newBuilder().setCallId(4).setRelease(ReleaseRequest.newBuilder()
+          .setSessionId(holderSession).setName(name).setFencingToken(token)));
+      assertThat(stubs.locks.inspect(InspectRequest.newBuilder().setName(name).build()).getHeld()).isFalse();
+      assertThat(stream.ended).as("the stream stays open").isNotDone();
+    }
+  }
+
+  @Test
+  void cancelledAcquire_throughTheClient_endsItsWaitInTheServer() throws Exception {
+    try (HoldfastServer server = HoldfastServer.start(config());
+        Holdfast holder = Holdfast.connect(server.uri().toString());
+        Holdfast waiter = Holdfast.connect(server.uri().toString())) {
+      String name = "stream/" + UUID.randomUUID();
+      Lease held = holder.tryAcquire(name, Duration.ofSeconds(30), Duration.ZERO).orElseThrow();
+      CompletableFuture<Optional<Lease>> waiting = waiter.tryAcquireAsync(
+          io.holdfast.AcquireRequest.of(name, Duration.ofSeconds(30)).withWait(Duration.ofSeconds(60)));
+      await().atMost(Duration.ofSeconds(40)).until(() -> gauge(server, "holdfast_server_waiters") == 1);
+      waiting.cancel(true);
+      // Well before the server's own end of that wait (60 s): the client told it.
+      await().atMost(Duration.ofSeconds(30)).until(() -> gauge(server, "holdfast_server_waiters") == 0);
+      held.release();
+      assertThat(holder.inspect(name)).as("the abandoned wait was not granted").isEmpty();
+    }
+  }
+
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static double gauge(HoldfastServer server, String name) throws Exception {
