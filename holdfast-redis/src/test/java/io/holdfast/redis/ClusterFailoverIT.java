@@ -7,6 +7,7 @@ import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.LockName;
 import io.holdfast.Lease;
+import io.holdfast.testkit.LockTraffic;
 import io.holdfast.testkit.redis.ClusterTopology;
 import io.holdfast.testkit.redis.RedisServer;
 import java.time.Duration;
@@ -62,7 +63,7 @@ class ClusterFailoverIT {
                 + "locks {} ms after the kill; longest pause of grants on other masters' locks {} ms; {} grants, "
                 + "{} transient failures, {} stale writes rejected", victim.port(), promoted.port(), slot,
             millis(promotedAt - killedAt), millis(resumed - killedAt), millis(gapElsewhere),
-            traffic.grants().size(), traffic.failures(), traffic.rejectedWrites());
+            traffic.grants().size(), traffic.failures(), traffic.staleWrites());
         assertThat(millis(resumed - killedAt)).isLessThan(30_000);
         assertThat(traffic.tokensGoingBackwards()).isEmpty();
       }

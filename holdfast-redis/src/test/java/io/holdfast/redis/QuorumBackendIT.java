@@ -7,6 +7,7 @@ import io.holdfast.BackendUnavailableException;
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.Lease;
+import io.holdfast.testkit.LockTraffic;
 import io.holdfast.testkit.redis.IndependentMasters;
 import io.holdfast.testkit.redis.RedisServer;
 import java.time.Duration;
@@ -168,7 +169,12 @@ class QuorumBackendIT {
 
   @Test
   void pausedMaster_doesNotDelayGrants() {
-    try (Holdfast client = connect(masters.uri())) {
+    // A paused master never answers, so an operation that waited for it would last the whole operation timeout.
+    // With a long one, the bound below tells "answered by the majority" from "waited for all
+    // three" however slow this machine is: it is the protocol's bound, not a speed.
+    Duration operationTimeout = Duration.ofSeconds(20);
+    try (Holdfast client = Holdfast.connect(HoldfastOptions.builder().backend(masters.uri())
+        .clientName("quorum-it").operationTimeout(operationTimeout).build())) {
       masters.master(2).pause();
       long worst = 0;
       for (int i = 0; i < 10; i++) {
@@ -177,7 +183,8 @@ class QuorumBackendIT {
         worst = Math.max(worst, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
       }
       LOG.info("Quorum with one master paused: slowest acquire+release {} ms", worst);
-      assertThat(worst).as("well under the 1 s operation timeout").isLessThan(700);
+      assertThat(worst).as("acquire+release did not wait for the paused master")
+          .isLessThan(operationTimeout.toMillis());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.holdfast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.holdfast.AcquireRequest;
 import io.holdfast.Holdfast;
@@ -59,12 +60,11 @@ class TwoInstancesIT {
       Lease held = viaFirst.acquire(name, Duration.ofSeconds(10));
       assertThat(viaSecond.inspect(name)).get().extracting(LockState::fencingToken).isEqualTo(held.fencingToken());
       CompletableFuture<Lease> waiting = viaSecond.acquireAsync(AcquireRequest.of(name, Duration.ofSeconds(10)));
-      Thread.sleep(500);
       TestStubs admin = new TestStubs(second, null);
       assertThat(admin.admin.listLocks(ListLocksRequest.newBuilder().setPrefix("shared/").build()).getLocksList())
           .extracting(LockInfo::getName).contains(name);
-      assertThat(admin.admin.listWaiters(ListWaitersRequest.newBuilder().setName(name).build()).getWaitersCount())
-          .isEqualTo(1);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(admin.admin
+          .listWaiters(ListWaitersRequest.newBuilder().setName(name).build()).getWaitersCount()).isEqualTo(1));
       assertThat(waiting).isNotDone();
       long released = System.nanoTime();
       held.release();
