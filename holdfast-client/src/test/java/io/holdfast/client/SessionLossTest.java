@@ -1,6 +1,7 @@
 package io.holdfast.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Any;
@@ -13,6 +14,7 @@ import io.holdfast.AcquireRequest;
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.Lease;
+import io.holdfast.LeaseLostException;
 import io.holdfast.LeaseLostReason;
 import io.holdfast.api.v1.KeepAliveRequest;
 import io.holdfast.api.v1.KeepAliveResponse;
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The service says the client's session expired: the leases granted in it are reported lost with reason
- * SESSION_LOST (not NOT_OWNER, not UNCONFIRMED), and the next acquire opens a new session.
+ * SESSION_LOST (not NOT_OWNER, not UNCONFIRMED), their release fails with LeaseLostException, and the next
+ * acquire opens a new session.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SessionLossTest {
@@ -52,6 +55,7 @@ class SessionLossTest {
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
           assertThat(lost.get()).isEqualTo(LeaseLostReason.SESSION_LOST));
       assertThat(lease.isValid()).isFalse();
+      assertThatThrownBy(lease::release).isInstanceOf(LeaseLostException.class);
 
       holdfast.tryAcquire("in-s2", Duration.ofSeconds(30), Duration.ZERO).orElseThrow().release();
       assertThat(acquiredIn).containsExactly("s1", "s2");

@@ -205,7 +205,12 @@ class QuorumBackendIT {
   @Test
   void masterKilledDuringTraffic_grantsContinueWithoutAGap_andTokensNeverGoBack() {
     String name = fresh();
-    try (Holdfast first = connect(masters.uri()); Holdfast second = connect(masters.uri());
+    // As in pausedMaster_doesNotDelayGrants: with a long operation timeout, a grant that waited for the dead
+    // master would come that late; the majority answers at once, however slow this machine is.
+    Duration operationTimeout = Duration.ofSeconds(20);
+    HoldfastOptions options = HoldfastOptions.builder().backend(masters.uri()).clientName("quorum-it")
+        .operationTimeout(operationTimeout).build();
+    try (Holdfast first = Holdfast.connect(options); Holdfast second = Holdfast.connect(options);
         LockTraffic traffic = new LockTraffic(List.of(first, second), List.of(name), 4, Duration.ofSeconds(2),
             Duration.ofMillis(5))) {
       traffic.awaitGrants(50, Duration.ofSeconds(30));
@@ -216,7 +221,8 @@ class QuorumBackendIT {
       LOG.info("Quorum, one of three masters killed during traffic: first grant started after the kill came {} ms"
           + " after it; {} grants, {} failures", TimeUnit.NANOSECONDS.toMillis(resumed - killedAt),
           traffic.grants().size(), traffic.failures());
-      assertThat(TimeUnit.NANOSECONDS.toMillis(resumed - killedAt)).isLessThan(2_000);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(resumed - killedAt)).as("no grant waited for the dead master")
+          .isLessThan(operationTimeout.toMillis());
       assertThat(traffic.tokensGoingBackwards()).isEmpty();
     }
   }
