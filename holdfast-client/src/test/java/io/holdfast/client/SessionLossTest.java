@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -34,12 +35,13 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The service says the client's session expired: the leases granted in it are reported lost with reason
  * SESSION_LOST (not NOT_OWNER, not UNCONFIRMED), their release fails with LeaseLostException, and the next
- * acquire opens a new session.
+ * acquire opens a new session; a lease the keep-alive answers not renewed is lost NOT_OWNER, in a session kept.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SessionLossTest {
   private final AtomicInteger opened = new AtomicInteger();
   private final List<String> acquiredIn = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean notRenewed = new AtomicBoolean();
 
   @Test
   void keepAliveAnswersSessionExpired_leaseLostWithSessionLost_andNextAcquireUsesANewSession() {
@@ -64,7 +66,31 @@ class SessionLossTest {
     }
   }
 
-  /* Opens s1, s2, ...; once a lock was granted in s1, its keep-alives are refused as for an expired session. */
+  @Test
+  void keepAliveAnswersLeaseNotRenewed_leaseLostWithNotOwner_andTheSessionKept() {
+    notRenewed.set(true);
+    Server server = FakeServer.start(new FirstSessionExpires(), new Locks());
+    AtomicReference<LeaseLostReason> lost = new AtomicReference<>();
+    HoldfastOptions options = HoldfastOptions.builder().backend("holdfast://127.0.0.1:" + server.activeLocalPort())
+        .renewalFraction(0.1).build();
+    try (Holdfast holdfast = Holdfast.connect(options)) {
+      holdfast.acquire(AcquireRequest.of("taken-over", Duration.ofSeconds(30))
+          .onLeaseLost((which, reason) -> lost.set(reason)));
+
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(lost.get()).isEqualTo(LeaseLostReason.NOT_OWNER));
+
+      holdfast.tryAcquire("next", Duration.ofSeconds(30), Duration.ZERO).orElseThrow();
+      assertThat(acquiredIn).as("the session itself is fine").containsExactly("s1", "s1");
+    } finally {
+      server.stop().join();
+    }
+  }
+
+  /*
+   * Opens s1, s2, ...; once a lock was granted in s1, its keep-alives are refused as for an expired session, or
+   * (notRenewed) answered with every listed lease not renewed, as when another owner holds the lock now.
+   */
   private final class FirstSessionExpires extends SessionServiceGrpc.SessionServiceImplBase {
     @Override
     public void openSession(OpenSessionRequest request, StreamObserver<Session> observer) {
@@ -74,7 +100,7 @@ class SessionLossTest {
 
     @Override
     public void keepAlive(KeepAliveRequest request, StreamObserver<KeepAliveResponse> observer) {
-      if (request.getSessionId().equals("s1") && acquiredIn.contains("s1")) {
+      if (request.getSessionId().equals("s1") && acquiredIn.contains("s1") && !notRenewed.get()) {
         observer.onError(StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
             .setCode(Status.Code.FAILED_PRECONDITION.value()).setMessage("session s1 has expired")
             .addDetails(Any.pack(ErrorInfo.newBuilder().setDomain("holdfast.io").setReason("SESSION_EXPIRED")
@@ -82,7 +108,7 @@ class SessionLossTest {
         return;
       }
       KeepAliveResponse.Builder reply = KeepAliveResponse.newBuilder().setTtlMs(300);
-      request.getRenewalsList().forEach(renewal -> reply.addRenewed(true));
+      request.getRenewalsList().forEach(renewal -> reply.addRenewed(!notRenewed.get()));
       observer.onNext(reply.build());
       observer.onCompleted();
     }
