@@ -33,8 +33,9 @@ import java.util.concurrent.ScheduledExecutorService;
  * acquired in (Grants remembers which); the engine's batched renewal becomes one KeepAlive per session, which
  * also keeps the session alive. When the service reports the session expired or unknown, the session is
  * replaced and every renewal of a lease granted in it answers SESSION_LOST, which the engine reports through
- * the lease-lost listener with that reason. Acquire, release and keep-alive go over one call stream (StreamCalls), the rest as unary
- * calls. Thread-safe: the parts are thread-safe and this class keeps no other mutable state.
+ * the lease-lost listener with that reason. Acquire, release and keep-alive go over one call stream
+ * (StreamCalls), the rest as unary calls. Thread-safe: the parts are thread-safe and this class keeps no other
+ * mutable state.
  */
 final class ServiceBackend implements LockBackend {
   private final ServiceTarget target;

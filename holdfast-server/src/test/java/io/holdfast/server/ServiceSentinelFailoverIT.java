@@ -38,7 +38,8 @@ class ServiceSentinelFailoverIT {
         HoldfastServer second = start(sentinel);
         Holdfast one = connect(first);
         Holdfast two = connect(second);
-        LockTraffic traffic = new LockTraffic(List.of(one, two), NAMES, 6, Duration.ofSeconds(2), Duration.ofMillis(10))) {
+        LockTraffic traffic = new LockTraffic(List.of(one, two), NAMES, 6, Duration.ofSeconds(2),
+            Duration.ofMillis(10))) {
       traffic.awaitGrants(60, Duration.ofSeconds(60));
       long killedAt = System.nanoTime();
       RedisServer old = sentinel.killMaster();

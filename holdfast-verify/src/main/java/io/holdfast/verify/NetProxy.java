@@ -57,18 +57,8 @@ final class NetProxy implements AutoCloseable {
   void cut(boolean on) {
     cut = on;
     if (on) {
-      sockets.forEach(NetProxy::reset);
+      sockets.forEach(NetProxy::closeQuietly);
     }
-  }
-
-  /* A reset (RST, linger 0), not a FIN: the peer's next read or write fails rather than seeing a clean end. */
-  private static void reset(Socket socket) {
-    try {
-      socket.setSoLinger(true, 0);
-    } catch (IOException e) {
-      // Already closed: closing below is all that is left.
-    }
-    closeQuietly(socket);
   }
 
   private void acceptLoop() {

@@ -13,8 +13,9 @@ import java.util.Map;
  * C5, no success after loss: a renew or release of grant (lock, token) must not succeed if, before it was even
  * invoked, (a) a grant of that lock with a larger token had completed (the lease was gone for good: tokens only
  * grow, and renew/release check the token), (b) the grant had already been released successfully, or (c) Redis
- * had answered NOT_OWNER for it, or the lock service that the lease's session was lost (a lease-lost notification
- * with that reason): succeeding after that means the lease came back, a resurrection. All three compare a completion with a later invoke, so clock-mapping widening keeps them sound.
+ * had answered NOT_OWNER for it, or the lock service that the lease's session was lost (a lease-lost
+ * notification with that reason): succeeding after that means the lease came back, a resurrection. All three
+ * compare a completion with a later invoke, so clock-mapping widening keeps them sound.
  *
  * A success under (a) is "explained" when a fault that can end a lease in Redis before its holder's local deadline
  * (redis-wipe, failover, redis-clock; see LeaseLoss) began before the larger grant and ended less than a TTL
