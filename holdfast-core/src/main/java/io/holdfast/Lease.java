@@ -106,6 +106,7 @@ public interface Lease extends AutoCloseable {
    *
    * @throws LeaseLostException when the lease is no longer this owner's; nothing was changed
    * @throws BackendUnavailableException when the backend stayed unreachable
+   * @throws InvalidArgumentException when {@link #release()} was already called on this hold, whatever it answered
    */
   void renew();
 

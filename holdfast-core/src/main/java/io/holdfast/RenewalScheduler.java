@@ -147,6 +147,7 @@ final class RenewalScheduler {
       switch (results.get(i)) {
         case RENEWED -> grant.confirmed(sentNanos);
         case NOT_HELD -> client.declareLost(grant, LeaseLostReason.NOT_OWNER);
+        case SESSION_LOST -> client.declareLost(grant, LeaseLostReason.SESSION_LOST);
         default -> unknown++;
       }
     }

@@ -7,35 +7,22 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine.TypeConversionException;
 
 class DurationConverterTest {
   private final DurationConverter converter = new DurationConverter();
 
-  @ParameterizedTest
-  @CsvSource({
-      "500ms, PT0.5S",
-      "30s, PT30S",
-      "2m, PT2M",
-      "1h, PT1H",
-      "1d, PT24H",
-      "0s, PT0S",
-      "PT30S, PT30S",
-      "pt1m30s, PT1M30S",
-      "' 5S ', PT5S"})
-  void convert_unitOrIso_parses(String text, String expected) {
-    assertThat(converter.convert(text)).isEqualTo(Duration.parse(expected));
+  @Test
+  void convert_readsWhatDurationsReads() {
+    assertThat(converter.convert("30s")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(converter.convert("PT1M30S")).isEqualTo(Duration.ofSeconds(90));
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"", "30", "2.5s", "30 sec", "-1s", "1w", "PT", "P1X", "ms", "s30"})
-  void convert_malformed_throwsWithExamples(String text) {
-    assertThatThrownBy(() -> converter.convert(text))
+  @Test
+  void convert_malformed_conversionErrorWithTheForms() {
+    assertThatThrownBy(() -> converter.convert("30"))
         .isInstanceOf(TypeConversionException.class)
-        .hasMessageContaining("'" + text + "' is not a duration")
-        .hasMessageContaining("30s")
-        .hasMessageContaining("PT30S");
+        .hasMessage("'30' is not a duration; write 500ms, 30s, 2m, 1h, 1d or PT30S");
   }
 
   @Test

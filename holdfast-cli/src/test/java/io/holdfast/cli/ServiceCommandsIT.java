@@ -8,11 +8,9 @@ import io.holdfast.Lease;
 import io.holdfast.server.HoldfastServer;
 import io.holdfast.server.ServerConfig;
 import io.holdfast.server.TokenGrant;
+import io.holdfast.testkit.ChildJvm;
 import io.holdfast.testkit.redis.RedisExtension;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,33 +126,19 @@ class ServiceCommandsIT {
 
   @Test
   void serverCommand_withoutRedis_warnsLoudlyAndServes() throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    Process process = new ProcessBuilder(java, "-cp", classPath, HoldfastCli.class.getName(), "server", "--port",
-        "0").redirectErrorStream(true).start();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-        StandardCharsets.UTF_8))) {
-      StringBuilder seen = new StringBuilder();
-      String listening = null;
-      while (listening == null) {
-        String line = out.readLine();
-        if (line == null) {
-          break;
-        }
-        seen.append(line).append('\n');
-        if (line.startsWith("holdfast server listening on ")) {
-          listening = line.substring("holdfast server listening on ".length()).split(" ")[0];
-        }
-      }
-      assertThat(seen.toString()).contains("EMBEDDED in-memory store", "lost on restart");
+    ChildJvm server = ChildJvm.start(HoldfastCli.class, "server", "--port", "0");
+    try {
+      String listening = server.await("holdfast server listening on ", Duration.ofSeconds(60)).split(" ")[0];
+      assertThat(String.join("\n", server.lines())).contains("EMBEDDED in-memory store", "lost on restart");
       assertThat(listening).startsWith("holdfast://127.0.0.1:");
       try (Holdfast holdfast = Holdfast.connect(listening);
            Lease lease = holdfast.acquire(AcquireRequest.of("embedded/x", Duration.ofSeconds(5)))) {
         assertThat(lease.isValid()).isTrue();
       }
     } finally {
-      process.destroy();
-      assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("graceful stop on SIGTERM").isTrue();
+      server.process().destroy();
+      assertThat(server.awaitExit(Duration.ofSeconds(20))).as("graceful stop on SIGTERM").isTrue();
     }
   }
+
 }

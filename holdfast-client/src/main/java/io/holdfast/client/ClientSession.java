@@ -5,6 +5,7 @@ import io.holdfast.api.v1.KeepAliveRequest;
 import io.holdfast.api.v1.LeaseRenewal;
 import io.holdfast.api.v1.OpenSessionRequest;
 import io.holdfast.api.v1.Session;
+import io.holdfast.spi.RenewOutcome;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,10 +86,13 @@ final class ClientSession implements AutoCloseable {
     }
   }
 
-  /** Keeps a session alive and renews leases; a lost session answers false for every lease. */
-  CompletableFuture<List<Boolean>> keepAlive(String sessionId, List<LeaseRenewal> renewals) {
+  /**
+   * Keeps a session alive and renews leases: per lease RENEWED or NOT_HELD, or SESSION_LOST for every lease
+   * when the session is lost (already, or by the service's answer now).
+   */
+  CompletableFuture<List<RenewOutcome>> keepAlive(String sessionId, List<LeaseRenewal> renewals) {
     if (lost.contains(sessionId)) {
-      return CompletableFuture.completedFuture(Collections.nCopies(renewals.size(), false));
+      return CompletableFuture.completedFuture(Collections.nCopies(renewals.size(), RenewOutcome.SESSION_LOST));
     }
     KeepAliveRequest request = KeepAliveRequest.newBuilder().setSessionId(sessionId).addAllRenewals(renewals)
         .build();
@@ -95,11 +100,13 @@ final class ClientSession implements AutoCloseable {
     return calls.keepAlive(request).handle((reply, failure) -> {
       if (failure == null) {
         lastKeptAliveNanos = sent;
-        return reply.getRenewedList();
+        List<Boolean> renewed = reply.getRenewedList();
+        return IntStream.range(0, renewals.size()).mapToObj(i -> i < renewed.size() && renewed.get(i)
+            ? RenewOutcome.RENEWED : RenewOutcome.NOT_HELD).toList();
       }
       if (Rpc.isSessionLoss(failure)) {
         markLost(sessionId);
-        return Collections.nCopies(renewals.size(), false);
+        return Collections.nCopies(renewals.size(), RenewOutcome.SESSION_LOST);
       }
       throw Rpc.toHoldfast(failure, "keep-alive of session " + sessionId);
     });

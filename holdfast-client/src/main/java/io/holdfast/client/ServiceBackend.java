@@ -15,9 +15,11 @@ import io.holdfast.spi.AcquireOutcome;
 import io.holdfast.spi.LockBackend;
 import io.holdfast.spi.ReleaseOutcome;
 import io.holdfast.spi.ReleaseSubscription;
+import io.holdfast.spi.RenewOutcome;
 import io.holdfast.spi.RenewRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +32,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * listeners) works unchanged against holdfast:// as against redis://. Each grant is bound to the session it was
  * acquired in (Grants remembers which); the engine's batched renewal becomes one KeepAlive per session, which
  * also keeps the session alive. When the service reports the session expired or unknown, the session is
- * replaced and every renewal of a lease granted in it answers false, which the engine reports through the
- * lease-lost listener. Acquire, release and keep-alive go over one call stream (StreamCalls), the rest as unary
- * calls. Thread-safe: the parts are thread-safe and this class keeps no other mutable state.
+ * replaced and every renewal of a lease granted in it answers SESSION_LOST, which the engine reports through
+ * the lease-lost listener with that reason. Acquire, release and keep-alive go over one call stream
+ * (StreamCalls), the rest as unary calls. Thread-safe: the parts are thread-safe and this class keeps no other
+ * mutable state.
  */
 final class ServiceBackend implements LockBackend {
   private final ServiceTarget target;
@@ -151,8 +154,15 @@ final class ServiceBackend implements LockBackend {
 
   @Override
   public CompletableFuture<List<Boolean>> renew(List<RenewRequest> leases) {
+    return renewEach(leases).thenApply(outcomes -> outcomes.stream()
+        .map(outcome -> outcome == RenewOutcome.RENEWED).toList());
+  }
+
+  /** Per lease as the SPI says; a lease of a lost session answers SESSION_LOST, so the engine reports that. */
+  @Override
+  public CompletableFuture<List<RenewOutcome>> renewEach(List<RenewRequest> leases) {
     Map<String, List<Integer>> bySession = new LinkedHashMap<>();
-    List<Boolean> results = new ArrayList<>(java.util.Collections.nCopies(leases.size(), false));
+    List<RenewOutcome> results = new ArrayList<>(Collections.nCopies(leases.size(), RenewOutcome.NOT_HELD));
     List<Integer> unbound = new ArrayList<>();
     for (int i = 0; i < leases.size(); i++) {
       RenewRequest lease = leases.get(i);
@@ -174,20 +184,20 @@ final class ServiceBackend implements LockBackend {
   }
 
   private CompletableFuture<Void> keepAlive(String sessionId, List<RenewRequest> leases, List<Integer> indexes,
-      List<Boolean> results) {
+      List<RenewOutcome> results) {
     List<LeaseRenewal> renewals = new ArrayList<>(indexes.size());
     for (int i : indexes) {
       RenewRequest lease = leases.get(i);
       renewals.add(LeaseRenewal.newBuilder().setName(lease.name().value()).setOwner(lease.owner().value())
           .setFencingToken(lease.fencingToken().value()).setLeaseTtlMs(lease.ttl().toMillis()).build());
     }
-    return session.keepAlive(sessionId, renewals).thenAccept(renewed -> {
+    return session.keepAlive(sessionId, renewals).thenAccept(outcomes -> {
       for (int j = 0; j < indexes.size(); j++) {
         RenewRequest lease = leases.get(indexes.get(j));
-        boolean ok = j < renewed.size() && renewed.get(j);
-        results.set(indexes.get(j), ok);
+        RenewOutcome outcome = outcomes.get(j);
+        results.set(indexes.get(j), outcome);
         Grants.Key key = new Grants.Key(lease.name(), lease.owner(), lease.fencingToken());
-        if (ok) {
+        if (outcome == RenewOutcome.RENEWED) {
           grants.touched(key);
         } else {
           grants.forget(key);

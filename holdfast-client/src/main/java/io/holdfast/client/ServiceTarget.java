@@ -1,11 +1,11 @@
 package io.holdfast.client;
 
 import io.holdfast.InvalidArgumentException;
+import io.holdfast.internal.Durations;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,19 +130,18 @@ record ServiceTarget(boolean tls, List<HostPort> hosts, Optional<String> token, 
     if (text == null) {
       return Optional.empty();
     }
+    Duration d;
     try {
-      String t = text.trim().toLowerCase(Locale.ROOT);
-      Duration d = t.endsWith("ms") ? Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)))
-          : t.endsWith("s") ? Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000))
-          : Duration.parse(text);
-      if (d.isNegative() || d.isZero()) {
-        throw new InvalidArgumentException("session-ttl must be positive, was '" + text + "'");
-      }
-      return Optional.of(d);
-    } catch (NumberFormatException | DateTimeParseException e) {
-      throw new InvalidArgumentException("session-ttl must look like 10s, 1500ms or PT10S, was '" + text + "'");
+      d = Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgumentException("session-ttl: " + e.getMessage());
     }
+    if (d.isNegative() || d.isZero()) {
+      throw new InvalidArgumentException("session-ttl must be positive, was '" + text + "'");
+    }
+    return Optional.of(d);
   }
+
 
   private static String redact(String uri) {
     return uri.replaceFirst("//[^/@]*@", "//");

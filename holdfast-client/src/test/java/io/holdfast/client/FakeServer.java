@@ -21,7 +21,12 @@ final class FakeServer {
   private FakeServer() { }
 
   private static Server start(BindableService... services) {
-    GrpcServiceBuilder grpc = GrpcService.builder().addService(new FixedSession());
+    return start(new FixedSession(), services);
+  }
+
+  /** Starts a fake server with its own session service; the caller stops it. */
+  static Server start(SessionServiceGrpc.SessionServiceImplBase sessions, BindableService... services) {
+    GrpcServiceBuilder grpc = GrpcService.builder().addService(sessions);
     for (BindableService service : services) {
       grpc.addService(service);
     }

@@ -37,7 +37,7 @@ class ServiceTargetTest {
         .hasMessageNotContaining("secret");
     assertThatThrownBy(() -> ServiceTarget.parse("holdfast://h:1?timeout=5s", Map.of()))
         .hasMessageContaining("unknown lock service URI parameter 'timeout'");
-    assertThatThrownBy(() -> ServiceTarget.parse("holdfast://h:1?session-ttl=-1s", Map.of()))
+    assertThatThrownBy(() -> ServiceTarget.parse("holdfast://h:1?session-ttl=0s", Map.of()))
         .hasMessageContaining("session-ttl must be positive");
     assertThatThrownBy(() -> ServiceTarget.parse("holdfast:h", Map.of()))
         .hasMessageContaining("must look like holdfast://host:port");

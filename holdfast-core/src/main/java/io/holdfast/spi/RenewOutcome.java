@@ -17,5 +17,11 @@ public enum RenewOutcome {
    * its local validity deadline, then reports it lost ({@code UNCONFIRMED}); the other leases of the batch are
    * not held back by it.
    */
-  UNKNOWN
+  UNKNOWN,
+  /**
+   * The lease was bound to a lock service session that expired or that the service no longer knows: the
+   * service has freed (or will free) the lock with its session. The engine reports the lease lost
+   * ({@code SESSION_LOST}) and stops renewing it. Only backends with sessions answer this.
+   */
+  SESSION_LOST
 }

@@ -1,15 +1,14 @@
 package io.holdfast.redis;
 
 import io.holdfast.InvalidArgumentException;
+import io.holdfast.internal.Durations;
 import io.lettuce.core.RedisURI;
 import java.net.URI;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -28,7 +27,7 @@ import java.util.regex.Pattern;
  * <p>Safe: stateless. Messages never contain the password.
  */
 final class TopologyUris {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s)?");
+  private static final Pattern PLAIN_MILLIS = Pattern.compile("\\d{1,12}");
   private static final Duration DEFAULT_WAIT_TIMEOUT = Duration.ofSeconds(1);
   private static final int MIN_QUORUM_MASTERS = 3;
 
@@ -125,19 +124,18 @@ final class TopologyUris {
     return Boolean.parseBoolean(value);
   }
 
-  /** {@code 250ms}, {@code 2s}, a plain number of milliseconds, or ISO-8601 such as {@code PT0.5S}. */
+  /** A plain number of milliseconds (this URI parameter's own shorthand), or any form {@link Durations} reads. */
   static Duration duration(String text) {
-    Matcher m = DURATION.matcher(text.trim());
-    if (m.matches()) {
-      long amount = Long.parseLong(m.group(1));
-      return "s".equals(m.group(2)) ? Duration.ofSeconds(amount) : Duration.ofMillis(amount);
+    if (PLAIN_MILLIS.matcher(text.trim()).matches()) {
+      return Duration.ofMillis(Long.parseLong(text.trim()));
     }
     try {
-      return Duration.parse(text.trim());
-    } catch (DateTimeParseException e) {
-      throw new InvalidArgumentException("waitTimeout must look like 100ms, 2s or PT0.5S, was '" + text + "'");
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgumentException("waitTimeout: " + e.getMessage() + ", or a number of milliseconds");
     }
   }
+
 
   private static URI withQuery(URI uri, String query) {
     String text = uri.toString();

@@ -7,6 +7,7 @@ import io.holdfast.BackendUnavailableException;
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.Lease;
+import io.holdfast.testkit.LockTraffic;
 import io.holdfast.testkit.redis.IndependentMasters;
 import io.holdfast.testkit.redis.RedisServer;
 import java.time.Duration;
@@ -168,7 +169,12 @@ class QuorumBackendIT {
 
   @Test
   void pausedMaster_doesNotDelayGrants() {
-    try (Holdfast client = connect(masters.uri())) {
+    // A paused master never answers, so an operation that waited for it would last the whole operation timeout.
+    // With a long one, the bound below tells "answered by the majority" from "waited for all
+    // three" however slow this machine is: it is the protocol's bound, not a speed.
+    Duration operationTimeout = Duration.ofSeconds(20);
+    try (Holdfast client = Holdfast.connect(HoldfastOptions.builder().backend(masters.uri())
+        .clientName("quorum-it").operationTimeout(operationTimeout).build())) {
       masters.master(2).pause();
       long worst = 0;
       for (int i = 0; i < 10; i++) {
@@ -177,7 +183,8 @@ class QuorumBackendIT {
         worst = Math.max(worst, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
       }
       LOG.info("Quorum with one master paused: slowest acquire+release {} ms", worst);
-      assertThat(worst).as("well under the 1 s operation timeout").isLessThan(700);
+      assertThat(worst).as("acquire+release did not wait for the paused master")
+          .isLessThan(operationTimeout.toMillis());
     }
   }
 
@@ -198,7 +205,12 @@ class QuorumBackendIT {
   @Test
   void masterKilledDuringTraffic_grantsContinueWithoutAGap_andTokensNeverGoBack() {
     String name = fresh();
-    try (Holdfast first = connect(masters.uri()); Holdfast second = connect(masters.uri());
+    // As in pausedMaster_doesNotDelayGrants: with a long operation timeout, a grant that waited for the dead
+    // master would come that late; the majority answers at once, however slow this machine is.
+    Duration operationTimeout = Duration.ofSeconds(20);
+    HoldfastOptions options = HoldfastOptions.builder().backend(masters.uri()).clientName("quorum-it")
+        .operationTimeout(operationTimeout).build();
+    try (Holdfast first = Holdfast.connect(options); Holdfast second = Holdfast.connect(options);
         LockTraffic traffic = new LockTraffic(List.of(first, second), List.of(name), 4, Duration.ofSeconds(2),
             Duration.ofMillis(5))) {
       traffic.awaitGrants(50, Duration.ofSeconds(30));
@@ -209,7 +221,8 @@ class QuorumBackendIT {
       LOG.info("Quorum, one of three masters killed during traffic: first grant started after the kill came {} ms"
           + " after it; {} grants, {} failures", TimeUnit.NANOSECONDS.toMillis(resumed - killedAt),
           traffic.grants().size(), traffic.failures());
-      assertThat(TimeUnit.NANOSECONDS.toMillis(resumed - killedAt)).isLessThan(2_000);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(resumed - killedAt)).as("no grant waited for the dead master")
+          .isLessThan(operationTimeout.toMillis());
       assertThat(traffic.tokensGoingBackwards()).isEmpty();
     }
   }

@@ -46,18 +46,21 @@ class RedisClientFaultIT {
 
   @Test
   void leaseLostListener_redisPausedPastTtl_firesUnconfirmedBeforeRedisReturns(RedisServer server) {
-    Holdfast holdfast = connect(Duration.ofSeconds(5), Duration.ofSeconds(2));
+    Duration operationTimeout = Duration.ofSeconds(5);
+    Holdfast holdfast = connect(operationTimeout, Duration.ofSeconds(2));
     List<LeaseLostReason> reasons = new CopyOnWriteArrayList<>();
     Lease lease = holdfast.acquire(AcquireRequest.of("paused/ttl", Duration.ofMillis(600))
         .onLeaseLost((lost, reason) -> reasons.add(reason)));
     long pausedAt = System.nanoTime();
     server.pause();
     try {
-      await().atMost(Duration.ofSeconds(4)).until(() -> !reasons.isEmpty());
+      await().atMost(operationTimeout).until(() -> !reasons.isEmpty());
       long noticedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pausedAt);
       assertThat(reasons).containsExactly(LeaseLostReason.UNCONFIRMED);
       assertThat(lease.isValid()).isFalse();
-      assertThat(noticedMillis).as("noticed %d ms after the pause", noticedMillis).isLessThan(3_000);
+      // At the lease's deadline (600 ms), while the renewal call still hangs: before its 5 s timeout ends it.
+      assertThat(noticedMillis).as("noticed %d ms after the pause", noticedMillis)
+          .isLessThan(operationTimeout.toMillis());
     } finally {
       server.resume();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
+import io.holdfast.testkit.LockTraffic;
 import io.holdfast.testkit.redis.RedisServer;
 import io.holdfast.testkit.redis.SentinelTopology;
 import java.time.Duration;
@@ -83,7 +84,7 @@ class SentinelFailoverIT {
               + "({} ms after promotion); {} grants, {} transient failures, {} stale writes rejected",
           query.isEmpty() ? "" : " (" + query + ")", old.port(), promoted.port(), millis(promotedAt - killedAt),
           millis(resumed.grantedNanos() - killedAt), millis(resumed.grantedNanos() - promotedAt),
-          traffic.grants().size(), traffic.failures(), traffic.rejectedWrites());
+          traffic.grants().size(), traffic.failures(), traffic.staleWrites());
 
       old.restart(); // back empty; the sentinels turn it into a replica of the new master
       sentinel.awaitReady(Duration.ofSeconds(60));

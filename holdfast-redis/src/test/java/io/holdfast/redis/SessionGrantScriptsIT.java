@@ -94,8 +94,9 @@ class SessionGrantScriptsIT {
   void sessionLease_leaseRunsOutBeforeSession_freeWithoutLockDelay() {
     acquire("s1", "owner-1", Duration.ofMillis(200), terms("s1", redisMillis() + 60_000, Duration.ofSeconds(60)));
 
+    // At most the lease's 200 ms, not the session's minute (-2 if a stall let it expire already).
     assertThat(sync.pttl("holdfast:{" + NAME + "}")).as("the key expires with the lease")
-        .isBetween(1L, 200L);
+        .isLessThanOrEqualTo(200L);
     await().atMost(Duration.ofSeconds(20)).until(() -> await(scripts.inspect(NAME)).isEmpty());
   }
 

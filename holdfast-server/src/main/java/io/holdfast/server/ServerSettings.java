@@ -1,5 +1,6 @@
 package io.holdfast.server;
 
+import io.holdfast.internal.Durations;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -7,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -162,41 +162,13 @@ public final class ServerSettings {
     throw new IllegalArgumentException(key + " must be true or false, was '" + value + "'");
   }
 
-  /**
-   * Parses a duration as the settings write them.
-   *
-   * @param text {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601 such as {@code PT5S}
-   * @return the duration
-   * @throws IllegalArgumentException when the text is none of those
-   */
-  public static Duration parseDuration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    try {
-      if (t.startsWith("p") || t.startsWith("-p")) {
-        return Duration.parse(text.trim());
-      }
-      if (t.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-      }
-      long amount = Long.parseLong(t.substring(0, t.length() - 1));
-      return switch (t.charAt(t.length() - 1)) {
-        case 's' -> Duration.ofSeconds(amount);
-        case 'm' -> Duration.ofMinutes(amount);
-        case 'h' -> Duration.ofHours(amount);
-        default -> throw new NumberFormatException();
-      };
-    } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a duration; write 500ms, 5s, 2m, 1h or PT5S");
-    }
-  }
-
   private static Duration duration(Map<String, String> values, String key, Duration fallback) {
     String value = values.get(key);
     if (value == null) {
       return fallback;
     }
     try {
-      return parseDuration(value);
+      return Durations.parse(value);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
     }

@@ -112,7 +112,8 @@ class DepartedWaiterIT {
     assertDepartedNeverGranted((name, session) -> assertThatThrownBy(() -> client.locks
         .withDeadlineAfter(1, TimeUnit.SECONDS).acquire(AcquireRequest.newBuilder().setSessionId(session)
             .setName(name).setWaitTimeoutMs(LONG_WAIT_MS).build()))
-        .isInstanceOf(StatusRuntimeException.class));
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode())
+            .isEqualTo(io.grpc.Status.Code.DEADLINE_EXCEEDED)));
   }
 
   /** How a test's caller starts waiting for {@code name} in {@code session} and then goes away. */

@@ -2,6 +2,7 @@ package io.holdfast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.holdfast.AcquireRequest;
 import io.holdfast.Holdfast;
@@ -201,19 +202,22 @@ abstract class LockStoreContract {
   }
 
   @Test
-  void sessionExpiry_lockBoundToSession_delayedThenFree() throws InterruptedException {
-    SessionRef dying = open(SHORT, SHORT);
-    SessionRef other = open(Duration.ofSeconds(10), Duration.ZERO);
+  void sessionExpiry_lockBoundToSession_delayedThenFree() {
+    // Polled, not slept: the delayed window is the lock-delay (2 s) after the session's expiry, wherever a loaded
+    // machine's scheduling puts the test thread.
+    SessionRef dying = open(SHORT, SHORT.multipliedBy(2));
+    SessionRef other = open(Duration.ofSeconds(30), Duration.ZERO);
     LockKey lock = freshLock();
     Granted held = acquire(dying, lock, "o");
-    Thread.sleep(SHORT.toMillis() + 100);
-    AcquireResult during = join(store().acquire(other, lock, "p", Duration.ZERO, 1, Duration.ZERO));
+    AcquireResult during = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(
+        () -> join(store().acquire(other, lock, "p", Duration.ZERO, 1, Duration.ZERO)),
+        result -> result instanceof Busy busy && busy.delayed());
     assertThat(during).isInstanceOf(Busy.class);
-    assertThat(((Busy) during).delayed()).as("in lock-delay").isTrue();
     assertThat(join(store().inspect(lock))).get().extracting(LockView::delayed).isEqualTo(true);
-    Thread.sleep(SHORT.toMillis());
-    Granted next = acquire(other, lock, "p");
-    assertThat(next.token()).isGreaterThan(held.token());
+    AcquireResult next = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(
+        () -> join(store().acquire(other, lock, "p", Duration.ZERO, 1, Duration.ZERO)),
+        result -> result instanceof Granted);
+    assertThat(((Granted) next).token()).isGreaterThan(held.token());
   }
 
   @Test
@@ -238,29 +242,35 @@ abstract class LockStoreContract {
 
   @Test
   void keepAlive_liveSession_keepsBoundLocksPastTheirTtl() throws InterruptedException {
-    SessionRef session = open(SHORT, SHORT);
+    // Keep-alives every tenth of a 2 s TTL until well past the expiry the session had at the grant: a scheduling
+    // stall would have to last most of the TTL to let the session lapse.
+    Duration ttl = SHORT.multipliedBy(2);
+    SessionRef session = open(ttl, ttl);
     LockKey lock = freshLock();
     acquire(session, lock, "o");
-    for (int i = 0; i < 4; i++) {
-      Thread.sleep(SHORT.toMillis() / 3);
+    long pastFirstExpiry = System.nanoTime() + ttl.multipliedBy(5).dividedBy(4).toNanos();
+    while (System.nanoTime() - pastFirstExpiry < 0) {
+      Thread.sleep(ttl.toMillis() / 10);
       join(store().keepAlive(session, List.of()));
     }
     assertThat(join(store().inspect(lock))).get().extracting(LockView::delayed).isEqualTo(false);
   }
 
   @Test
-  void keepAlive_renewals_renewHeldLeaseAndRefuseStaleOne() throws InterruptedException {
-    SessionRef session = open(Duration.ofSeconds(10), Duration.ZERO);
+  void keepAlive_renewals_renewHeldLeaseAndRefuseStaleOne() {
+    // The renewal asks for 3 s on a 1 s lease: the remaining time then exceeds anything the grant gave, which
+    // shows the renewal without timing it; the lease then ends at its own TTL, without lock-delay.
+    SessionRef session = open(Duration.ofSeconds(30), Duration.ofSeconds(30));
     LockKey lock = freshLock();
     Granted held = (Granted) join(store().acquire(session, lock, "o", SHORT, 1, Duration.ZERO));
-    Thread.sleep(SHORT.toMillis() / 2);
-    List<Boolean> renewed = join(store().keepAlive(session, List.of(new Renewal(lock, "o", held.token(), SHORT),
-        new Renewal(lock, "o", held.token() + 1, SHORT)))).renewed();
+    Duration renewedTtl = SHORT.multipliedBy(3);
+    List<Boolean> renewed = join(store().keepAlive(session, List.of(new Renewal(lock, "o", held.token(),
+        renewedTtl), new Renewal(lock, "o", held.token() + 1, renewedTtl)))).renewed();
     assertThat(renewed).containsExactly(true, false);
-    Thread.sleep(SHORT.toMillis() * 3 / 4);
-    assertThat(join(store().inspect(lock))).as("still held thanks to the renewal").isPresent();
-    Thread.sleep(SHORT.toMillis());
-    assertThat(join(store().inspect(lock))).as("lease TTL passed: free without lock-delay").isEmpty();
+    assertThat(join(store().inspect(lock)).orElseThrow().remaining()).as("extended by the renewal")
+        .isGreaterThan(SHORT).isLessThanOrEqualTo(renewedTtl);
+    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+        assertThat(join(store().inspect(lock))).as("lease TTL passed: free without lock-delay").isEmpty());
   }
 
   @Test

@@ -38,11 +38,4 @@ class ServerSettingsTest {
     assertThatThrownBy(() -> ServerSettings.load(Map.of("port", "http"), Map.of()))
         .hasMessageContaining("port must be a whole number, was 'http'");
   }
-
-  @Test
-  void parseDuration_allForms() {
-    assertThat(ServerSettings.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
-    assertThat(ServerSettings.parseDuration("3m")).isEqualTo(Duration.ofMinutes(3));
-    assertThat(ServerSettings.parseDuration("PT1.5S")).isEqualTo(Duration.ofMillis(1500));
-  }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
+import io.holdfast.testkit.LockTraffic;
 import io.holdfast.testkit.redis.ClusterTopology;
 import io.holdfast.testkit.redis.RedisServer;
 import io.lettuce.core.cluster.SlotHash;
@@ -37,7 +38,8 @@ class ServiceClusterFailoverIT {
             .recheckInterval(Duration.ofMillis(200)).shutdownGrace(Duration.ofSeconds(1)).build());
         Holdfast one = connect(server);
         Holdfast two = connect(server);
-        ServiceTraffic traffic = new ServiceTraffic(List.of(one, two), NAMES, 8, Duration.ofSeconds(3))) {
+        LockTraffic traffic = new LockTraffic(List.of(one, two), NAMES, 8, Duration.ofSeconds(3),
+            Duration.ofMillis(10))) {
       traffic.awaitGrants(60, Duration.ofSeconds(60));
       int slot = SlotHash.getSlot(Authenticator.OPEN_TENANT + "/" + NAMES.get(0));
       RedisServer victim = cluster.masterOf(slot);

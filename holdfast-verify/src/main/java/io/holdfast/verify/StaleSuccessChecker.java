@@ -13,8 +13,9 @@ import java.util.Map;
  * C5, no success after loss: a renew or release of grant (lock, token) must not succeed if, before it was even
  * invoked, (a) a grant of that lock with a larger token had completed (the lease was gone for good: tokens only
  * grow, and renew/release check the token), (b) the grant had already been released successfully, or (c) Redis
- * had answered NOT_OWNER for it (a lease-lost notification): succeeding after that means the lease came back,
- * a resurrection. All three compare a completion with a later invoke, so clock-mapping widening keeps them sound.
+ * had answered NOT_OWNER for it, or the lock service that the lease's session was lost (a lease-lost
+ * notification with that reason): succeeding after that means the lease came back, a resurrection. All three
+ * compare a completion with a later invoke, so clock-mapping widening keeps them sound.
  *
  * A success under (a) is "explained" when a fault that can end a lease in Redis before its holder's local deadline
  * (redis-wipe, failover, redis-clock; see LeaseLoss) began before the larger grant and ended less than a TTL
@@ -82,8 +83,8 @@ final class StaleSuccessChecker implements Checker {
           op.op().name().toLowerCase(), op.token(), releasedAt / 1e6);
     }
     if (notOwnerAt != null && notOwnerAt < op.invoke()) {
-      return String.format("%s of token %d succeeded after Redis had answered NOT_OWNER for it at %.3f ms"
-          + " (a resurrected lease):", op.op().name().toLowerCase(), op.token(), notOwnerAt / 1e6);
+      return String.format("%s of token %d succeeded after the backend had answered NOT_OWNER or SESSION_LOST for it"
+          + " at %.3f ms (a resurrected lease):", op.op().name().toLowerCase(), op.token(), notOwnerAt / 1e6);
     }
     return null;
   }
@@ -133,7 +134,8 @@ final class StaleSuccessChecker implements Checker {
   private static Map<String, Long> notOwnerNotices(History history) {
     Map<String, Long> notices = new HashMap<>();
     for (Event lost : history.lost()) {
-      if (lost.note().equals(LeaseLostReason.NOT_OWNER.name())) {
+      if (lost.note().equals(LeaseLostReason.NOT_OWNER.name())
+          || lost.note().equals(LeaseLostReason.SESSION_LOST.name())) {
         notices.merge(lost.lock() + "/" + lost.owner() + "/" + lost.token(), lost.time(), Math::min);
       }
     }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.holdfast.AcquireRequest;
 import io.holdfast.Holdfast;
-import io.holdfast.HoldfastException;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.Lease;
+import io.holdfast.LeaseLostException;
 import io.holdfast.testkit.redis.RedisExtension;
 import io.holdfast.testkit.redis.RedisServer;
 import java.time.Duration;
@@ -62,7 +62,7 @@ class EngineRegressionIT {
       assertThat(successor.fencingToken().isNewerThan(stale.fencingToken())).isTrue();
       FlakyBackend.dropNextRelease = true;
 
-      assertThatThrownBy(stale::release).isInstanceOf(HoldfastException.class);
+      assertThatThrownBy(stale::release).isInstanceOf(LeaseLostException.class);
     }
   }
 

@@ -114,4 +114,16 @@ class StaleSuccessCheckerTest {
     assertThat(checker.check(resurrected).counterexample().get(0)).contains("resurrected");
     assertThat(checker.check(unconfirmed).violations()).isZero();
   }
+
+  @Test
+  void successAfterSessionLost_isAResurrection() {
+    History resurrected = new HistoryBuilder()
+        .grant("c1w0", "L", "a", 1, 0, 1)
+        .lost(500, "c1", "L", "a", 1, "SESSION_LOST")
+        .renew("c1w0", "L", "a", 1, 600, 601)
+        .build();
+
+    assertThat(checker.check(resurrected).violations()).isEqualTo(1);
+    assertThat(checker.check(resurrected).counterexample().get(0)).contains("SESSION_LOST", "resurrected");
+  }
 }

@@ -14,12 +14,12 @@ class RedisBinaryIT {
 
   @Test
   void locate_noRedisServerOnPath_startsEmbeddedServer() throws Exception {
-    ChildJvm jvm = ChildJvm.startProbe("exit", env -> {
+    ServerProbe.Run jvm = ServerProbe.start("exit", env -> {
       env.remove(RedisBinary.SERVER_ENV);
       env.put("PATH", "/nonexistent-holdfast-path");
     });
 
-    assertThat(jvm.report).containsEntry("source", "EMBEDDED").containsEntry("ping", "PONG");
+    assertThat(jvm.report()).containsEntry("source", "EMBEDDED").containsEntry("ping", "PONG");
     assertThat(jvm.awaitExit()).isTrue();
   }
 }

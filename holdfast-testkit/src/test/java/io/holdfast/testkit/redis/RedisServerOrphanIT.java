@@ -19,8 +19,8 @@ class RedisServerOrphanIT {
 
   @Test
   void jvmExit_serverNeverClosed_serverAndWorkingDirectoryGone() throws Exception {
-    ChildJvm jvm = ChildJvm.startProbe("exit", env -> { });
-    Path workDir = Path.of(jvm.report.get("dir"));
+    ServerProbe.Run jvm = ServerProbe.start("exit", env -> { });
+    Path workDir = Path.of(jvm.report().get("dir"));
     assertThat(workDir).isDirectory();
 
     assertThat(jvm.awaitExit()).as("probe JVM exits").isTrue();
@@ -31,15 +31,15 @@ class RedisServerOrphanIT {
 
   @Test
   void jvmSigkill_serverNeverStopped_orphanGuardKillsServer() throws Exception {
-    ChildJvm jvm = ChildJvm.startProbe("hang", env -> { });
+    ServerProbe.Run jvm = ServerProbe.start("hang", env -> { });
     assertThat(Processes.isGone(jvm.redisPid())).isFalse();
 
     // Not reaped on purpose before the check: a dead JVM nobody reaps must still count as dead.
-    jvm.process.destroyForcibly();
+    jvm.jvm().process().destroyForcibly();
 
     await().atMost(GENEROUS).until(() -> Processes.isGone(jvm.redisPid()));
     jvm.awaitExit();
     // No shutdown hook ran in the killed JVM, so its server's working directory is ours to remove.
-    JvmExit.deleteRecursively(Path.of(jvm.report.get("dir")));
+    JvmExit.deleteRecursively(Path.of(jvm.report().get("dir")));
   }
 }

@@ -1,12 +1,46 @@
 package io.holdfast.testkit.redis;
 
+import io.holdfast.testkit.ChildJvm;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
 /**
- * Run in a child JVM by {@link ChildJvm}: starts a server, reports on it, and never stops it, so only
- * the test kit's safety nets can end it. Prints {@code key=value} lines, {@code pid} last.
+ * Run in a child JVM ({@link #start}): starts a server, reports on it, and never stops it, so only the test
+ * kit's safety nets can end it. Prints {@code key=value} lines, {@code pid} last.
  */
 final class ServerProbe {
+  private static final Duration GENEROUS = Duration.ofSeconds(60);
 
   private ServerProbe() {}
+
+  /** A probe JVM in {@code mode} ({@code exit} or {@code hang}) and its report, read up to {@code pid}. */
+  record Run(ChildJvm jvm, Map<String, String> report) {
+    long redisPid() {
+      return Long.parseLong(report.get("pid"));
+    }
+
+    boolean awaitExit() throws InterruptedException {
+      return jvm.awaitExit(GENEROUS);
+    }
+  }
+
+  /** Starts the probe in {@code mode}; {@code env} may adjust the child's environment. */
+  static Run start(String mode, Consumer<Map<String, String>> env) throws InterruptedException {
+    ChildJvm jvm = ChildJvm.start(ServerProbe.class, List.of(mode), env);
+    Map<String, String> report = new HashMap<>();
+    for (String line = jvm.await("", GENEROUS); ; line = jvm.await("", GENEROUS)) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        report.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+      if (line.startsWith("pid=")) {
+        return new Run(jvm, report);
+      }
+    }
+  }
 
   /**
    * Entry point.
