@@ -66,7 +66,7 @@ final class ContendedWorkload implements Workload {
         context.scale().contendedWorkers(), window, (worker, mine) -> {
           int lockIndex = worker % locks;
           String lock = context.lockName(fixture.contender, "ct" + locks, lockIndex);
-          FenceGuard guard = fixture.guard(lock);
+          GrantReferee referee = fixture.referee(lock);
           long start = System.nanoTime();
           Held held = fixture.instanceFor(worker).acquire(lock, WAIT);
           long granted = System.nanoTime();
@@ -74,11 +74,11 @@ final class ContendedWorkload implements Workload {
             mine.timeouts++;
             return;
           }
-          guard.granted(held.token());
+          referee.granted(held.token());
           handedOff(marks.get(lockIndex).get(), worker, granted, mine);
           mine.completed(granted, granted - start);
           marks.get(lockIndex).set(new ReleaseMark(System.nanoTime(), worker));
-          guard.releasing();
+          referee.releasing();
           held.release();
         });
     return SliceResult.of(stats, window);

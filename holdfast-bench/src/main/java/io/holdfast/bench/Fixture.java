@@ -11,7 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The client instances of one contender for one workload variant, and the guard of every lock they take.
+ * The client instances of one contender for one workload variant, and the referee of every lock they take.
  * Instances are opened and closed a few at a time in parallel: a fleet has a hundred, and Redisson's take
  * long enough to open that doing them one by one would dominate the run.
  */
@@ -21,7 +21,7 @@ final class Fixture implements AutoCloseable {
   final Contender contender;
   final List<Locker> instances;
   private final Violations violations;
-  private final Map<String, FenceGuard> guards = new ConcurrentHashMap<>();
+  private final Map<String, GrantReferee> referees = new ConcurrentHashMap<>();
 
   private Fixture(Contender contender, List<Locker> instances, Violations violations) {
     this.contender = contender;
@@ -61,8 +61,8 @@ final class Fixture implements AutoCloseable {
     return instances.get(worker % instances.size());
   }
 
-  FenceGuard guard(String lock) {
-    return guards.computeIfAbsent(lock, name -> new FenceGuard(contender, name, violations));
+  GrantReferee referee(String lock) {
+    return referees.computeIfAbsent(lock, name -> new GrantReferee(contender, name, violations));
   }
 
   @Override

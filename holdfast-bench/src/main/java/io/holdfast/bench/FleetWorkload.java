@@ -84,14 +84,14 @@ final class FleetWorkload implements Workload {
             return;
           }
           String lock = context.lockName(fixture.contender, "fleet" + nodes, random.nextInt(locks(nodes)));
-          FenceGuard guard = fixture.guard(lock);
+          GrantReferee referee = fixture.referee(lock);
           Held held = fixture.instanceFor(node).acquire(lock, WAIT);
           if (held == null) {
             mine.timeouts++;
             return;
           }
-          guard.granted(held.token());
-          guard.releasing();
+          referee.granted(held.token());
+          referee.releasing();
           held.release();
           long end = System.nanoTime();
           mine.completed(end, end - intended);

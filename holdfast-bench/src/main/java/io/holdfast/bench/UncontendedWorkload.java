@@ -50,15 +50,15 @@ final class UncontendedWorkload implements Workload {
     List<WorkerStats> stats = WorkerGroup.run(fixture.contender.name() + "-" + prefix, workers, window,
         (worker, mine) -> {
           String lock = context.lockName(fixture.contender, prefix, worker);
-          FenceGuard guard = fixture.guard(lock);
+          GrantReferee referee = fixture.referee(lock);
           long start = System.nanoTime();
           Held held = locker.acquire(lock, WAIT);
           if (held == null) {
             mine.timeouts++;
             return;
           }
-          guard.granted(held.token());
-          guard.releasing();
+          referee.granted(held.token());
+          referee.releasing();
           held.release();
           long end = System.nanoTime();
           mine.completed(end, end - start);

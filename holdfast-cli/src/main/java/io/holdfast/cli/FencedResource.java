@@ -1,5 +1,6 @@
 package io.holdfast.cli;
 
+import io.holdfast.FenceGuard;
 import io.holdfast.FencingToken;
 import io.holdfast.Lease;
 import io.holdfast.LockName;
@@ -12,9 +13,9 @@ import java.util.concurrent.atomic.LongAdder;
 /*
  * The shared resource the demo's nodes write to, and the referee of the run.
  *
- * As a resource it does what a fencing-aware store does: per lock it keeps the highest fencing token it has
- * accepted and refuses a write carrying a lower one (a stale write from a holder whose lease is gone). Those
- * refusals are expected; they are fencing at work and are only counted.
+ * As a resource it does what a fencing-aware store does, with the library's FenceGuard per lock: it keeps the
+ * highest fencing token it has accepted and refuses a write carrying a lower one (a stale write from a holder
+ * whose lease is gone). Those refusals are expected; they are fencing at work and are only counted.
  *
  * As a referee it counts three kinds of violation, each of which means the lock itself failed:
  *  (a) duplicate token: two different owners were granted the same token for one lock;
@@ -75,7 +76,7 @@ final class FencedResource {
    */
   boolean write(Lease lease) {
     boolean validBefore = lease.isValid();
-    boolean accepted = ledger(lease.name()).accept(lease.fencingToken().value());
+    boolean accepted = ledger(lease.name()).accept(lease.fencingToken());
     boolean validAfter = lease.isValid();
     if (accepted) {
       writesAccepted.increment();
@@ -123,7 +124,7 @@ final class FencedResource {
 
   /* What the resource knows about one lock. */
   private static final class Ledger {
-    private long highestAccepted;
+    private final FenceGuard guard = new FenceGuard();
     private long highestReleased;
     private final Map<Long, OwnerToken> recentGrants = new LinkedHashMap<>() {
       private static final long serialVersionUID = 1L;
@@ -134,12 +135,8 @@ final class FencedResource {
       }
     };
 
-    synchronized boolean accept(long token) {
-      if (token < highestAccepted) {
-        return false;
-      }
-      highestAccepted = token;
-      return true;
+    boolean accept(FencingToken token) {
+      return guard.admit(token); // the library's fence rule, as the demo's users would apply it
     }
 
     /* False when another owner already holds a grant with this token. */

@@ -4,14 +4,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The resource one lock protects, as a fencing-aware resource would see it: it counts concurrent holders
- * (more than one breaks exclusion) and, for contenders with fencing, refuses a token not larger than the last
- * one it accepted. Every grant of every workload passes through one of these.
+ * The referee of one lock's grants in a benchmark run: it counts concurrent holders (more than one breaks
+ * exclusion) and, for contenders with fencing, reports a grant whose token is not larger than every earlier
+ * grant's (tokens strictly increase over grants; equal is a reused token). It judges grants, not writes: the
+ * write-side rule, a resource refusing a token lower than the highest it accepted, is the library's
+ * {@link io.holdfast.FenceGuard}. Every grant of every workload passes through one of these.
  *
  * <p>The holder must call {@link #releasing()} before it sends its release, so the next grant cannot be seen
  * before the count went down.
  */
-final class FenceGuard {
+final class GrantReferee {
   private final String contender;
   private final String lock;
   private final boolean fencing;
@@ -19,7 +21,7 @@ final class FenceGuard {
   private final AtomicInteger holders = new AtomicInteger();
   private final AtomicLong lastToken = new AtomicLong(Long.MIN_VALUE);
 
-  FenceGuard(Contender contender, String lock, Violations violations) {
+  GrantReferee(Contender contender, String lock, Violations violations) {
     this.contender = contender.name();
     this.lock = lock;
     this.fencing = contender.fencing();
