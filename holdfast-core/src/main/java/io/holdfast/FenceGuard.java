@@ -2,7 +2,6 @@ package io.holdfast;
 
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The resource's side of fencing, for a resource that lives in one process (an in-memory store, a file, a device
@@ -15,8 +14,9 @@ import java.util.function.Supplier;
  * <p>Use one guard per lock name whose resource it protects:
  * <pre>{@code
  * FenceGuard guard = new FenceGuard();
- * guard.apply(lease.fencingToken(), () -> store.put(key, value))
- *     .orElseThrow(() -> new IllegalStateException("stale write refused"));
+ * if (!guard.apply(lease.fencingToken(), () -> store.put(key, value))) {
+ *   throw new IllegalStateException("stale write refused: a newer holder wrote first");
+ * }
  * }</pre>
  *
  * <p>The check and the operation are one atomic step (the guard's monitor is held while the operation runs), so a
@@ -30,20 +30,20 @@ public final class FenceGuard {
   private long refused;
 
   /**
-   * Applies {@code operation} if {@code token} is at least the highest token accepted so far, and then remembers
-   * it as the highest.
+   * Runs {@code write} if {@code token} is at least the highest token accepted so far, and then remembers it as
+   * the highest.
    *
    * @param token the fencing token of the grant the caller holds
-   * @param operation the write; runs at most once, under the guard, only when accepted
-   * @param <T> what the operation returns
-   * @return the operation's result when accepted (a null result is empty too); empty when refused as stale
+   * @param write the write; runs at most once, under the guard, only when accepted
+   * @return true when accepted and written; false when refused as stale (the write did not run)
    */
-  public synchronized <T> Optional<T> apply(FencingToken token, Supplier<T> operation) {
-    Objects.requireNonNull(operation, "operation");
+  public synchronized boolean apply(FencingToken token, Runnable write) {
+    Objects.requireNonNull(write, "write");
     if (!admit(token)) {
-      return Optional.empty();
+      return false;
     }
-    return Optional.ofNullable(operation.get());
+    write.run();
+    return true;
   }
 
   /**
