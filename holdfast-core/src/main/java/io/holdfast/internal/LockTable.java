@@ -140,7 +140,8 @@ public final class LockTable {
       locks.put(name, grant);
       return new Granted(grant.token, 1);
     }
-    if (!grant.owner.equals(owner) || !grant.held(now)) {
+    if (!grant.owner.equals(owner) || !grant.held(now)
+        || (session != null && !session.id().equals(grant.sessionId))) {
       return new Busy(Duration.ofNanos(Math.max(0, grant.freeAt - now)), !grant.held(now));
     }
     if (grant.requestId != requestId) {
@@ -188,10 +189,26 @@ public final class LockTable {
    * @return the holds left, or -1 when not held by that owner under that token (expired, in lock-delay, freed)
    */
   public long release(String name, String owner, long token, long requestId) {
+    return release(name, owner, token, requestId, null);
+  }
+
+  /**
+   * release.lua with the lock service's session: as {@link #release(String, String, long, long)}, and -1 also
+   * when the grant was not made in {@code sessionId}.
+   *
+   * @param name the lock name
+   * @param owner the owner token
+   * @param token the grant's fencing token
+   * @param requestId the release's id: a repeat does not release a second hold
+   * @param sessionId the caller's session, or null for a library release
+   * @return the holds left, or -1 when not held by that owner under that token in that session
+   */
+  public long release(String name, String owner, long token, long requestId, String sessionId) {
     synchronized (this) {
       long now = System.nanoTime();
       Grant grant = blocking(name, now);
-      if (grant == null || !grant.owner.equals(owner) || grant.token != token || !grant.held(now)) {
+      if (grant == null || !grant.owner.equals(owner) || grant.token != token || !grant.held(now)
+          || (sessionId != null && !sessionId.equals(grant.sessionId))) {
         return -1;
       }
       if (grant.requestId == requestId) {
@@ -223,7 +240,8 @@ public final class LockTable {
       Grant grant = blocking(renewal.name(), now);
       boolean ok = grant != null && (renewal.owner().isEmpty()
           ? sessionId != null && sessionId.equals(grant.sessionId)
-          : grant.owner.equals(renewal.owner()) && grant.token == renewal.token());
+          : grant.owner.equals(renewal.owner()) && grant.token == renewal.token()
+              && (sessionId == null || sessionId.equals(grant.sessionId)));
       ok = ok && grant.held(now) && grant.renew(renewal, sessionId, sessionExpiryNanos, now);
       out.add(ok);
     }

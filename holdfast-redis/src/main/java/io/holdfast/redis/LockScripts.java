@@ -168,6 +168,23 @@ public final class LockScripts {
   }
 
   /**
+   * release.lua for the lock service: as {@link #release}, and -1 also when the grant was not made in
+   * {@code sessionId}, so an owner and token known to another session free nothing.
+   *
+   * @param name the lock name's value
+   * @param owner the owner token
+   * @param token the grant's fencing token
+   * @param requestId the release's id: a repeat with the same id does not release a second hold
+   * @param sessionId the caller's session
+   * @return the raw reply; fails with the Redis error
+   */
+  public CompletableFuture<Long> releaseInSession(String name, String owner, long token, long requestId,
+      String sessionId) {
+    return RELEASE.run(commands, ScriptOutputType.INTEGER, new String[] {keys.lockKey(name)}, owner,
+        Long.toString(token), Long.toString(requestId), keys.releaseChannel(name), publishMode, sessionId);
+  }
+
+  /**
    * renew.lua over entries that all share one hash slot on Cluster, carrying the session's new expiry to its
    * grants among them: one 1 (renewed) or 0 (not held so) per entry, in order.
    *

@@ -25,7 +25,8 @@
 -- ARGV[9]  (with KEYS[4..7]) the lock's name as the listing index holds it
 --
 -- Returns  {1, token, holds, fresh}  granted: fresh = 1 for a new grant (holds = 1); fresh = 0 for a
---                                    re-entry (same token, holds + 1) or the repeat of an acquire
+--                                    re-entry (same owner, and for a session caller the same session:
+--                                    same token, holds + 1) or the repeat of an acquire
 --                                    already applied (same request id: nothing changes but the mark p,
 --                                    which keeps undo.lua from giving that hold back). The quorum
 --                                    mode needs to tell them apart; the other modes ignore fresh.
@@ -127,7 +128,8 @@ if sid and ms >= tonumber(se) then
   return {-2}
 end
 local live = not held[5] or ms < held_until(tonumber(held[5]), tonumber(held[6]))
-if holder ~= owner or not live then
+-- A session caller re-enters only its own session's grant: the same owner in another session is another owner.
+if holder ~= owner or not live or (sid and held[4] ~= sid) then
   if not sid then
     return {0, redis.call('PTTL', key)}
   end

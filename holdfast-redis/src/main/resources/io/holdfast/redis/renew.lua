@@ -9,7 +9,8 @@
 -- ARGV[2i]       owner token of the i-th entry; '' (sessions only): "the grant of session ARGV[2n+2]",
 --                whoever its owner
 -- ARGV[2i+1]     its fencing token (decimal string), or '' with an empty owner
--- ARGV[2n+2]     optional: the session id whose new expiry follows (n = number of keys)
+-- ARGV[2n+2]     optional: the session id whose new expiry follows (n = number of keys); an entry with an
+--                owner is then renewed only if it is that session's grant
 -- ARGV[2n+3]     that session's new expiry e (Redis ms), as the service set it
 --
 -- Returns  an array with one entry per key, in order: 1 renewed, 0 not held by that owner under that
@@ -38,7 +39,7 @@ for i, key in ipairs(KEYS) do
   local held = redis.call('HMGET', key, 'o', 't', 's', 'e', 'x', 'd')
   local ok
   if owner ~= '' then
-    ok = held[1] == owner and held[2] == ARGV[2 * i + 1]
+    ok = held[1] == owner and held[2] == ARGV[2 * i + 1] and (sid == nil or held[3] == sid)
   else
     ok = sid ~= nil and held[3] == sid
   end

@@ -116,6 +116,23 @@ class SessionGrantScriptsIT {
   }
 
   @Test
+  void sessionGrant_sameOwnerAndTokenFromAnotherSession_noReentryReleaseOrRenewal() {
+    long token = (Long) acquire("s1", "owner-1", Duration.ZERO, terms("s1", redisMillis() + 60_000, Duration.ZERO))
+        .get(1);
+
+    List<Object> reentry = acquire("s2", "owner-1", Duration.ZERO, terms("s2", redisMillis() + 60_000,
+        Duration.ZERO));
+    assertThat(reentry.get(0)).as("another session's re-entry is busy").isEqualTo(0L);
+    assertThat(await(scripts.releaseInSession(NAME, "owner-1", token, 9, "s2"))).isEqualTo(-1L);
+    assertThat(await(scripts.renewInSession(List.of(new SessionRenewal(NAME, "owner-1", token,
+        Duration.ofSeconds(5))), "s2", redisMillis() + 60_000))).containsExactly(0L);
+    assertThat(sync.hget("holdfast:{" + NAME + "}", "c")).as("still one hold").isNull();
+    assertThat(sync.hget("holdfast:{" + NAME + "}", "x")).as("the lease deadline did not move").isEqualTo("0");
+
+    assertThat(await(scripts.releaseInSession(NAME, "owner-1", token, 10, "s1"))).as("its own session's").isZero();
+  }
+
+  @Test
   void acquireInSession_colocatedKeys_bindsAndListsTheGrantInTheSameStep() {
     SessionKeys keys = new SessionKeys("holdfast:session:{s1}", "holdfast:session:{s1}:locks",
         "holdfast:{locks}:index", "holdfast:{locks}:gen");

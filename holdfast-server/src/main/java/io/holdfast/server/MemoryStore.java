@@ -48,11 +48,12 @@ final class MemoryStore implements LockStore {
   }
 
   @Override
-  public CompletableFuture<OpenedSession> openSession(String tenant, String clientName, Duration ttl,
-      Duration lockDelay) {
+  public CompletableFuture<OpenedSession> openSession(String tenant, String principal, String clientName,
+      Duration ttl, Duration lockDelay) {
     return atomically(() -> {
       Session session = new Session();
       session.tenant = tenant;
+      session.principal = principal;
       session.clientName = clientName;
       session.ttlNanos = ttl.toNanos();
       session.delayNanos = lockDelay.toNanos();
@@ -137,11 +138,14 @@ final class MemoryStore implements LockStore {
   @Override
   public CompletableFuture<Integer> release(SessionRef ref, LockKey key, String owner, long token, long requestId) {
     return atomically(() -> {
-      long holds = table.release(key.fullName(), owner, token, requestId);
+      if (!ref.scope().isEmpty()) {
+        state.live(ref, System.nanoTime()); // as on Redis: the caller's right to the session first
+      }
+      long holds = table.release(key.fullName(), owner, token, requestId, ref.id());
       if (holds >= 0) {
         return (int) holds;
       }
-      state.live(ref, System.nanoTime()); // as on Redis: owner and token decide; the session explains a refusal
+      state.live(ref, System.nanoTime()); // as on Redis: owner, token and session decide; the session explains
       throw ServiceException.releaseRefused(key.name(), owner, token);
     });
   }

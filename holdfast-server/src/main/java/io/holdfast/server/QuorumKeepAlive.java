@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /*
  * One keep-alive over independent masters, in two rounds like RedisKeepAlive. Round 1, sent at once to every
  * master: session_keepalive.lua (a majority must find the session live) and the library's renew.lua for the listed
- * leases (renewed where a majority renewed them; the lease's e is not moved in this round). The reply goes out
+ * leases (renewed where a majority renewed them; the lease's e is not moved in this round); for a caller that is
+ * not an admin the leases follow the session step instead, once a majority said the session is the caller's, so no
+ * lease is renewed for a caller refused the session. The reply goes out
  * after round 1. Round 2, after it: the library's renew.lua on every master with the SMALLEST expiry the live majority
  * reported, for the union of the bound locks, then each master drops the entries a majority reported as not
  * held, at the generation that master reported. Why it is safe: a lock's e only moves to an expiry a majority of
@@ -47,11 +49,19 @@ final class QuorumKeepAlive {
     for (Renewal renewal : renewals) {
       leaseEntries.add(new SessionRenewal(renewal.lock().fullName(), renewal.owner(), renewal.token(), renewal.ttl()));
     }
-    CompletableFuture<List<Answer>> leases = masters.all(m -> leaseEntries.isEmpty()
-        ? CompletableFuture.completedFuture(List.<Object>of())
-        : m.lock(scripts -> scripts.renewInSession(leaseEntries, sid, 0), what));
-    return masters.all(m -> m.run(SCRIPTS.sessionKeepAlive, what, List.of(m.keys().session(sid),
-        m.keys().sessionLocks(sid)), List.of(session.tenant(), ms(retention)))).thenCombine(leases,
+    CompletableFuture<List<Answer>> extended = masters.all(m -> m.run(SCRIPTS.sessionKeepAlive, what,
+        List.of(m.keys().session(sid), m.keys().sessionLocks(sid)),
+        List.of(session.tenant(), ms(retention), session.scope())));
+    CompletableFuture<?> allowed = session.scope().isEmpty() || leaseEntries.isEmpty()
+        ? CompletableFuture.completedFuture(null) : extended;
+    CompletableFuture<List<Answer>> leases = allowed.thenCompose(ok -> {
+      if (ok != null && QuorumMasters.withStatus(extended.join(), 1).size() < masters.majority()) {
+        return CompletableFuture.completedFuture(List.<Answer>of()); // refused: answered from the session step
+      }
+      return masters.all(m -> leaseEntries.isEmpty() ? CompletableFuture.completedFuture(List.<Object>of())
+          : m.lock(scripts -> scripts.renewInSession(leaseEntries, sid, 0), what));
+    });
+    return extended.thenCombine(leases,
             (answers, renewedBy) -> {
               List<Answer> live = QuorumMasters.withStatus(answers, 1);
               if (live.size() < masters.majority()) {
@@ -81,7 +91,7 @@ final class QuorumKeepAlive {
   private void extendBound(SessionRef session, List<Answer> answers, List<Answer> live, long expiry, String what) {
     Set<String> bound = new LinkedHashSet<>();
     live.forEach(a -> {
-      for (int i = 5; i + 1 < a.reply().size(); i += 2) {
+      for (int i = 6; i + 1 < a.reply().size(); i += 2) {
         bound.add(Replies.str(a.reply(), i));
       }
     });
@@ -104,7 +114,7 @@ final class QuorumKeepAlive {
       return dead.isEmpty() ? CompletableFuture.completedFuture(List.<Answer>of()) : masters.all(m -> {
         List<String> pairs = new ArrayList<>();
         Answer own = answers.get(masters.indexOf(m));
-        for (int i = 5; own.ok() && own.status() == 1 && i + 1 < own.reply().size(); i += 2) {
+        for (int i = 6; own.ok() && own.status() == 1 && i + 1 < own.reply().size(); i += 2) {
           if (dead.contains(Replies.str(own.reply(), i))) {
             pairs.add(Replies.str(own.reply(), i));
             pairs.add(Replies.str(own.reply(), i + 1));

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * One keep-alive on Redis, in two rounds. Round 1, sent at once: session_keepalive.lua extends the session on its
  * slot and lists its bound locks, and the library's renew.lua renews the listed leases, one call per hash slot present
  * (pipelined per node, as the library's renewal groups), carrying the session's expiry as this instance last knew
- * it (SessionCache). The reply goes out after round 1. Round 2, after the reply: renew.lua carries the new
+ * it (SessionCache). The leases go in the same round only when the caller's right to the session is known (the
+ * cached principal matched, or an admin); otherwise they follow the session step that said yes, so no lease is
+ * renewed for a caller refused the session. The reply goes out after round 1. Round 2, after the reply: renew.lua carries the new
  * expiry to every bound lock, per slot, then session_unbind.lua drops entries of locks no longer held at the
  * generation seen. Why it is safe: renew.lua only ever moves a lock's e forward to an expiry its session really
  * had and never revives a lock that left 'held'; if round 2 fails or never runs, each lock keeps the e it had (at
@@ -48,15 +50,24 @@ final class RedisKeepAlive {
     for (Renewal renewal : renewals) {
       leases.add(new SessionRenewal(renewal.lock().fullName(), renewal.owner(), renewal.token(), renewal.ttl()));
     }
-    CompletableFuture<Boolean[]> renewed = extend(sid, known == null ? 0 : known.expiry(), leases, what);
-    return calls.run(SCRIPTS.sessionKeepAlive, what, List.of(keys.session(sid), keys.sessionLocks(sid)),
-        List.of(session.tenant(), ms(retention))).thenCombine(renewed, (reply, results) -> {
+    if (known != null) {
+      session.authorize(known.principal());
+    }
+    CompletableFuture<List<Object>> extended = calls.run(SCRIPTS.sessionKeepAlive, what,
+        List.of(keys.session(sid), keys.sessionLocks(sid)), List.of(session.tenant(), ms(retention), session.scope()));
+    CompletableFuture<Boolean[]> renewed = known != null || session.scope().isEmpty() || leases.isEmpty()
+        ? extend(sid, known == null ? 0 : known.expiry(), leases, what)
+        : extended.thenCompose(reply -> {
+          Replies.sessionStatus(reply, session);
+          return extend(sid, Replies.num(reply, 2), leases, what);
+        });
+    return extended.thenCombine(renewed, (reply, results) -> {
           Replies.sessionStatus(reply, session);
           return reply;
         }).thenCompose(reply -> calls.link().awaitReplicas(what).thenApply(acked -> {
           long expiry = Replies.num(reply, 2);
           sessions.put(session,
-              new SessionCache.Known(expiry, Replies.num(reply, 3), Replies.str(reply, 4)));
+              new SessionCache.Known(expiry, Replies.num(reply, 3), Replies.str(reply, 4), Replies.str(reply, 5)));
           calls.link().async().zadd(keys.sessionExpiries(), ZAddArgs.Builder.gt(), (double) expiry, sid);
           extendBound(session, expiry, reply, what);
           return new KeepAliveResult(Duration.ofMillis(Replies.num(reply, 1)), List.of(renewed.join()));
@@ -68,7 +79,7 @@ final class RedisKeepAlive {
     List<SessionRenewal> bound = new ArrayList<>();
     List<String> boundKeys = new ArrayList<>();
     List<String> generations = new ArrayList<>();
-    for (int i = 5; i + 1 < reply.size(); i += 2) {
+    for (int i = 6; i + 1 < reply.size(); i += 2) {
       String key = Replies.str(reply, i);
       boundKeys.add(key);
       bound.add(new SessionRenewal(calls.keys().fullNameOfLock(key), "", 0, Duration.ZERO));
