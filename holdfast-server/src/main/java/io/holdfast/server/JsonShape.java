@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  */
 final class JsonShape {
   private static final TypeAdapter<JsonElement> ELEMENT = new Gson().getAdapter(JsonElement.class);
+  private static final int MAX_DEPTH = 16;
   private static final Pattern POSITION = Pattern.compile("line (\\d+) column (\\d+)");
 
   private JsonShape() { }
@@ -44,6 +45,7 @@ final class JsonShape {
   }
 
   private static JsonElement parse(String text) {
+    nesting(text);
     JsonReader reader = new JsonReader(new StringReader(text));
     reader.setLenient(false);
     try {
@@ -54,6 +56,30 @@ final class JsonShape {
       return body;
     } catch (IOException | JsonParseException | IllegalStateException | NumberFormatException e) {
       throw ServiceException.badRequest("request body is not valid JSON" + position(e.getMessage()));
+    }
+  }
+
+  /** Refuses deep nesting before any recursive parser sees it (no request type nests more than 3 levels). */
+  private static void nesting(String text) {
+    int depth = 0;
+    boolean inString = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (inString) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == '{' || c == '[') {
+        if (++depth > MAX_DEPTH) {
+          throw ServiceException.badRequest("request body nests deeper than " + MAX_DEPTH + " levels");
+        }
+      } else if (c == '}' || c == ']') {
+        depth--;
+      }
     }
   }
 

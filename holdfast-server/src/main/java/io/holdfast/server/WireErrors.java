@@ -36,6 +36,7 @@ import java.util.Base64;
 final class WireErrors implements ServerErrorHandler, GrpcExceptionHandlerFunction {
   private static final Metadata.Key<byte[]> DETAILS = Metadata.Key.of("grpc-status-details-bin",
       Metadata.BINARY_BYTE_MARSHALLER);
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WireErrors.class);
   private final int maxMessageBytes;
 
   WireErrors(int maxMessageBytes) {
@@ -45,16 +46,30 @@ final class WireErrors implements ServerErrorHandler, GrpcExceptionHandlerFuncti
   /** gRPC: a malformed message is INVALID_ARGUMENT, an oversized one RESOURCE_EXHAUSTED, both with ErrorInfo. */
   @Override
   public Status apply(RequestContext ctx, Status status, Throwable cause, Metadata metadata) {
-    StatusRuntimeException mapped = null;
+    if (metadata.containsKey(DETAILS) || ours(cause)) {
+      return null; // a status the service built (Errors): it already has its message and ErrorInfo
+    }
+    StatusRuntimeException mapped;
     InvalidProtocolBufferException malformed = find(cause);
+    String description = String.valueOf(status.getDescription());
     if (malformed != null) {
       mapped = Errors.toStatus(ServiceException.badRequest("the request message is not valid protobuf for "
           + ctx.path() + ": " + malformed.getMessage()));
     } else if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
       mapped = Errors.tooLarge(maxMessageBytes);
-    }
-    if (mapped == null) {
-      return null; // not ours to change: the default mapping applies
+    } else if (status.getCode() == Status.Code.UNKNOWN || description.contains("compress")) {
+      // The framework failed to read the request's frames (a length prefix longer than the data that came, a
+      // compressed flag without a grpc-encoding): the caller's mistake, not a server failure.
+      log.debug("malformed gRPC request to {}: {}", ctx.path(), status, cause);
+      mapped = Errors.toStatus(ServiceException.badRequest("the request to " + ctx.path() + " is not a well-formed"
+          + " gRPC message (a length prefix that does not match the data sent, or a compressed flag without a"
+          + " grpc-encoding this server accepts)"));
+    } else if (status.getCode() == Status.Code.INTERNAL) {
+      log.warn("gRPC call {} failed in the framework: {}", ctx.path(), status, cause);
+      mapped = Errors.toStatus(new ServiceException(ErrorCode.INTERNAL, Reason.INTERNAL_ERROR,
+          Errors.INTERNAL_MESSAGE));
+    } else {
+      return null; // the framework's own answer (UNIMPLEMENTED for an unknown method, ...): its message is fine
     }
     metadata.removeAll(DETAILS);
     metadata.merge(mapped.getTrailers());
@@ -71,6 +86,10 @@ final class WireErrors implements ServerErrorHandler, GrpcExceptionHandlerFuncti
       HttpStatus status, String description, Throwable cause) {
     if (status.code() < 400) {
       return null;
+    }
+    if (status.code() >= 500) {
+      log.warn("answered HTTP {} to {}: {}", status.code(), headers == null ? "a request" : headers.path(),
+          description, cause);
     }
     StatusRuntimeException error = error(headers, status);
     String contentType = headers == null || headers.contentType() == null ? "" : headers.contentType().toString();
@@ -139,6 +158,12 @@ final class WireErrors implements ServerErrorHandler, GrpcExceptionHandlerFuncti
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("an ErrorInfo built by Errors did not unpack", e);
     }
+  }
+
+  /** Whether the failure is a status the service built: Errors puts an ErrorInfo in every one. */
+  private static boolean ours(Throwable cause) {
+    return cause instanceof StatusRuntimeException status && status.getTrailers() != null
+        && status.getTrailers().containsKey(DETAILS);
   }
 
   private static InvalidProtocolBufferException find(Throwable cause) {
