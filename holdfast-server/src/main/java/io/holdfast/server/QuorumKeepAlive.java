@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /*
  * One keep-alive over independent masters, in two rounds like RedisKeepAlive. Round 1, sent at once to every
  * master: session_keepalive.lua (a majority must find the session live) and the library's renew.lua for the listed
- * leases (renewed where a majority renewed them; the lease's e is not moved in this round); for a caller that is
- * not an admin the leases follow the session step instead, once a majority said the session is the caller's, so no
+ * leases (renewed where a majority renewed them; the lease's e is not moved in this round), the leases once a
+ * majority said the session is the caller's and named its principal, which every renewed grant must carry, so no
  * lease is renewed for a caller refused the session. The reply goes out
  * after round 1. Round 2, after it: the library's renew.lua on every master with the SMALLEST expiry the live majority
  * reported, for the union of the bound locks, then each master drops the entries a majority reported as not
@@ -52,14 +52,13 @@ final class QuorumKeepAlive {
     CompletableFuture<List<Answer>> extended = masters.all(m -> m.run(SCRIPTS.sessionKeepAlive, what,
         List.of(m.keys().session(sid), m.keys().sessionLocks(sid)),
         List.of(session.tenant(), ms(retention), session.scope())));
-    CompletableFuture<?> allowed = session.scope().isEmpty() || leaseEntries.isEmpty()
-        ? CompletableFuture.completedFuture(null) : extended;
-    CompletableFuture<List<Answer>> leases = allowed.thenCompose(ok -> {
-      if (ok != null && QuorumMasters.withStatus(extended.join(), 1).size() < masters.majority()) {
-        return CompletableFuture.completedFuture(List.<Answer>of()); // refused: answered from the session step
+    CompletableFuture<List<Answer>> leases = extended.thenCompose(answers -> {
+      List<Answer> live = QuorumMasters.withStatus(answers, 1);
+      if (leaseEntries.isEmpty() || live.size() < masters.majority()) {
+        return CompletableFuture.completedFuture(List.<Answer>of()); // nothing to renew, or answered as refused
       }
-      return masters.all(m -> leaseEntries.isEmpty() ? CompletableFuture.completedFuture(List.<Object>of())
-          : m.lock(scripts -> scripts.renewInSession(leaseEntries, sid, 0), what));
+      String principal = Replies.str(live.get(0).reply(), 5);
+      return masters.all(m -> m.lock(scripts -> scripts.renewInSession(leaseEntries, sid, 0, principal), what));
     });
     return extended.thenCombine(leases,
             (answers, renewedBy) -> {
@@ -67,7 +66,7 @@ final class QuorumKeepAlive {
               if (live.size() < masters.majority()) {
                 throw store.sessionFailure(answers, session, what);
               }
-              if (renewedBy.stream().filter(Answer::ok).count() < masters.majority()) {
+              if (!leaseEntries.isEmpty() && renewedBy.stream().filter(Answer::ok).count() < masters.majority()) {
                 throw masters.noMajority(renewedBy, what);
               }
               long expiry = live.stream().mapToLong(a -> Replies.num(a.reply(), 2)).min().orElseThrow();
@@ -102,7 +101,8 @@ final class QuorumKeepAlive {
     masters.all(m -> {
       m.link().async().zadd(m.keys().sessionExpiries(), ZAddArgs.Builder.gt(), (double) expiry, session.id());
       return keys.isEmpty() ? CompletableFuture.completedFuture(List.<Object>of())
-          : m.lock(scripts -> scripts.renewInSession(entries, session.id(), expiry), what);
+          : m.lock(scripts -> scripts.renewInSession(entries, session.id(), expiry,
+              Replies.str(live.get(0).reply(), 5)), what);
     }).thenCompose(extended -> {
       Set<String> dead = new LinkedHashSet<>();
       List<Boolean> held = majorities(extended, keys.size());

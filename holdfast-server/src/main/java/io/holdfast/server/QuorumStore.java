@@ -136,12 +136,10 @@ final class QuorumStore implements LockStore {
   public CompletableFuture<Integer> release(SessionRef session, LockKey lock, String owner, long token,
       long requestId) {
     String what = "release of lock '" + lock.name() + "'";
-    // The caller's right to the session first (an admin may use any of its tenant); then release.lua answers the
-    // holds left, or -1 when refused (another owner, token or session): as {1, holds} / {-3} here, for the tally.
-    CompletableFuture<?> allowed = session.scope().isEmpty() ? CompletableFuture.completedFuture(null)
-        : check(session, what);
-    return allowed.thenCompose(ok -> masters.all(m -> m.lock(scripts -> scripts.releaseInSession(lock.fullName(),
-        owner, token, requestId, session.id()), what)
+    // The session first (the caller's right to it, and its principal, which the grant must carry); then release.lua
+    // answers the holds left, or -1 when refused (another owner, token or principal): as {1, holds} / {-3} here.
+    return check(session, what).thenCompose(facts -> masters.all(m -> m.lock(scripts -> scripts.releaseInSession(
+        lock.fullName(), owner, token, requestId, facts.principal()), what)
         .thenApply(holds -> holds >= 0 ? List.<Object>of(1L, holds) : List.<Object>of(-3L)))).thenCompose(answers -> {
               List<Answer> released = QuorumMasters.withStatus(answers, 1);
               if (released.size() >= masters.majority()) {

@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * held past its session's expiry, and every lock frees itself at its own e + lock-delay at the latest. The session
  * check is skipped when this instance already knows an expiry the session had (SessionCache, which says why
  * that is safe); a lease's bind may complete after the reply, since the lease is governed by its own TTL.
+ * A session is used only by the principal that opened it (or an admin of the tenant): checked against the
+ * principal SessionCache holds (it never changes), read with session_check when unknown, and in Lua by the
+ * keep-alive and close scripts; a lock step names the caller's session, so a grant of another session is refused.
  */
 final class RedisStore implements LockStore {
   private static final Logger log = LoggerFactory.getLogger(RedisStore.class);
@@ -231,9 +234,10 @@ final class RedisStore implements LockStore {
   }
 
   /**
-   * Owner, fencing token and session decide (the library's release.lua, on the lock's slot: the grant must be the
-   * caller's session's). The caller's right to the session is checked first, from what this instance knows of it
-   * (read once per instance and session otherwise; an admin may use any session of its tenant). Only a refusal
+   * Owner, fencing token and principal decide (the library's release.lua, on the lock's slot: the grant must carry
+   * the principal of the caller's session). The caller's right to the session is checked first, from what this
+   * instance knows of it (read once per instance and session otherwise; an admin may use any session of its
+   * tenant). Only a refusal
    * reads the session (its own slot), to explain it: a release that changed nothing because the caller's session
    * is unknown, another tenant's or expired says so, as a release by a live session says NOT_OWNER. A successful
    * release, the common case, costs one script.
@@ -242,10 +246,8 @@ final class RedisStore implements LockStore {
   public CompletableFuture<Integer> release(SessionRef session, LockKey lock, String owner, long token,
       long requestId) {
     String what = "release of lock '" + lock.name() + "'";
-    CompletableFuture<?> allowed = session.scope().isEmpty() ? CompletableFuture.completedFuture(null)
-        : known(session, what);
-    return allowed.thenCompose(ok -> calls.lock(scripts -> scripts.releaseInSession(lock.fullName(), owner, token,
-            requestId, session.id()), what))
+    return known(session, what).thenCompose(facts -> calls.lock(scripts -> scripts.releaseInSession(
+            lock.fullName(), owner, token, requestId, facts.principal()), what))
         .thenCompose(holds -> {
               if (holds >= 0) {
                 return CompletableFuture.completedFuture(holds.intValue());

@@ -22,7 +22,7 @@ final class SessionCache {
   record Known(long expiry, long delay, String clientName, String principal) {
     /** The terms a grant in this session carries (the library's acquire.lua). */
     SessionTerms terms(SessionRef session) {
-      return new SessionTerms(session.id(), expiry, Duration.ofMillis(delay), clientName);
+      return new SessionTerms(session.id(), expiry, Duration.ofMillis(delay), clientName, principal);
     }
   }
 

@@ -110,6 +110,20 @@ abstract class SessionOwnershipContract {
   }
 
   @Test
+  void samePrincipal_anotherSessionWithTheSharedOwner_reentersRenewsAndReleases() {
+    SessionRef first = as(OWNER, open(TTL, Duration.ZERO));
+    SessionRef second = as(OWNER, open(TTL, Duration.ZERO));
+    LockKey lock = freshLock();
+    Granted granted = grant(first, lock, "job-7", Duration.ofSeconds(5));
+
+    assertThat(grant(second, lock, "job-7", Duration.ofSeconds(5))).isEqualTo(new Granted(granted.token(), 2));
+    assertThat(join(store().keepAlive(second, List.of(new Renewal(lock, "job-7", granted.token(),
+        Duration.ofSeconds(30))))).renewed()).containsExactly(true);
+    assertThat(join(store().release(second, lock, "job-7", granted.token(), 11))).isEqualTo(1);
+    assertThat(join(store().release(first, lock, "job-7", granted.token(), 12))).isZero();
+  }
+
+  @Test
   void ownSession_anotherSessionsOwnerAndToken_notOwnerBusyAndNotRenewed() {
     SessionRef victim = as(OWNER, open(TTL, Duration.ZERO));
     SessionRef intruder = new SessionRef(TENANT,

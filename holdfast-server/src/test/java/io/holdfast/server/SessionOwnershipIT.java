@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import com.linecorp.armeria.client.grpc.GrpcClients;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.holdfast.api.v1.CallStreamGrpc;
+import io.holdfast.api.v1.StreamCall;
+import io.holdfast.api.v1.StreamReply;
 import io.holdfast.api.v1.AcquireRequest;
 import io.holdfast.api.v1.AcquireResponse;
 import io.holdfast.api.v1.CloseSessionRequest;
@@ -24,6 +30,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -120,6 +128,44 @@ class SessionOwnershipIT {
       case RELEASE, CLOSE -> assertThat(after.getHeld()).isFalse();
       case RENEW, KEEP_ALIVE -> assertThat(after.getRemainingMs()).isGreaterThan(LEASE_MS);
     }
+  }
+
+  @Test
+  void callStream_otherClientsReleaseAndKeepAlive_permissionDeniedAndTheStreamStaysOpen() throws Exception {
+    TestStubs owner = new TestStubs(first, CLIENT);
+    String session = owner.openSession(60_000);
+    String name = "owned/" + UUID.randomUUID();
+    AcquireResponse held = owner.locks.acquire(AcquireRequest.newBuilder().setSessionId(session).setName(name)
+        .build());
+    CompletableFuture<StreamReply> released = new CompletableFuture<>();
+    CompletableFuture<StreamReply> kept = new CompletableFuture<>();
+    StreamObserver<StreamCall> calls = GrpcClients.builder("http://127.0.0.1:" + second.port())
+        .addHeader("authorization", "Bearer " + OTHER_CLIENT).responseTimeout(Duration.ZERO)
+        .build(CallStreamGrpc.CallStreamStub.class).calls(new StreamObserver<>() {
+          @Override
+          public void onNext(StreamReply reply) {
+            (reply.getCallId() == 1 ? released : kept).complete(reply);
+          }
+
+          @Override
+          public void onError(Throwable failure) {
+            released.completeExceptionally(failure);
+            kept.completeExceptionally(failure);
+          }
+
+          @Override
+          public void onCompleted() { }
+        });
+    calls.onNext(StreamCall.newBuilder().setCallId(1).setRelease(ReleaseRequest.newBuilder().setSessionId(session)
+        .setName(name).setFencingToken(held.getFencingToken())).build());
+    assertThat(released.get(10, TimeUnit.SECONDS).getError().getCode())
+        .isEqualTo(Status.Code.PERMISSION_DENIED.value());
+    calls.onNext(StreamCall.newBuilder().setCallId(2).setKeepAlive(KeepAliveRequest.newBuilder()
+        .setSessionId(session)).build());
+    assertThat(kept.get(10, TimeUnit.SECONDS).getError().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED.value());
+    calls.onCompleted();
+    assertThat(owner.locks.inspect(InspectRequest.newBuilder().setName(name).build()).getFencingToken())
+        .isEqualTo(held.getFencingToken());
   }
 
   @Test
