@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 /*
  * Checks every HTTP/JSON request strictly before the transcoder sees it, because the transcoder is lenient in ways
  * a lock service cannot be: it ignores unknown fields (a misspelt "tllMs" would silently take its default), takes
- * 123 for a string, decodes bytes that are not UTF-8 and lone "\ud800" escapes into replacement characters (so two
+ * 123 for a string, decodes bytes that are not UTF-8 and lone U+D800 escapes into replacement characters (so two
  * different names would become one lock), and answers a syntax error with a bare 400. Here the body must be UTF-8
  * (decoded strictly), pass JsonShape (strict syntax, the proto's JSON types, valid Unicode) and then protobuf's
  * strict JSON parser against the method's request type; the query string of a view must percent-decode to UTF-8.

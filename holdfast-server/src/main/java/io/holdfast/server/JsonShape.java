@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * (one value, no comments, no single quotes), an object at the top, each known field's JSON type as the proto
  * declares it (a string field takes a JSON string, not 123 or ["a"]; a number field a number or a decimal string,
  * as proto3 JSON writes int64; a repeated field an array; a message field an object), and every string valid
- * Unicode: a "\ud800" escape without its pair decodes to a lone surrogate, which UTF-8 cannot encode and protobuf
+ * Unicode: an escape of U+D800 without its pair decodes to a lone surrogate, which UTF-8 cannot encode and protobuf
  * would write as '?', so two different names would become one lock. Unknown fields are left to protobuf's parser,
  * whose message names them. Every failure is a ServiceException (INVALID_ARGUMENT) with a message for a person
  * and no implementation names. Stateless; Gson's element adapter is immutable and thread-safe.
@@ -59,7 +59,10 @@ final class JsonShape {
     }
   }
 
-  /** Refuses deep nesting before any recursive parser sees it (no request type nests more than 3 levels). */
+  /**
+   * Refuses deep nesting before any recursive parser sees it (no request type nests more than 3 levels), and a raw
+   * control character inside a string, which JSON forbids (Gson would take it, the transcoder's parser not).
+   */
   private static void nesting(String text) {
     int depth = 0;
     boolean inString = false;
@@ -70,6 +73,9 @@ final class JsonShape {
           i++;
         } else if (c == '"') {
           inString = false;
+        } else if (c < 0x20) {
+          throw ServiceException.badRequest("request body is not valid JSON: control character U+"
+              + String.format("%04X", (int) c) + " inside a string at character " + i + " (JSON needs it escaped)");
         }
       } else if (c == '"') {
         inString = true;

@@ -46,5 +46,7 @@ class JsonShapeTest {
     refused("{'sessionId':'x'}", "request body is not valid JSON (at line 1 column 3)");
     refused("{} {}", "request body is not valid JSON (at line 1 column 5)");
     refused("[".repeat(10_000), "request body nests deeper than 16 levels");
+    refused("{\"sessionId\":\"a\u0000b\"}", "request body is not valid JSON: control character U+0000 inside a"
+        + " string at character 15 (JSON needs it escaped)");
   }
 }
