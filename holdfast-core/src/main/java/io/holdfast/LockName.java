@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
  * The name of a lock: every client that uses the same name contends for the same lock.
  *
  * <p>Rules, checked here so that a bad name fails before anything is sent: 1 to {@value #MAX_BYTES} bytes of
- * UTF-8, no control characters, and no curly braces ({@code {}}): Holdfast wraps the name in a Redis Cluster
+ * UTF-8, valid Unicode (no lone surrogate, which UTF-8 cannot encode: Java would send it as '?', making it the
+ * same lock as the name with a '?'), no control characters, and no curly braces ({@code {}}): Holdfast wraps the name in a Redis Cluster
  * hash tag so that every key of one lock lands in one slot, and a brace inside the name would cut that tag short.
  *
  * @param value the name as given
@@ -35,6 +36,14 @@ public record LockName(String value) {
         throw new InvalidArgumentException(
             "lock name must not contain control characters (found U+" + String.format("%04X", (int) c)
                 + " at index " + i + "): '" + abbreviate(value) + "'");
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+        continue;
+      }
+      if (Character.isSurrogate(c)) {
+        throw new InvalidArgumentException("lock name is not valid Unicode: a lone surrogate U+"
+            + String.format("%04X", (int) c) + " at index " + i + " (UTF-8 cannot encode it)");
       }
       if (c == '{' || c == '}') {
         throw new InvalidArgumentException(

@@ -25,8 +25,17 @@ class ValuesTest {
   }
 
   @Test
+  void lockName_loneSurrogate_rejectedRatherThanSentAsQuestionMark() {
+    assertThatThrownBy(() -> LockName.of("sur/a\ud800b")).isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("lone surrogate U+D800 at index 5");
+    assertThatThrownBy(() -> LockName.of("sur/\udc00")).hasMessageContaining("U+DC00");
+    assertThatThrownBy(() -> LockName.of("sur/\ud800")).hasMessageContaining("U+D800");
+  }
+
+  @Test
   void lockName_unicodeAndSlashes_accepted() {
     assertThat(LockName.of("orders/2026/ümlaut:42").value()).isEqualTo("orders/2026/ümlaut:42");
+    assertThat(LockName.of("emoji/\uD83D\uDD12").value()).as("a surrogate pair is one code point").hasSize(8);
   }
 
   @Test

@@ -3,7 +3,7 @@ package io.holdfast.internal;
 import java.time.Duration;
 
 /*
- * One grant in a LockTable: the fields of the Redis lock hash (o, t, c, r, and for a session grant s, e, d, x, a, n)
+ * One grant in a LockTable: the fields of the Redis lock hash (o, t, c, r, and for a session grant s, e, d, x, a, n, P)
  * and the state rule of lockstate.lua on the monotonic clock. A library grant is held until freeAt (its lease end);
  * a session grant until min(e, x), then in lock-delay until freeAt = x when the lease ran out first, else e + d.
  * Why it is safe: only LockTable touches it, under the table's monitor; times are compared as differences, so
@@ -17,6 +17,8 @@ final class Grant {
   /** A request id answered twice (a repeat): undo must not give its hold back. 0: none. */
   long repeated;
   final String sessionId;
+  /** The principal of the session it was granted in; null for a library grant. */
+  final String principal;
   private long sessionExpiry;
   private final long delay;
   private boolean leased;
@@ -30,6 +32,7 @@ final class Grant {
     this.token = token;
     this.requestId = requestId;
     this.sessionId = session == null ? null : session.id();
+    this.principal = session == null ? null : session.principal();
     this.sessionExpiry = session == null ? 0 : session.expiryNanos();
     this.delay = session == null ? 0 : session.lockDelay().toNanos();
     this.acquiredAtMillis = session == null ? 0 : System.currentTimeMillis();

@@ -34,12 +34,15 @@ public final class LockTable {
    * @param expiryNanos the session's expiry on the {@link System#nanoTime()} clock
    * @param lockDelay how long the lock stays ungrantable after the session expires
    * @param clientName the session's client name, for listings
+   * @param principal the principal that opened the session: only a session of the same principal re-enters,
+   *     releases or renews the grant (acquire.lua's P)
    */
-  public record Session(String id, long expiryNanos, Duration lockDelay, String clientName) {
+  public record Session(String id, long expiryNanos, Duration lockDelay, String clientName, String principal) {
     /** Validates the terms. */
     public Session {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(clientName, "clientName");
+      Objects.requireNonNull(principal, "principal");
       if (lockDelay == null || lockDelay.isNegative()) {
         throw new IllegalArgumentException("lock-delay must be zero or positive, was " + lockDelay);
       }
@@ -140,7 +143,8 @@ public final class LockTable {
       locks.put(name, grant);
       return new Granted(grant.token, 1);
     }
-    if (!grant.owner.equals(owner) || !grant.held(now)) {
+    if (!grant.owner.equals(owner) || !grant.held(now)
+        || (session != null && !session.principal().equals(grant.principal))) {
       return new Busy(Duration.ofNanos(Math.max(0, grant.freeAt - now)), !grant.held(now));
     }
     if (grant.requestId != requestId) {
@@ -188,10 +192,26 @@ public final class LockTable {
    * @return the holds left, or -1 when not held by that owner under that token (expired, in lock-delay, freed)
    */
   public long release(String name, String owner, long token, long requestId) {
+    return release(name, owner, token, requestId, null);
+  }
+
+  /**
+   * release.lua with the lock service's session: as {@link #release(String, String, long, long)}, and -1 also
+   * when the grant carries another principal than the caller's session.
+   *
+   * @param name the lock name
+   * @param owner the owner token
+   * @param token the grant's fencing token
+   * @param requestId the release's id: a repeat does not release a second hold
+   * @param principal the principal of the caller's session, or null for a library release
+   * @return the holds left, or -1 when not held by that owner under that token for that principal
+   */
+  public long release(String name, String owner, long token, long requestId, String principal) {
     synchronized (this) {
       long now = System.nanoTime();
       Grant grant = blocking(name, now);
-      if (grant == null || !grant.owner.equals(owner) || grant.token != token || !grant.held(now)) {
+      if (grant == null || !grant.owner.equals(owner) || grant.token != token || !grant.held(now)
+          || (principal != null && !principal.equals(grant.principal))) {
         return -1;
       }
       if (grant.requestId == requestId) {
@@ -217,13 +237,29 @@ public final class LockTable {
    * @return per entry, whether it was renewed
    */
   public synchronized List<Boolean> renew(List<Renewal> renewals, String sessionId, long sessionExpiryNanos) {
+    return renew(renewals, sessionId, sessionExpiryNanos, null);
+  }
+
+  /**
+   * renew.lua with the renewing session's principal: as {@link #renew(List, String, long)}, and an entry with an
+   * owner is renewed only if its grant carries {@code principal}.
+   *
+   * @param renewals the entries
+   * @param sessionId the renewing session, or null
+   * @param sessionExpiryNanos that session's new expiry on the nanoTime clock
+   * @param principal the renewing session's principal, or null for no such check
+   * @return per entry, whether it was renewed
+   */
+  public synchronized List<Boolean> renew(List<Renewal> renewals, String sessionId, long sessionExpiryNanos,
+      String principal) {
     long now = System.nanoTime();
     List<Boolean> out = new ArrayList<>(renewals.size());
     for (Renewal renewal : renewals) {
       Grant grant = blocking(renewal.name(), now);
       boolean ok = grant != null && (renewal.owner().isEmpty()
           ? sessionId != null && sessionId.equals(grant.sessionId)
-          : grant.owner.equals(renewal.owner()) && grant.token == renewal.token());
+          : grant.owner.equals(renewal.owner()) && grant.token == renewal.token()
+              && (principal == null || principal.equals(grant.principal)));
       ok = ok && grant.held(now) && grant.renew(renewal, sessionId, sessionExpiryNanos, now);
       out.add(ok);
     }

@@ -73,8 +73,11 @@ public final class LockScripts {
    *     its real expiry, so the grant is never held past the session
    * @param lockDelay how long the lock stays ungrantable after the session expires
    * @param clientName the session's client name, kept for listings
+   * @param principal the principal that opened the session (an id of its bearer token, empty if none): the grant
+   *     carries it, and only a session of the same principal re-enters, releases or renews it
    */
-  public record SessionTerms(String sessionId, long expiryMillis, Duration lockDelay, String clientName) {
+  public record SessionTerms(String sessionId, long expiryMillis, Duration lockDelay, String clientName,
+      String principal) {
     /** Validates the terms. */
     public SessionTerms {
       if (sessionId == null || sessionId.isEmpty() || sessionId.indexOf(' ') >= 0) {
@@ -83,8 +86,8 @@ public final class LockScripts {
       if (lockDelay == null || lockDelay.isNegative()) {
         throw new InvalidArgumentException("lock-delay must be zero or positive, was " + lockDelay);
       }
-      if (clientName == null) {
-        throw new InvalidArgumentException("client name must not be null");
+      if (clientName == null || principal == null) {
+        throw new InvalidArgumentException("client name and principal must not be null");
       }
     }
   }
@@ -149,7 +152,7 @@ public final class LockScripts {
     return ACQUIRE.run(commands, ScriptOutputType.MULTI, keyArgs,
         owner, Long.toString(leaseTtl.toMillis()), Long.toString(requestId), session.sessionId(),
         Long.toString(session.expiryMillis()), Long.toString(session.lockDelay().toMillis()), session.clientName(),
-        Long.toString(waiterListing.toMillis()), name);
+        Long.toString(waiterListing.toMillis()), name, session.principal());
   }
 
   /**
@@ -168,21 +171,39 @@ public final class LockScripts {
   }
 
   /**
+   * release.lua for the lock service: as {@link #release}, and -1 also when the grant carries another principal
+   * than the caller's session, so an owner and token known to another token of the tenant free nothing.
+   *
+   * @param name the lock name's value
+   * @param owner the owner token
+   * @param token the grant's fencing token
+   * @param requestId the release's id: a repeat with the same id does not release a second hold
+   * @param principal the principal of the caller's session
+   * @return the raw reply; fails with the Redis error
+   */
+  public CompletableFuture<Long> releaseInSession(String name, String owner, long token, long requestId,
+      String principal) {
+    return RELEASE.run(commands, ScriptOutputType.INTEGER, new String[] {keys.lockKey(name)}, owner,
+        Long.toString(token), Long.toString(requestId), keys.releaseChannel(name), publishMode, principal);
+  }
+
+  /**
    * renew.lua over entries that all share one hash slot on Cluster, carrying the session's new expiry to its
    * grants among them: one 1 (renewed) or 0 (not held so) per entry, in order.
    *
    * @param entries the entries, one slot on Cluster
    * @param sessionId the renewing session
    * @param sessionExpiry the session's new expiry in Redis milliseconds
+   * @param principal the session's principal: an entry with an owner is renewed only if its grant carries it
    * @return the raw reply; fails with the Redis error
    */
   public CompletableFuture<List<Object>> renewInSession(List<SessionRenewal> entries, String sessionId,
-      long sessionExpiry) {
+      long sessionExpiry, String principal) {
     String[] keyArgs = new String[entries.size()];
     for (int i = 0; i < keyArgs.length; i++) {
       keyArgs[i] = keys.lockKey(entries.get(i).name());
     }
-    String[] args = RenewArgs.ofSession(entries, sessionId, sessionExpiry);
+    String[] args = RenewArgs.ofSession(entries, sessionId, sessionExpiry, principal);
     return RENEW.run(commands, ScriptOutputType.MULTI, keyArgs, args);
   }
 

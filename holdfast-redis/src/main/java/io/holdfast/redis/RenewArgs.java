@@ -7,7 +7,7 @@ import java.util.List;
  * renew.lua's arguments, written once for the library's batches and the lock service's keep-alives: the
  * run-length encoded TTL list ("ttl*count,ttl*count,..." over runs of equal TTLs, in key order, which keeps a
  * batch of 10,000 equal leases to one short argument), then owner and token of each lease, then (sessions only)
- * the renewing session and its new expiry. Stateless; each call builds a fresh array.
+ * the renewing session, its new expiry and its principal. Stateless; each call builds a fresh array.
  */
 final class RenewArgs {
   private RenewArgs() { }
@@ -27,11 +27,13 @@ final class RenewArgs {
   }
 
   /**
-   * A session's keep-alive: as {@link #of}, then the session id and its new expiry; an entry with an empty owner
-   * is a session-bound grant that has no lease TTL of its own, and carries no token.
+   * A session's keep-alive: as {@link #of}, then the session id, its new expiry and its principal (an entry with
+   * an owner is renewed only if its grant is that principal's); an entry with an empty owner is a session-bound
+   * grant that has no lease TTL of its own, and carries no token.
    */
-  static String[] ofSession(List<LockScripts.SessionRenewal> entries, String sessionId, long sessionExpiry) {
-    String[] args = new String[3 + entries.size() * 2];
+  static String[] ofSession(List<LockScripts.SessionRenewal> entries, String sessionId, long sessionExpiry,
+      String principal) {
+    String[] args = new String[4 + entries.size() * 2];
     RunLengths ttls = new RunLengths();
     for (int i = 0; i < entries.size(); i++) {
       LockScripts.SessionRenewal entry = entries.get(i);
@@ -40,8 +42,9 @@ final class RenewArgs {
       args[2 + 2 * i] = entry.owner().isEmpty() ? "" : Long.toString(entry.token());
     }
     args[0] = ttls.encoded();
-    args[args.length - 2] = sessionId;
-    args[args.length - 1] = Long.toString(sessionExpiry);
+    args[args.length - 3] = sessionId;
+    args[args.length - 2] = Long.toString(sessionExpiry);
+    args[args.length - 1] = principal;
     return args;
   }
 

@@ -23,9 +23,11 @@
 -- ARGV[7]  the session's client name
 -- ARGV[8]  when busy, list the caller among the waiters until now + this many ms; 0: don't
 -- ARGV[9]  (with KEYS[4..7]) the lock's name as the listing index holds it
+-- ARGV[10] the session's principal, stored as P: only a session of the same principal re-enters the grant
 --
 -- Returns  {1, token, holds, fresh}  granted: fresh = 1 for a new grant (holds = 1); fresh = 0 for a
---                                    re-entry (same token, holds + 1) or the repeat of an acquire
+--                                    re-entry (same owner, and for a session caller a session of the
+--                                    grant's principal: same token, holds + 1) or the repeat of an acquire
 --                                    already applied (same request id: nothing changes but the mark p,
 --                                    which keeps undo.lua from giving that hold back). The quorum
 --                                    mode needs to tell them apart; the other modes ignore fresh.
@@ -107,7 +109,7 @@ if not holder then
   local lease = tonumber(ttl)
   local x = lease > 0 and ms + lease or 0
   redis.call('HSET', key, 'o', owner, 't', token, 'r', request, 's', sid, 'e', se, 'd', ARGV[6],
-    'x', string.format('%.0f', x), 'a', string.format('%.0f', ms), 'n', ARGV[7])
+    'x', string.format('%.0f', x), 'a', string.format('%.0f', ms), 'n', ARGV[7], 'P', ARGV[10] or '')
   expire_at_free(key, tonumber(se), x, tonumber(ARGV[6]), ms)
   redis.call('ZREM', waiters, sid .. ' ' .. owner)
   if session then
@@ -120,14 +122,15 @@ if holder ~= owner and not sid then
   return {0, redis.call('PTTL', key)}
 end
 
-local held = redis.call('HMGET', key, 't', 'c', 'r', 's', 'e', 'x', 'd')
+local held = redis.call('HMGET', key, 't', 'c', 'r', 's', 'e', 'x', 'd', 'P')
 local ms = (sid or held[5]) and redis_ms()
 if sid and ms >= tonumber(se) then
   redis.call('ZREM', waiters, sid .. ' ' .. owner)
   return {-2}
 end
 local live = not held[5] or ms < held_until(tonumber(held[5]), tonumber(held[6]))
-if holder ~= owner or not live then
+-- A session caller re-enters only a grant of its own principal: the same owner under another token is another owner.
+if holder ~= owner or not live or (sid and held[8] ~= (ARGV[10] or '')) then
   if not sid then
     return {0, redis.call('PTTL', key)}
   end

@@ -10,6 +10,9 @@
 --   s  session id                 e  the session's expiry as the lock knows it (Redis ms)
 --   d  lock-delay (ms)            x  lease deadline (Redis ms); 0: bound to the session only
 --   a  acquired-at (Redis ms)     n  the session's client name
+--   P  the principal that opened the session (the id of its bearer token): through the service the grant is
+--      re-entered, released and renewed only in a session of that principal, so an owner and token read
+--      from a listing are no capability for another token of the tenant
 -- Its state at Redis time now:
 --   held      now < held_until(e, x) = min(e, x), x = 0 counting as no lease deadline
 --   delayed   after that, until free_at(e, x, d): x when the lease ran out first (x <= e: no lock-delay),

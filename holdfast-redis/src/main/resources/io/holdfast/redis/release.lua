@@ -11,23 +11,26 @@
 --          PUBLISH is forwarded to every node of the cluster); 'BOTH' for PUBLISH and SPUBLISH (the lock
 --          service's pattern subscription hears only PUBLISH, the library's sharded waiters only SPUBLISH);
 --          anything else or absent: PUBLISH
+-- ARGV[6]  optional (the lock service): the principal of the caller's session; the grant must carry it (P)
 --
 -- Returns  n >= 0  the holds the owner has left; 0: the key is deleted and the fencing token was
 --                  published on the channel, so waiters retry at once
 --          -1      not held by this owner under this token (expired, in lock-delay, taken by another
---                  owner, or a newer grant to the same owner); nothing changed
+--                  owner, or a newer grant to the same owner), or, with ARGV[6], another principal's;
+--                  nothing changed
 --
 -- Invariant: only the holder of the current, held grant changes the lock. Owner AND token must match, so
 -- a stale lease object of the same owner cannot release a newer grant, and a session grant in lock-delay
--- cannot be released early by its old holder. A clean release has no lock-delay. A retried release (same request
+-- cannot be released early by its old holder. Through the lock service the grant must also be the caller's
+-- principal's, so an owner and token read from a listing free nothing for another token of the tenant. A clean release has no lock-delay. A retried release (same request
 -- id as the last change) does not take a second hold; it returns the current count. A retry of the
 -- release that freed the lock finds the key gone and returns -1: nothing is left behind to remember it
 -- by, which keeps the state of a free lock at zero keys.
 local key = KEYS[1]
 local owner, token, request, channel = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 
-local held = redis.call('HMGET', key, 'o', 't', 'c', 'r', 'e', 'x')
-if held[1] ~= owner or held[2] ~= token then
+local held = redis.call('HMGET', key, 'o', 't', 'c', 'r', 'e', 'x', 'P')
+if held[1] ~= owner or held[2] ~= token or (ARGV[6] and (held[7] or '') ~= ARGV[6]) then
   return -1
 end
 if held[5] and redis_ms() >= held_until(tonumber(held[5]), tonumber(held[6])) then

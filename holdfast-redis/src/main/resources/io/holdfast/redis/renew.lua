@@ -11,6 +11,7 @@
 -- ARGV[2i+1]     its fencing token (decimal string), or '' with an empty owner
 -- ARGV[2n+2]     optional: the session id whose new expiry follows (n = number of keys)
 -- ARGV[2n+3]     that session's new expiry e (Redis ms), as the service set it
+-- ARGV[2n+4]     with a session: its principal; an entry with an owner is renewed only if the grant carries it
 --
 -- Returns  an array with one entry per key, in order: 1 renewed, 0 not held by that owner under that
 --          token (expired, in lock-delay, released, or granted again); nothing changed for a 0
@@ -30,15 +31,15 @@ end
 if #ttls ~= #KEYS then
   return redis.error_reply('ERR renew.lua: ' .. #ttls .. ' TTLs for ' .. #KEYS .. ' keys')
 end
-local sid, se = ARGV[2 * #KEYS + 2], tonumber(ARGV[2 * #KEYS + 3] or '0')
+local sid, se, principal = ARGV[2 * #KEYS + 2], tonumber(ARGV[2 * #KEYS + 3] or '0'), ARGV[2 * #KEYS + 4]
 local now
 local renewed = {}
 for i, key in ipairs(KEYS) do
   local owner, lease = ARGV[2 * i], tonumber(ttls[i])
-  local held = redis.call('HMGET', key, 'o', 't', 's', 'e', 'x', 'd')
+  local held = redis.call('HMGET', key, 'o', 't', 's', 'e', 'x', 'd', 'P')
   local ok
   if owner ~= '' then
-    ok = held[1] == owner and held[2] == ARGV[2 * i + 1]
+    ok = held[1] == owner and held[2] == ARGV[2 * i + 1] and (principal == nil or (held[7] or '') == principal)
   else
     ok = sid ~= nil and held[3] == sid
   end

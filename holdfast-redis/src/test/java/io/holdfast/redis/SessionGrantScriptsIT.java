@@ -31,6 +31,7 @@ class SessionGrantScriptsIT {
 
   private static final String NAME = "acme/orders/42";
   private static final Duration NO_LISTING = Duration.ZERO;
+  private static final String PRINCIPAL = "alice";
 
   private RedisClient client;
   private StatefulRedisConnection<String, String> connection;
@@ -76,7 +77,7 @@ class SessionGrantScriptsIT {
         Duration.ofSeconds(30)));
     assertThat(reentry.get(0)).as("old holder cannot re-enter a grant in lock-delay").isEqualTo(0L);
     assertThat(await(scripts.renewInSession(List.of(new SessionRenewal(NAME, "owner-1", token,
-        Duration.ofSeconds(5))), "s1", redisMillis() + 60_000))).as("renewal").containsExactly(0L);
+        Duration.ofSeconds(5))), "s1", redisMillis() + 60_000, PRINCIPAL))).as("renewal").containsExactly(0L);
   }
 
   @Test
@@ -106,14 +107,35 @@ class SessionGrantScriptsIT {
     long token = (Long) acquire("s1", "owner-1", Duration.ZERO, terms("s1", now + 60_000, Duration.ZERO)).get(1);
 
     List<Object> renewed = await(scripts.renewInSession(List.of(new SessionRenewal(NAME, "", 0, Duration.ZERO)),
-        "s1", now + 120_000));
+        "s1", now + 120_000, PRINCIPAL));
     assertThat(renewed).containsExactly(1L);
     assertThat(sync.hget("holdfast:{" + NAME + "}", "e")).isEqualTo(Long.toString(now + 120_000));
 
     assertThat(await(scripts.force(NAME, token, "")).get(0)).isEqualTo(1L);
     assertThat(await(scripts.renewInSession(List.of(new SessionRenewal(NAME, "", 0, Duration.ZERO)), "s1",
-        now + 180_000))).as("a freed grant is not revived").containsExactly(0L);
+        now + 180_000, PRINCIPAL))).as("a freed grant is not revived").containsExactly(0L);
     assertThat(sync.exists("holdfast:{" + NAME + "}")).isZero();
+  }
+
+  @Test
+  void sessionGrant_sameOwnerAndTokenUnderAnotherPrincipal_noReentryReleaseOrRenewal() {
+    long token = (Long) acquire("s1", "owner-1", Duration.ZERO, terms("s1", redisMillis() + 60_000, Duration.ZERO))
+        .get(1);
+
+    List<Object> reentry = await(scripts.acquireInSession(NAME, "owner-1", Duration.ZERO, 5,
+        new SessionTerms("s2", redisMillis() + 60_000, Duration.ZERO, "it", "mallory"), NO_LISTING, null));
+    assertThat(reentry.get(0)).as("another principal's re-entry is busy").isEqualTo(0L);
+    assertThat(await(scripts.releaseInSession(NAME, "owner-1", token, 9, "mallory"))).isEqualTo(-1L);
+    assertThat(await(scripts.renewInSession(List.of(new SessionRenewal(NAME, "owner-1", token,
+        Duration.ofSeconds(5))), "s2", redisMillis() + 60_000, "mallory"))).containsExactly(0L);
+    assertThat(sync.hget("holdfast:{" + NAME + "}", "c")).as("still one hold").isNull();
+    assertThat(sync.hget("holdfast:{" + NAME + "}", "x")).as("the lease deadline did not move").isEqualTo("0");
+
+    List<Object> shared = acquire("s3", "owner-1", Duration.ZERO, terms("s3", redisMillis() + 60_000,
+        Duration.ZERO));
+    assertThat(shared).as("the same principal's other session re-enters").containsExactly(1L, token, 2L, 0L);
+    assertThat(await(scripts.releaseInSession(NAME, "owner-1", token, 10, PRINCIPAL))).isEqualTo(1L);
+    assertThat(await(scripts.releaseInSession(NAME, "owner-1", token, 11, PRINCIPAL))).isZero();
   }
 
   @Test
@@ -143,7 +165,7 @@ class SessionGrantScriptsIT {
   }
 
   private static SessionTerms terms(String session, long expiry, Duration delay) {
-    return new SessionTerms(session, expiry, delay, "it");
+    return new SessionTerms(session, expiry, delay, "it", PRINCIPAL);
   }
 
   private long redisMillis() {

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /*
  * AdminService: read-only views for any caller of the tenant, and force-release for admins only. Every view
  * is scoped to the caller's tenant by construction (the store reads only that tenant's range), so one tenant
- * cannot list or free another's locks. Stateless.
+ * cannot list or free another's locks. Owner tokens are shown to admins only: a client token's listing has them
+ * empty. They would be no capability anyway (a lock is released, renewed or re-entered only through its own
+ * session, and a session only by the token that opened it), but a listing need not hand them out. Stateless.
  */
 final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
   private static final Logger log = LoggerFactory.getLogger(AdminServiceImpl.class);
@@ -36,15 +38,16 @@ final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
     Principal caller = Principal.current();
     calls.unary("list_locks", observer, () -> store.listLocks(caller.tenant(),
         requests.namePrefix(request.getPrefix()), requests.limit(request.getLimit())),
-        locks -> ListLocksResponse.newBuilder().addAllLocks(locks.stream().map(Wire::lock).toList()).build());
+        locks -> ListLocksResponse.newBuilder().addAllLocks(locks.stream()
+            .map(view -> Wire.lock(view, caller.isAdmin())).toList()).build());
   }
 
   @Override
   public void listWaiters(ListWaitersRequest request, StreamObserver<ListWaitersResponse> observer) {
     Principal caller = Principal.current();
     calls.unary("list_waiters", observer, () -> store.listWaiters(requests.lock(caller, request.getName())),
-        waiters -> ListWaitersResponse.newBuilder().addAllWaiters(waiters.stream().map(Wire::waiter).toList())
-            .build());
+        waiters -> ListWaitersResponse.newBuilder().addAllWaiters(waiters.stream()
+            .map(view -> Wire.waiter(view, caller.isAdmin())).toList()).build());
   }
 
   @Override

@@ -30,7 +30,7 @@ final class Authenticator implements ServerInterceptor {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-  private static final Principal OPEN = new Principal(OPEN_TENANT, Role.ADMIN);
+  private static final Principal OPEN = new Principal(OPEN_TENANT, Role.ADMIN, "open");
   private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(Authenticator::sha256);
 
   private final Map<String, Principal> byDigest;
@@ -39,7 +39,7 @@ final class Authenticator implements ServerInterceptor {
   Authenticator(List<TokenGrant> grants) {
     this.enabled = !grants.isEmpty();
     this.byDigest = grants.stream().collect(Collectors.toUnmodifiableMap(g -> digest(g.token()),
-        g -> new Principal(g.tenant(), g.role()), (a, b) -> {
+        g -> new Principal(g.tenant(), g.role(), principalId(g.token())), (a, b) -> {
           throw new IllegalArgumentException("the same bearer token is configured twice");
         }));
   }
@@ -80,6 +80,14 @@ final class Authenticator implements ServerInterceptor {
       throw new ServiceException(ErrorCode.PERMISSION_DENIED, Reason.FORBIDDEN,
           what + " needs the admin role; this token of tenant '" + principal.tenant() + "' has role client");
     }
+  }
+
+  /**
+   * The id a session records for the token that opened it: 16 hex digits of a digest separate from the lookup
+   * digest, so the id kept in Redis and logs is neither the secret nor the key the secret is found by.
+   */
+  static String principalId(String token) {
+    return digest("holdfast-principal:" + token).substring(0, 16);
   }
 
   private static ServiceException unauthenticated(String message) {

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Errors {
   static final String DOMAIN = "holdfast.io";
+  /** What a caller is told of a bug: never the exception's class or stack, which only the log gets. */
+  static final String INTERNAL_MESSAGE = "internal error in the Holdfast server (it has been logged)";
   private static final Logger log = LoggerFactory.getLogger(Errors.class);
 
   private Errors() { }
@@ -78,7 +80,17 @@ final class Errors {
       return build(holdfast.code(), Reason.REASON_UNSPECIFIED, holdfast.getMessage());
     }
     log.error("request failed with an unexpected exception", cause);
-    return build(ErrorCode.INTERNAL, Reason.INTERNAL_ERROR, "internal error: " + cause.getClass().getSimpleName());
+    return build(ErrorCode.INTERNAL, Reason.INTERNAL_ERROR, INTERNAL_MESSAGE);
+  }
+
+  /**
+   * A request larger than the server accepts: RESOURCE_EXHAUSTED (the one status that is not its ErrorCode's,
+   * as gRPC names this case), with ErrorInfo reason BAD_REQUEST and error_code INVALID_ARGUMENT.
+   */
+  static StatusRuntimeException tooLarge(long limitBytes) {
+    return build(Status.Code.RESOURCE_EXHAUSTED, ErrorCode.INVALID_ARGUMENT, Reason.BAD_REQUEST,
+        "the request is larger than this server accepts: at most " + limitBytes + " bytes per message"
+            + " (max-message-bytes)");
   }
 
   static Status status(ServiceException e) {
@@ -91,10 +103,14 @@ final class Errors {
   }
 
   private static StatusRuntimeException build(ErrorCode code, Reason reason, String message) {
+    return build(codeOf(code, reason), code, reason, message);
+  }
+
+  private static StatusRuntimeException build(Status.Code status, ErrorCode code, Reason reason, String message) {
     ErrorInfo info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason.name())
         .putMetadata("error_code", code.name()).build();
     com.google.rpc.Status proto = com.google.rpc.Status.newBuilder()
-        .setCode(codeOf(code, reason).value())
+        .setCode(status.value())
         .setMessage(message == null ? code.name() : message)
         .addDetails(Any.pack(info))
         .build();

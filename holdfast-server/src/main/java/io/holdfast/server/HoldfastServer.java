@@ -90,6 +90,7 @@ public final class HoldfastServer implements AutoCloseable {
       SessionServiceImpl sessions = new SessionServiceImpl(store, requests, calls, config);
       CallStreamImpl streams = new CallStreamImpl(locks, sessions);
       Housekeeper housekeeper = new Housekeeper(store, metrics, timers);
+      WireErrors wireErrors = new WireErrors(config.maxMessageBytes());
       GrpcService grpc = GrpcService.builder()
           .addService(sessions)
           .addService(locks)
@@ -98,8 +99,9 @@ public final class HoldfastServer implements AutoCloseable {
           .intercept(new Authenticator(config.tokens()))
           .enableHttpJsonTranscoding(true)
           .maxRequestMessageLength(config.maxMessageBytes())
+          .exceptionHandler(wireErrors)
           .build();
-      Server server = listener(config, grpc, housekeeper, registry).build();
+      Server server = listener(config, grpc, housekeeper, registry).errorHandler(wireErrors).build();
       server.start().join();
       housekeeper.start();
       HoldfastServer running = new HoldfastServer(config, store, server, locks, streams, housekeeper, timers);

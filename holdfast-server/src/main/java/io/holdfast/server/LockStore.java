@@ -24,13 +24,19 @@ import java.util.function.Consumer;
  *
  * <p>Failures: futures fail with {@link ServiceException} only. The store unreachable or too slow is
  * UNAVAILABLE (the step may or may not have been applied; every step is safe to repeat with the same request
- * id); an unknown or expired session is LEASE_LOST with reason SESSION_UNKNOWN or SESSION_EXPIRED; a lease that
- * is not the caller's is LEASE_LOST / NOT_OWNER. A failed step changed nothing.
+ * id); an unknown or expired session is LEASE_LOST with reason SESSION_UNKNOWN or SESSION_EXPIRED; a session of
+ * another principal is PERMISSION_DENIED / FORBIDDEN; a lease that is not the caller's (another owner, token or
+ * session) is LEASE_LOST / NOT_OWNER. A failed step changed nothing.
  */
 interface LockStore extends AutoCloseable {
 
-  /** Opens a session of {@code tenant} with a TTL and lock-delay. */
-  CompletableFuture<OpenedSession> openSession(String tenant, String clientName, Duration ttl, Duration lockDelay);
+  /**
+   * Opens a session of {@code tenant} with a TTL and lock-delay, owned by {@code principal}: from then on a
+   * {@link SessionRef} whose scope is another principal id is refused with PERMISSION_DENIED / FORBIDDEN by every
+   * method that takes one (acquire, release, keep-alive and its renewals, close).
+   */
+  CompletableFuture<OpenedSession> openSession(String tenant, String principal, String clientName, Duration ttl,
+      Duration lockDelay);
 
   /** Extends a live session to a full TTL, keeps its locks alive, and renews the listed leases. */
   CompletableFuture<KeepAliveResult> keepAlive(SessionRef session, List<Renewal> renewals);

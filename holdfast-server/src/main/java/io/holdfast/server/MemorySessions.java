@@ -13,6 +13,8 @@ import java.util.Map;
 final class MemorySessions {
   static final class Session {
     String tenant;
+    /** The principal id that opened it: only it, or an admin of the tenant, may use it. */
+    String principal;
     String clientName;
     long ttlNanos;
     long delayNanos;
@@ -25,12 +27,13 @@ final class MemorySessions {
   final Map<String, Session> sessions = new HashMap<>();
   final Map<String, Map<String, Long>> waiters = new HashMap<>();
 
-  /** The caller's live session, or the failure the session scripts report. */
+  /** The caller's live session, or the failure the session scripts report (unknown, forbidden, expired). */
   Session live(SessionRef ref, long now) {
     Session session = sessions.get(ref.id());
     if (session == null || !session.tenant.equals(ref.tenant())) {
       throw ServiceException.sessionUnknown(ref.id());
     }
+    ref.authorize(session.principal);
     if (now - session.expiresAt >= 0) {
       throw ServiceException.sessionExpired(ref.id());
     }

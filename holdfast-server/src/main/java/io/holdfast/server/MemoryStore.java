@@ -48,11 +48,12 @@ final class MemoryStore implements LockStore {
   }
 
   @Override
-  public CompletableFuture<OpenedSession> openSession(String tenant, String clientName, Duration ttl,
-      Duration lockDelay) {
+  public CompletableFuture<OpenedSession> openSession(String tenant, String principal, String clientName,
+      Duration ttl, Duration lockDelay) {
     return atomically(() -> {
       Session session = new Session();
       session.tenant = tenant;
+      session.principal = principal;
       session.clientName = clientName;
       session.ttlNanos = ttl.toNanos();
       session.delayNanos = lockDelay.toNanos();
@@ -74,7 +75,7 @@ final class MemoryStore implements LockStore {
         leases.add(new LockTable.Renewal(renewal.lock().fullName(), renewal.owner(), renewal.token(),
             renewal.ttl()));
       }
-      List<Boolean> renewed = table.renew(leases, ref.id(), session.expiresAt);
+      List<Boolean> renewed = table.renew(leases, ref.id(), session.expiresAt, session.principal);
       List<String> bound = new ArrayList<>(session.locks.keySet());
       List<LockTable.Renewal> carried = new ArrayList<>(bound.size());
       bound.forEach(name -> carried.add(new LockTable.Renewal(name, "", 0, Duration.ZERO)));
@@ -117,7 +118,7 @@ final class MemoryStore implements LockStore {
       }
       LockTable.Attempt attempt = table.acquire(key.fullName(), owner, leaseTtl, requestId,
           new LockTable.Session(ref.id(), session.expiresAt, Duration.ofNanos(session.delayNanos),
-              session.clientName));
+              session.clientName, session.principal));
       if (attempt instanceof LockTable.Granted granted) {
         session.locks.put(key.fullName(), granted.token());
         waiters.remove(member);
@@ -137,13 +138,26 @@ final class MemoryStore implements LockStore {
   @Override
   public CompletableFuture<Integer> release(SessionRef ref, LockKey key, String owner, long token, long requestId) {
     return atomically(() -> {
-      long holds = table.release(key.fullName(), owner, token, requestId);
+      long holds = table.release(key.fullName(), owner, token, requestId, principalOf(ref));
       if (holds >= 0) {
         return (int) holds;
       }
-      state.live(ref, System.nanoTime()); // as on Redis: owner and token decide; the session explains a refusal
+      state.live(ref, System.nanoTime()); // as on Redis: owner, token and principal decide; the session explains
       throw ServiceException.releaseRefused(key.name(), owner, token);
     });
+  }
+
+  /**
+   * As on Redis: the caller's right to the session is checked first, and the grant must carry the session's
+   * principal. A session that is gone has no principal: the release is then refused and the session explains.
+   */
+  private String principalOf(SessionRef ref) {
+    Session session = state.sessions.get(ref.id());
+    if (session != null && session.tenant.equals(ref.tenant())) {
+      ref.authorize(session.principal);
+      return session.principal;
+    }
+    return "";
   }
 
   @Override

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /*
  * One keep-alive over independent masters, in two rounds like RedisKeepAlive. Round 1, sent at once to every
  * master: session_keepalive.lua (a majority must find the session live) and the library's renew.lua for the listed
- * leases (renewed where a majority renewed them; the lease's e is not moved in this round). The reply goes out
+ * leases (renewed where a majority renewed them; the lease's e is not moved in this round), the leases once a
+ * majority said the session is the caller's and named its principal, which every renewed grant must carry, so no
+ * lease is renewed for a caller refused the session. The reply goes out
  * after round 1. Round 2, after it: the library's renew.lua on every master with the SMALLEST expiry the live majority
  * reported, for the union of the bound locks, then each master drops the entries a majority reported as not
  * held, at the generation that master reported. Why it is safe: a lock's e only moves to an expiry a majority of
@@ -47,17 +49,24 @@ final class QuorumKeepAlive {
     for (Renewal renewal : renewals) {
       leaseEntries.add(new SessionRenewal(renewal.lock().fullName(), renewal.owner(), renewal.token(), renewal.ttl()));
     }
-    CompletableFuture<List<Answer>> leases = masters.all(m -> leaseEntries.isEmpty()
-        ? CompletableFuture.completedFuture(List.<Object>of())
-        : m.lock(scripts -> scripts.renewInSession(leaseEntries, sid, 0), what));
-    return masters.all(m -> m.run(SCRIPTS.sessionKeepAlive, what, List.of(m.keys().session(sid),
-        m.keys().sessionLocks(sid)), List.of(session.tenant(), ms(retention)))).thenCombine(leases,
+    CompletableFuture<List<Answer>> extended = masters.all(m -> m.run(SCRIPTS.sessionKeepAlive, what,
+        List.of(m.keys().session(sid), m.keys().sessionLocks(sid)),
+        List.of(session.tenant(), ms(retention), session.scope())));
+    CompletableFuture<List<Answer>> leases = extended.thenCompose(answers -> {
+      List<Answer> live = QuorumMasters.withStatus(answers, 1);
+      if (leaseEntries.isEmpty() || live.size() < masters.majority()) {
+        return CompletableFuture.completedFuture(List.<Answer>of()); // nothing to renew, or answered as refused
+      }
+      String principal = Replies.str(live.get(0).reply(), 5);
+      return masters.all(m -> m.lock(scripts -> scripts.renewInSession(leaseEntries, sid, 0, principal), what));
+    });
+    return extended.thenCombine(leases,
             (answers, renewedBy) -> {
               List<Answer> live = QuorumMasters.withStatus(answers, 1);
               if (live.size() < masters.majority()) {
                 throw store.sessionFailure(answers, session, what);
               }
-              if (renewedBy.stream().filter(Answer::ok).count() < masters.majority()) {
+              if (!leaseEntries.isEmpty() && renewedBy.stream().filter(Answer::ok).count() < masters.majority()) {
                 throw masters.noMajority(renewedBy, what);
               }
               long expiry = live.stream().mapToLong(a -> Replies.num(a.reply(), 2)).min().orElseThrow();
@@ -81,7 +90,7 @@ final class QuorumKeepAlive {
   private void extendBound(SessionRef session, List<Answer> answers, List<Answer> live, long expiry, String what) {
     Set<String> bound = new LinkedHashSet<>();
     live.forEach(a -> {
-      for (int i = 5; i + 1 < a.reply().size(); i += 2) {
+      for (int i = 6; i + 1 < a.reply().size(); i += 2) {
         bound.add(Replies.str(a.reply(), i));
       }
     });
@@ -92,7 +101,8 @@ final class QuorumKeepAlive {
     masters.all(m -> {
       m.link().async().zadd(m.keys().sessionExpiries(), ZAddArgs.Builder.gt(), (double) expiry, session.id());
       return keys.isEmpty() ? CompletableFuture.completedFuture(List.<Object>of())
-          : m.lock(scripts -> scripts.renewInSession(entries, session.id(), expiry), what);
+          : m.lock(scripts -> scripts.renewInSession(entries, session.id(), expiry,
+              Replies.str(live.get(0).reply(), 5)), what);
     }).thenCompose(extended -> {
       Set<String> dead = new LinkedHashSet<>();
       List<Boolean> held = majorities(extended, keys.size());
@@ -104,7 +114,7 @@ final class QuorumKeepAlive {
       return dead.isEmpty() ? CompletableFuture.completedFuture(List.<Answer>of()) : masters.all(m -> {
         List<String> pairs = new ArrayList<>();
         Answer own = answers.get(masters.indexOf(m));
-        for (int i = 5; own.ok() && own.status() == 1 && i + 1 < own.reply().size(); i += 2) {
+        for (int i = 6; own.ok() && own.status() == 1 && i + 1 < own.reply().size(); i += 2) {
           if (dead.contains(Replies.str(own.reply(), i))) {
             pairs.add(Replies.str(own.reply(), i));
             pairs.add(Replies.str(own.reply(), i + 1));

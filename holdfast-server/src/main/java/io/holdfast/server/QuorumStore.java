@@ -45,12 +45,12 @@ final class QuorumStore implements LockStore {
   }
 
   @Override
-  public CompletableFuture<OpenedSession> openSession(String tenant, String clientName, Duration ttl,
-      Duration lockDelay) {
+  public CompletableFuture<OpenedSession> openSession(String tenant, String principal, String clientName,
+      Duration ttl, Duration lockDelay) {
     String id = SessionIds.next();
     return masters.all(m -> m.mapped(m.link().async().zadd(m.keys().sessionIndex(), 0, tenant + "/" + id)
         .toCompletableFuture(), "open session").thenCompose(indexed -> m.run(SCRIPTS.sessionOpen, "open session",
-            List.of(m.keys().session(id)), List.of(tenant, clientName, ms(ttl), ms(lockDelay), ms(retention))))
+            List.of(m.keys().session(id)), List.of(tenant, clientName, ms(ttl), ms(lockDelay), ms(retention), principal)))
         .thenCompose(reply -> Replies.num(reply, 0) != 1 ? CompletableFuture.completedFuture(reply)
             : m.mapped(m.link().async().zadd(m.keys().sessionExpiries(), io.lettuce.core.ZAddArgs.Builder.gt(),
                 (double) Replies.num(reply, 1), id).toCompletableFuture(), "open session").thenApply(x -> reply)))
@@ -69,14 +69,24 @@ final class QuorumStore implements LockStore {
           List<Answer> live = QuorumMasters.withStatus(answers, 1);
           if (live.size() >= masters.majority()) {
             long expiry = live.stream().mapToLong(a -> Replies.num(a.reply(), 1)).min().orElseThrow();
-            return new SessionCache.Known(expiry, Replies.num(live.get(0).reply(), 2), Replies.str(live.get(0).reply(), 3));
+            List<Object> first = live.get(0).reply();
+            SessionCache.Known known = new SessionCache.Known(expiry, Replies.num(first, 2), Replies.str(first, 3),
+                Replies.str(first, 4));
+            session.authorize(known.principal());
+            return known;
           }
           throw sessionFailure(answers, session, what);
         });
   }
 
-  /** Unknown or expired when a majority says one of them (expired wins), else no majority. */
+  /**
+   * Another principal's when any master says so (the principal is written once, at open, and never changes);
+   * else unknown or expired when a majority says one of them (expired wins); else no majority.
+   */
   ServiceException sessionFailure(List<Answer> answers, SessionRef session, String what) {
+    if (!QuorumMasters.withStatus(answers, -3).isEmpty()) {
+      return ServiceException.sessionForbidden(session.id());
+    }
     int expired = QuorumMasters.withStatus(answers, -2).size();
     int unknown = QuorumMasters.withStatus(answers, -1).size();
     if (expired + unknown >= masters.majority()) {
@@ -95,7 +105,7 @@ final class QuorumStore implements LockStore {
     String sid = session.id();
     String what = "close of session " + sid;
     return masters.all(m -> m.run(SCRIPTS.sessionClose, what, List.of(m.keys().session(sid),
-        m.keys().sessionLocks(sid)), List.of(session.tenant()))).thenCompose(answers -> {
+        m.keys().sessionLocks(sid)), List.of(session.tenant(), session.scope()))).thenCompose(answers -> {
           List<Answer> closed = QuorumMasters.withStatus(answers, 1);
           if (closed.size() < masters.majority()) {
             throw sessionFailure(answers, session, what);
@@ -126,9 +136,11 @@ final class QuorumStore implements LockStore {
   public CompletableFuture<Integer> release(SessionRef session, LockKey lock, String owner, long token,
       long requestId) {
     String what = "release of lock '" + lock.name() + "'";
-    // release.lua answers the holds left, or -1 when refused: as {1, holds} / {-3} here, for the tally.
-    return masters.all(m -> m.lock(scripts -> scripts.release(lock.fullName(), owner, token, requestId), what)
-        .thenApply(holds -> holds >= 0 ? List.<Object>of(1L, holds) : List.<Object>of(-3L))).thenCompose(answers -> {
+    // The session first (the caller's right to it, and its principal, which the grant must carry); then release.lua
+    // answers the holds left, or -1 when refused (another owner, token or principal): as {1, holds} / {-3} here.
+    return check(session, what).thenCompose(facts -> masters.all(m -> m.lock(scripts -> scripts.releaseInSession(
+        lock.fullName(), owner, token, requestId, facts.principal()), what)
+        .thenApply(holds -> holds >= 0 ? List.<Object>of(1L, holds) : List.<Object>of(-3L)))).thenCompose(answers -> {
               List<Answer> released = QuorumMasters.withStatus(answers, 1);
               if (released.size() >= masters.majority()) {
                 return CompletableFuture.completedFuture(

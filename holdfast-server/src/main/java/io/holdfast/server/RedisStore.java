@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * held past its session's expiry, and every lock frees itself at its own e + lock-delay at the latest. The session
  * check is skipped when this instance already knows an expiry the session had (SessionCache, which says why
  * that is safe); a lease's bind may complete after the reply, since the lease is governed by its own TTL.
+ * A session is used only by the principal that opened it (or an admin of the tenant): checked against the
+ * principal SessionCache holds (it never changes), read with session_check when unknown, and in Lua by the
+ * keep-alive and close scripts; a lock step names the caller's session, so a grant of another session is refused.
  */
 final class RedisStore implements LockStore {
   private static final Logger log = LoggerFactory.getLogger(RedisStore.class);
@@ -61,21 +64,21 @@ final class RedisStore implements LockStore {
   }
 
   @Override
-  public CompletableFuture<OpenedSession> openSession(String tenant, String clientName, Duration ttl,
-      Duration lockDelay) {
+  public CompletableFuture<OpenedSession> openSession(String tenant, String principal, String clientName,
+      Duration ttl, Duration lockDelay) {
     String id = SessionIds.next();
     var commands = calls.link().async();
     CompletableFuture<Long> indexed = commands.zadd(keys.sessionIndex(), 0, tenant + "/" + id).toCompletableFuture();
     CompletableFuture<List<Object>> opened = calls.run(SCRIPTS.sessionOpen, "open session",
-        List.of(keys.session(id)), List.of(tenant, clientName, ms(ttl), ms(lockDelay), ms(retention)));
+        List.of(keys.session(id)), List.of(tenant, clientName, ms(ttl), ms(lockDelay), ms(retention), principal));
     return calls.mapped(indexed, "open session").thenCombine(opened, (ignored, reply) -> reply)
         .thenCompose(reply -> {
           if (Replies.num(reply, 0) != 1) {
-            return openSession(tenant, clientName, ttl, lockDelay);
+            return openSession(tenant, principal, clientName, ttl, lockDelay);
           }
           long expiry = Replies.num(reply, 1);
           sessions.put(new SessionRef(tenant, id),
-              new SessionCache.Known(expiry, lockDelay.toMillis(), clientName));
+              new SessionCache.Known(expiry, lockDelay.toMillis(), clientName, principal));
           return calls.mapped(commands.zadd(keys.sessionExpiries(), ZAddArgs.Builder.gt(), (double) expiry, id)
               .toCompletableFuture(), "open session").thenApply(added -> new OpenedSession(id, ttl, lockDelay));
         });
@@ -90,7 +93,8 @@ final class RedisStore implements LockStore {
   public CompletableFuture<Integer> closeSession(SessionRef session) {
     String sid = session.id();
     return calls.run(SCRIPTS.sessionClose, "close of session " + sid,
-        List.of(keys.session(sid), keys.sessionLocks(sid)), List.of(session.tenant())).thenCompose(reply -> {
+        List.of(keys.session(sid), keys.sessionLocks(sid)), List.of(session.tenant(), session.scope()))
+        .thenCompose(reply -> {
           Replies.sessionStatus(reply, session);
           sessions.forget(session);
           var commands = calls.link().async();
@@ -110,16 +114,14 @@ final class RedisStore implements LockStore {
   @Override
   public CompletableFuture<AcquireResult> acquire(SessionRef session, LockKey lock, String owner, Duration leaseTtl,
       long requestId, Duration waiterListing) {
-    SessionCache.Known known = sessions.get(session);
-    CompletableFuture<SessionCache.Known> start = known != null ? CompletableFuture.completedFuture(known)
-        : check(session, lock);
+    CompletableFuture<SessionCache.Known> start = known(session, "acquire of lock '" + lock.name() + "'");
     return start.thenCompose(facts -> attempt(session, lock, owner, leaseTtl, requestId, waiterListing, facts))
         .thenCompose(result -> {
           if (result != null) {
             return CompletableFuture.completedFuture(result);
           }
           // The cached expiry had passed: another instance may have extended the session; read it again.
-          return check(session, lock).thenCompose(fresh -> attempt(session, lock, owner, leaseTtl, requestId,
+          return check(session, "acquire of lock '" + lock.name() + "'").thenCompose(fresh -> attempt(session, lock, owner, leaseTtl, requestId,
               waiterListing, fresh)).thenApply(again -> {
                 if (again == null) {
                   throw ServiceException.sessionExpired(session.id());
@@ -129,13 +131,28 @@ final class RedisStore implements LockStore {
         });
   }
 
-  private CompletableFuture<SessionCache.Known> check(SessionRef session, LockKey lock) {
-    return calls.run(SCRIPTS.sessionCheck, "acquire of lock '" + lock.name() + "'",
-        List.of(keys.session(session.id())), List.of(session.tenant())).thenApply(reply -> {
+  /** What this instance knows of the caller's session, read (session_check) only if nothing; the caller's checked. */
+  private CompletableFuture<SessionCache.Known> known(SessionRef session, String what) {
+    SessionCache.Known known = sessions.get(session);
+    if (known == null) {
+      return check(session, what);
+    }
+    try {
+      session.authorize(known.principal());
+    } catch (ServiceException refused) {
+      return CompletableFuture.failedFuture(refused);
+    }
+    return CompletableFuture.completedFuture(known);
+  }
+
+  private CompletableFuture<SessionCache.Known> check(SessionRef session, String what) {
+    return calls.run(SCRIPTS.sessionCheck, what, List.of(keys.session(session.id())), List.of(session.tenant()))
+        .thenApply(reply -> {
           Replies.sessionStatus(reply, session);
           SessionCache.Known known = new SessionCache.Known(Replies.num(reply, 1), Replies.num(reply, 2),
-              Replies.str(reply, 3));
+              Replies.str(reply, 3), Replies.str(reply, 4));
           sessions.put(session, known);
+          session.authorize(known.principal());
           return known;
         });
   }
@@ -217,16 +234,20 @@ final class RedisStore implements LockStore {
   }
 
   /**
-   * Owner and fencing token decide (the library's release.lua, on the lock's slot). Only a refusal reads the session (its
-   * own slot), to explain it: a release that changed nothing because the caller's session is unknown, another
-   * tenant's or expired says so, as a release by a live session says NOT_OWNER. A successful release, the
-   * common case, costs one script.
+   * Owner, fencing token and principal decide (the library's release.lua, on the lock's slot: the grant must carry
+   * the principal of the caller's session). The caller's right to the session is checked first, from what this
+   * instance knows of it (read once per instance and session otherwise; an admin may use any session of its
+   * tenant). Only a refusal
+   * reads the session (its own slot), to explain it: a release that changed nothing because the caller's session
+   * is unknown, another tenant's or expired says so, as a release by a live session says NOT_OWNER. A successful
+   * release, the common case, costs one script.
    */
   @Override
   public CompletableFuture<Integer> release(SessionRef session, LockKey lock, String owner, long token,
       long requestId) {
     String what = "release of lock '" + lock.name() + "'";
-    return calls.lock(scripts -> scripts.release(lock.fullName(), owner, token, requestId), what)
+    return known(session, what).thenCompose(facts -> calls.lock(scripts -> scripts.releaseInSession(
+            lock.fullName(), owner, token, requestId, facts.principal()), what))
         .thenCompose(holds -> {
               if (holds >= 0) {
                 return CompletableFuture.completedFuture(holds.intValue());

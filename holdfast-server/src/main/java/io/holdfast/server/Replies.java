@@ -49,9 +49,12 @@ final class Replies {
     throw malformed(reply, index);
   }
 
-  /** Turns a -1 / -2 status in the first element into the session failure it stands for. */
+  /** Turns a -1 / -2 / -3 status in the first element into the session failure it stands for. */
   static void sessionStatus(List<Object> reply, SessionRef session) {
     long status = num(reply, 0);
+    if (status == -3) {
+      throw ServiceException.sessionForbidden(session.id());
+    }
     if (status == -1) {
       throw ServiceException.sessionUnknown(session.id());
     }

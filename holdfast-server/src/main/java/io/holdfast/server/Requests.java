@@ -22,7 +22,7 @@ final class Requests {
   }
 
   SessionRef session(Principal caller, String id) {
-    return new SessionRef(caller.tenant(), id);
+    return new SessionRef(caller.tenant(), id, caller.sessionScope());
   }
 
   LockKey lock(Principal caller, String name) {

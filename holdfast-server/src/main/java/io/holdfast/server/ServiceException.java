@@ -47,6 +47,13 @@ final class ServiceException extends HoldfastException {
             + " open a new session");
   }
 
+  /** A session of the caller's tenant that another token opened (session scripts' -3). */
+  static ServiceException sessionForbidden(String sessionId) {
+    return new ServiceException(ErrorCode.PERMISSION_DENIED, Reason.FORBIDDEN,
+        "session " + sessionId + " was opened with another token; only that token or an admin of the tenant may"
+            + " use, keep alive or close it");
+  }
+
   static ServiceException sessionExpired(String sessionId) {
     return new ServiceException(ErrorCode.LEASE_LOST, Reason.SESSION_EXPIRED,
         "session " + sessionId + " has expired: its locks were freed (after their lock-delay); open a new"

@@ -6,22 +6,23 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /*
- * What this instance last learned of each session from Redis: an expiry e the session had, its lock-delay and
- * client name. It lets an acquire send its lock step at once instead of reading the session first, and a
- * keep-alive renew leases in the same round trip as it extends the session. Why a stale entry is safe: a
+ * What this instance last learned of each session from Redis: an expiry e the session had, its lock-delay,
+ * client name and the principal that opened it (checked against every caller before the session is used). It
+ * lets an acquire or release send its lock step at once instead of reading the session first, and a keep-alive
+ * renew leases in the same round trip as it extends the session. Why a stale entry is safe: a
  * session's expiry only grows while it is live, so a cached e is never later than the session's real expiry
  * and a lock given it never outlives its session; an e already past makes the lock step answer "expired", on
  * which the caller re-reads the session (another instance may have extended it); a session closed meanwhile is
- * caught by the bind step after the grant, which finds no session and gives the grant back. Lock-delay and
- * client name never change. Entries are dropped on close and when the map grows past a bound (then simply
+ * caught by the bind step after the grant, which finds no session and gives the grant back. Lock-delay, client
+ * name and principal never change. Entries are dropped on close and when the map grows past a bound (then simply
  * re-read). Thread-safe: one ConcurrentHashMap.
  */
 final class SessionCache {
   /** Known facts about one session. */
-  record Known(long expiry, long delay, String clientName) {
+  record Known(long expiry, long delay, String clientName, String principal) {
     /** The terms a grant in this session carries (the library's acquire.lua). */
     SessionTerms terms(SessionRef session) {
-      return new SessionTerms(session.id(), expiry, Duration.ofMillis(delay), clientName);
+      return new SessionTerms(session.id(), expiry, Duration.ofMillis(delay), clientName, principal);
     }
   }
 

@@ -35,7 +35,7 @@ final class SessionServiceImpl extends SessionServiceGrpc.SessionServiceImplBase
     Principal caller = Principal.current();
     calls.unary("open_session", observer, () -> {
       String clientName = requests.clientName(request.getClientName());
-      return store.openSession(caller.tenant(), clientName, requests.sessionTtl(request.getTtlMs()),
+      return store.openSession(caller.tenant(), caller.id(), clientName, requests.sessionTtl(request.getTtlMs()),
           config.lockDelay()).thenApply(opened -> Session.newBuilder().setSessionId(opened.id())
               .setTenant(caller.tenant()).setClientName(clientName).setTtlMs(opened.ttl().toMillis())
               .setLockDelayMs(opened.lockDelay().toMillis()).setMaxWaitMs(config.maxWait().toMillis()).build());

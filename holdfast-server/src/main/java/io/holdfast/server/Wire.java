@@ -26,11 +26,16 @@ final class Wire {
   }
 
   static LockInfo lock(LockView view) {
+    return lock(view, true);
+  }
+
+  /** A lock as a listing shows it; {@code withOwner} false leaves the owner token empty (a client's listing). */
+  static LockInfo lock(LockView view, boolean withOwner) {
     return LockInfo.newBuilder()
         .setName(view.name())
         .setHeld(!view.delayed())
         .setDelayed(view.delayed())
-        .setOwner(view.owner())
+        .setOwner(withOwner ? view.owner() : "")
         .setSessionId(view.sessionId())
         .setClientName(view.clientName())
         .setFencingToken(view.token())
@@ -40,8 +45,9 @@ final class Wire {
         .build();
   }
 
-  static Waiter waiter(WaiterView view) {
-    return Waiter.newBuilder().setSessionId(view.sessionId()).setOwner(view.owner())
+  /** A waiter as a listing shows it; {@code withOwner} false leaves the owner token empty (a client's listing). */
+  static Waiter waiter(WaiterView view, boolean withOwner) {
+    return Waiter.newBuilder().setSessionId(view.sessionId()).setOwner(withOwner ? view.owner() : "")
         .setClientName(view.clientName()).setRemainingMs(view.remaining().toMillis()).build();
   }
 

@@ -20,8 +20,9 @@
 --   P:{F}:released        release channel (the library's)
 --   P:{F}:waiters         zset "<session id> <owner>" scored by the waiter's deadline (Redis ms), written by
 --                         the library's acquire.lua for session callers
---   P:session:{sid}       session hash: T tenant, n client name, l TTL ms, d lock-delay ms, e expiry
---                         (Redis ms), c created (Redis ms); kept until e + d + retention
+--   P:session:{sid}       session hash: T tenant, p principal (the id of the token that opened it), n client
+--                         name, l TTL ms, d lock-delay ms, e expiry (Redis ms), c created (Redis ms); kept
+--                         until e + d + retention
 --   P:session:{sid}:locks hash lock key -> generation of every lock bound to the session
 --   P:{sessions}:index    zset "<tenant>/<sid>" all scores 0 (listing); pruned lazily
 --   P:{sessions}:expiry  zset sid scored by e (expiry counting, active-session gauge)
@@ -38,17 +39,22 @@ local function fmt(n)
   return string.format('%.0f', n)
 end
 
--- Checks the caller's session: returns {e, d, client name, ttl}, or nil and an error code
--- (-1 unknown or another tenant's, -2 expired).
-local function live_session(key, tenant, now)
-  local s = redis.call('HMGET', key, 'T', 'e', 'd', 'n', 'l')
+-- Checks the caller's session: returns {e, d, client name, ttl, principal}, or nil and an error code
+-- (-1 unknown or another tenant's, -3 opened by another principal, -2 expired). scope is the caller's
+-- principal id, '' for an admin of the tenant (every session of it); nil skips that check (the caller
+-- checks the principal returned). A session without p (none is written so) is only an admin's.
+local function live_session(key, tenant, scope, now)
+  local s = redis.call('HMGET', key, 'T', 'e', 'd', 'n', 'l', 'p')
   if not s[1] or s[1] ~= tenant then
     return nil, -1
+  end
+  if scope and scope ~= '' and s[6] ~= scope then
+    return nil, -3
   end
   local e = tonumber(s[2])
   if now >= e then
     return nil, -2
   end
-  return {e, tonumber(s[3]), s[4], tonumber(s[5])}
+  return {e, tonumber(s[3]), s[4], tonumber(s[5]), s[6] or ''}
 end
 

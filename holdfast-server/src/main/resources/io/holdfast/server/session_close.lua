@@ -5,15 +5,16 @@
 -- KEYS[1]  session        P:session:{sid}
 -- KEYS[2]  session locks  P:session:{sid}:locks
 -- ARGV[1]  tenant of the caller
+-- ARGV[2]  the caller's principal id, '' for an admin of the tenant
 --
 -- Returns  {1, key1, key2, ...}  closed; the lock keys bound to it
---          {-1}  unknown or another tenant's; {-2} already expired: nothing changed, so the locks of an
---                expired session keep their lock-delay even if a late close arrives
+--          {-1}  unknown or another tenant's; {-3} another principal's; {-2} already expired: nothing changed,
+--                so the locks of an expired session keep their lock-delay even if a late close arrives
 --
 -- Invariant: once this ran, the session is gone: no acquire, keep-alive or bind can use it again. If the
 -- server stops before freeing the listed locks, each still ends by itself at its own e + lock-delay.
 local skey, slocks = KEYS[1], KEYS[2]
-local session, err = live_session(skey, ARGV[1], clock())
+local session, err = live_session(skey, ARGV[1], ARGV[2], clock())
 if not session then
   return {err}
 end

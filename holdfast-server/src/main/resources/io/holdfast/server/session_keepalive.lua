@@ -6,17 +6,19 @@
 -- KEYS[2]  session locks  P:session:{sid}:locks
 -- ARGV[1]  tenant of the caller
 -- ARGV[2]  retention in ms
+-- ARGV[3]  the caller's principal id, '' for an admin of the tenant
 --
--- Returns  {1, ttl_ms, e, d, client name, key1, gen1, key2, gen2, ...}  extended to expire at e; its
---          lock-delay and client name; the session's lock keys with their generations (session_bind.lua)
---          {-1}  unknown session or another tenant's; {-2} already expired (it cannot be revived: its
---                locks are in lock-delay or free); nothing changed
+-- Returns  {1, ttl_ms, e, d, client name, principal, key1, gen1, key2, gen2, ...}  extended to expire at
+--          e; its lock-delay, client name and principal; the session's lock keys with their generations
+--          (session_bind.lua)
+--          {-1}  unknown session or another tenant's; {-3} another principal's; {-2} already expired (it
+--                cannot be revived: its locks are in lock-delay or free); nothing changed
 --
 -- Invariant: the session's expiry e only moves forward while the session is live.
 local skey, slocks = KEYS[1], KEYS[2]
 local tenant, retention = ARGV[1], tonumber(ARGV[2])
 local now = clock()
-local session, err = live_session(skey, tenant, now)
+local session, err = live_session(skey, tenant, ARGV[3], now)
 if not session then
   return {err}
 end
@@ -24,7 +26,7 @@ local ttl, delay = session[4], session[2]
 local e = now + ttl
 redis.call('HSET', skey, 'e', fmt(e))
 redis.call('PEXPIRE', skey, e + delay + retention - now)
-local out = {1, ttl, e, delay, session[3]}
+local out = {1, ttl, e, delay, session[3], session[5]}
 local bound = redis.call('HGETALL', slocks)
 for i = 1, #bound do
   out[#out + 1] = bound[i]

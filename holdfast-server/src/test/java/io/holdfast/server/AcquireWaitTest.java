@@ -73,7 +73,7 @@ class AcquireWaitTest {
   }
 
   private SessionRef session() {
-    return new SessionRef("t", store.openSession("t", "test", Duration.ofMinutes(1), Duration.ZERO).join().id());
+    return new SessionRef("t", store.openSession("t", "tester", "test", Duration.ofMinutes(1), Duration.ZERO).join().id());
   }
 
   private AcquireWait.Target target(SessionRef session, long requestId) {

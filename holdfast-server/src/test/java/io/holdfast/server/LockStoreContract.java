@@ -17,8 +17,6 @@ import io.holdfast.server.StoreViews.Renewal;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,32 +26,8 @@ import org.junit.jupiter.api.Timeout;
  * store and the in-memory store, so that `holdfast server` behaves alike with and without --redis.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-abstract class LockStoreContract {
-  static final String TENANT = "acme";
+abstract class LockStoreContract extends SessionOwnershipContract {
   static final Duration SHORT = Duration.ofSeconds(1);
-
-  abstract LockStore store();
-
-  static <T> T join(CompletableFuture<T> future) {
-    return future.join();
-  }
-
-  static Reason failureReason(Runnable call) {
-    try {
-      call.run();
-    } catch (CompletionException e) {
-      return ((ServiceException) e.getCause()).reason();
-    }
-    throw new AssertionError("expected a failure");
-  }
-
-  SessionRef open(Duration ttl, Duration delay) {
-    return new SessionRef(TENANT, join(store().openSession(TENANT, "test", ttl, delay)).id());
-  }
-
-  static LockKey freshLock() {
-    return new LockKey(TENANT, "lock-" + UUID.randomUUID());
-  }
 
   /**
    * For the Redis-backed stores: the library on {@code libraryUri} and the service share one lock per name, each

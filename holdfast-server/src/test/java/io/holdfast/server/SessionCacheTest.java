@@ -11,7 +11,7 @@ class SessionCacheTest {
   @Test
   void get_sameIdOtherTenant_knowsNothing() {
     SessionCache cache = new SessionCache();
-    cache.put(new SessionRef("acme", ID), new SessionCache.Known(1_000, 5, "a"));
+    cache.put(new SessionRef("acme", ID), new SessionCache.Known(1_000, 5, "a", "p"));
     assertThat(cache.get(new SessionRef("globex", ID))).isNull();
     assertThat(cache.get(new SessionRef("acme", ID))).isNotNull();
   }
@@ -20,8 +20,8 @@ class SessionCacheTest {
   void put_olderExpiryAfterNewer_keepsTheNewer() {
     SessionCache cache = new SessionCache();
     SessionRef session = new SessionRef("acme", ID);
-    cache.put(session, new SessionCache.Known(2_000, 5, "a"));
-    cache.put(session, new SessionCache.Known(1_000, 5, "a"));
+    cache.put(session, new SessionCache.Known(2_000, 5, "a", "p"));
+    cache.put(session, new SessionCache.Known(1_000, 5, "a", "p"));
     assertThat(cache.get(session).expiry()).isEqualTo(2_000);
   }
 
@@ -29,7 +29,7 @@ class SessionCacheTest {
   void forget_closedSession_isGone() {
     SessionCache cache = new SessionCache();
     SessionRef session = new SessionRef("acme", ID);
-    cache.put(session, new SessionCache.Known(2_000, 5, "a"));
+    cache.put(session, new SessionCache.Known(2_000, 5, "a", "p"));
     cache.forget(session);
     assertThat(cache.get(session)).isNull();
   }

@@ -57,8 +57,26 @@ final class TestStubs {
     return send(request);
   }
 
+  HttpResponse<String> post(String path, byte[] body, String contentType) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .header("content-type", contentType));
+  }
+
   HttpResponse<String> get(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+  }
+
+  /**
+   * A GET over HTTP/1.1 with extra headers (name, value, ...): there a server still answers a request line or
+   * header it found too large, where HTTP/2 ends the connection.
+   */
+  HttpResponse<String> getHttp1(String path, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+        .version(HttpClient.Version.HTTP_1_1).GET();
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return send(request);
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) {
