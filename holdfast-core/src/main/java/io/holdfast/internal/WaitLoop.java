@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * after an ambiguous failure returns the earlier grant, whose expiry Redis counts from the earlier execution. The
  * outcome therefore reports the send time of the earliest attempt not yet answered definitely. A busy answer is
  * definite (an earlier attempt of ours that had been granted would have been recognised) and attempts reach the
- * backend in order, so unanswered attempts before it cannot be granted later.
+ * backend in order, so unanswered attempts before it cannot be granted later. An attempt the backend proves it
+ * never sent (rejected locally while disconnected) is no such attempt: after an outage the validity counts from
+ * the first send that may have reached the backend, not from the start of the outage.
  */
 /**
  * Not an API: the wait loop shared by the library's acquire and the lock service's waiting acquire. One instance
@@ -55,6 +57,14 @@ public final class WaitLoop<A> {
 
     /** A grant that arrived after the loop had ended (cancelled, caller gone): nobody holds it; give it back. */
     void unwanted(A grant);
+
+    /**
+     * Whether {@code failure} proves the attempt never reached the backend (rejected locally while disconnected),
+     * so it cannot have been granted, now or later, and starts no lease validity. False, the default, is safe.
+     */
+    default boolean neverSent(Throwable failure) {
+      return false;
+    }
   }
 
   /** Where release messages come from. */
@@ -230,7 +240,7 @@ public final class WaitLoop<A> {
     if (result.isDone()) {
       return; // the loop has ended (cancelled, caller gone): nothing to retry or to report
     }
-    if (!unanswered) {
+    if (!unanswered && !attempts.neverSent(failure)) {
       unanswered = true;
       unansweredSince = sentNanos;
     }

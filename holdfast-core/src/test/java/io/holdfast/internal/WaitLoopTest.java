@@ -72,6 +72,20 @@ class WaitLoopTest {
   }
 
   @Test
+  void failureNeverSent_thenGrant_validityCountsFromTheGrantingAttempt() {
+    script.neverSent = true;
+    WaitLoop<String> loop = loop(LONG, LONG);
+    loop.start();
+    long failedAt = System.nanoTime(); // the retry, and so the granting attempt, is sent after this
+    script.fail(0, new IllegalStateException("rejected while disconnected"));
+    await().until(() -> script.calls.size() == 2);
+    script.answer(1, GRANT);
+    WaitLoop.Outcome<String> outcome = loop.result().join();
+    assertThat(outcome.sentByGrantingAttempt()).isTrue();
+    assertThat(outcome.validFromNanos() - failedAt).as("not from the attempt that never left").isNotNegative();
+  }
+
+  @Test
   void waitRunsOut_whileBusy_endsWithTheLastBusyAnswer() {
     WaitLoop<String> loop = loop(Duration.ofMillis(20), Duration.ofMillis(5));
     loop.start();
@@ -121,6 +135,7 @@ class WaitLoopTest {
     final CompletableFuture<Void> live = new CompletableFuture<>();
     boolean joinEarlyFree = true;
     boolean retry = true;
+    boolean neverSent;
 
     void answer(int attempt, String answer) {
       calls.get(attempt).complete(answer);
@@ -145,6 +160,11 @@ class WaitLoopTest {
     @Override
     public Optional<Duration> retryAfter(Throwable failure, int failuresInARow) {
       return retry ? Optional.of(Duration.ofMillis(1)) : Optional.empty();
+    }
+
+    @Override
+    public boolean neverSent(Throwable failure) {
+      return neverSent;
     }
 
     @Override
