@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * returns the earlier grant, whose expiry Redis counts from the earlier execution; so the lease's local validity
  * counts from the earliest attempt not yet answered definitely, never from the attempt that got the answer. A
  * busy answer is definite: it proves no earlier attempt holds the lock (ours would have been recognised), and
- * attempts reach the backend in order, so unanswered attempts before it cannot be granted later.
+ * attempts reach the backend in order, so unanswered attempts before it cannot be granted later. An attempt the
+ * backend proves it never sent (rejected locally while disconnected) is no such attempt: after an outage the
+ * validity counts from the first send that may have reached the backend, not from the start of the outage.
  */
 final class AcquireOperation implements WakeupHub.Sleeper {
   private static final Logger log = LoggerFactory.getLogger(AcquireOperation.class);
@@ -236,11 +238,11 @@ final class AcquireOperation implements WakeupHub.Sleeper {
   }
 
   private void onFailure(Throwable failure, long sentNanos, boolean answeredInline) {
-    if (!unanswered) {
+    Throwable cause = Failures.unwrap(failure);
+    if (!unanswered && !backend.neverSent(cause)) {
       unanswered = true;
       unansweredSince = sentNanos;
     }
-    Throwable cause = Failures.unwrap(failure);
     long now = System.nanoTime();
     if (!backend.isTransient(cause)) {
       fail(Failures.toCallerException(backend, cause, "acquire of lock '" + request.name() + "'"));
