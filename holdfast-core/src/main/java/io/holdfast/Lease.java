@@ -94,8 +94,9 @@ public interface Lease extends AutoCloseable {
    * the outcome: when the backend still held the grant under this owner and fencing token the release succeeds
    * (nobody else can have held the lock meanwhile); when it did not, {@link LeaseLostException}.
    *
-   * @throws LeaseLostException when the backend no longer held the lease for this owner and token; nothing was
-   *     changed in the backend
+   * @throws LeaseLostException when the backend no longer held the lease for this owner and token (nothing was
+   *     changed in the backend), or when the lease had already been reported lost and the backend stayed
+   *     unreachable (the lease then ends at its TTL; the backend failure is attached as suppressed)
    * @throws BackendUnavailableException when the backend stayed unreachable; the lease then ends at its TTL
    * @throws HoldfastException with {@link ErrorCode#INVALID_ARGUMENT} when this hold was already released
    */

@@ -146,7 +146,23 @@ final class LockClient implements Holdfast {
     return retrier.call("release", what, attempt -> {
       retried[0] = attempt > 0;
       return backend.release(lease.name(), lease.owner(), lease.fencingToken(), requestId);
-    }).thenAccept(outcome -> afterRelease(lease, outcome, retried[0] && validAtStart, what));
+    }).thenAccept(outcome -> afterRelease(lease, outcome, retried[0] && validAtStart, what))
+        .exceptionallyCompose(failure -> lostIfUnreachable(grant, failure, what));
+  }
+
+  /*
+   * A lease already declared lost whose release could not reach the backend reports the loss it is known for,
+   * not the outage: the caller's question at release is whether its work was exclusive, and the grant ends at its
+   * TTL either way. The backend failure rides along as a suppressed exception.
+   */
+  private static CompletableFuture<Void> lostIfUnreachable(Grant grant, Throwable failure, String what) {
+    Throwable cause = Failures.unwrap(failure);
+    if (grant.state() == Grant.State.LOST && cause instanceof BackendUnavailableException) {
+      LeaseLostException lost = lostException(what, grant);
+      lost.addSuppressed(cause);
+      return CompletableFuture.failedFuture(lost);
+    }
+    return CompletableFuture.failedFuture(cause);
   }
 
   /*

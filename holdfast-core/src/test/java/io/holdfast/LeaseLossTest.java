@@ -31,7 +31,7 @@ class LeaseLossTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final LockClient client = new LockClient(HoldfastOptions.builder().meterRegistry(registry)
       .clientName("lease-loss-test").backoff(Duration.ofMillis(20), Duration.ofMillis(20))
-      .retryBudget(Duration.ofSeconds(5)).build(), backend);
+      .retryBudget(Duration.ofSeconds(2)).build(), backend);
 
   @AfterEach
   void close() {
@@ -93,6 +93,27 @@ class LeaseLossTest {
     assertThat(backend.releaseCalls.get() - releasesBefore).isEqualTo(1);
   }
 
+  @Test
+  void release_declaredLostAndBackendUnreachable_throwsLeaseLostWithTheOutageSuppressed() {
+    List<LeaseLostReason> reasons = new CopyOnWriteArrayList<>();
+    Lease lease = client.acquire(AcquireRequest.of("lost-offline", Duration.ofMillis(50)).withoutAutoRenew()
+        .onLeaseLost((lost, reason) -> reasons.add(reason)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !reasons.isEmpty());
+    backend.releaseUnreachable = true;
+
+    assertThatThrownBy(lease::release).isInstanceOf(LeaseLostException.class)
+        .satisfies(e -> assertThat(e.getSuppressed()).hasAtLeastOneElementOfType(BackendUnavailableException.class));
+    assertThat(backend.releaseCalls.get()).as("the release was tried, and retried").isGreaterThan(1);
+  }
+
+  @Test
+  void release_validLeaseAndBackendUnreachable_throwsBackendUnavailable() {
+    Lease lease = client.acquire(AcquireRequest.of("valid-offline", Duration.ofSeconds(30)));
+    backend.releaseUnreachable = true;
+
+    assertThatThrownBy(lease::release).isInstanceOf(BackendUnavailableException.class);
+  }
+
   /*
    * Attempts rejected before they were sent cannot have been granted, so validity counts from the attempt that
    * reached the backend: the lease keeps at least the time the rejections took out of its local deadline.
@@ -151,6 +172,7 @@ class LeaseLossTest {
     final AtomicInteger renewCalls = new AtomicInteger();
     final AtomicInteger releaseCalls = new AtomicInteger();
     volatile int backendTtlFactor = 1;
+    volatile boolean releaseUnreachable;
     volatile long firstCallNanos;
     volatile long lastRejectedNanos;
 
@@ -173,6 +195,9 @@ class LeaseLossTest {
     @Override
     public CompletableFuture<ReleaseOutcome> release(LockName name, OwnerToken owner, FencingToken token, long id) {
       releaseCalls.incrementAndGet();
+      if (releaseUnreachable) {
+        return CompletableFuture.failedFuture(new NotSent());
+      }
       return delegate.release(name, owner, token, id);
     }
 
