@@ -55,12 +55,19 @@ class LeaseLossTest {
   @Test
   void leaseLostListener_withoutAutoRenewRenewedByHand_doesNotFireBeforeTheNewDeadline() {
     List<LeaseLostReason> reasons = new CopyOnWriteArrayList<>();
+    long[] firedAt = new long[1];
     Lease lease = client.acquire(AcquireRequest.of("renewed-by-hand", Duration.ofSeconds(2)).withoutAutoRenew()
-        .onLeaseLost((lost, reason) -> reasons.add(reason)));
+        .onLeaseLost((lost, reason) -> {
+          firedAt[0] = System.nanoTime();
+          reasons.add(reason);
+        }));
     lease.renew();
+    long renewedDeadline = deadline(lease);
     await().atMost(Duration.ofSeconds(10)).until(() -> !reasons.isEmpty());
 
     assertThat(reasons).containsExactly(LeaseLostReason.EXPIRED);
+    assertThat(firedAt[0] - renewedDeadline).as("fired at or after the deadline the renewal set")
+        .isGreaterThanOrEqualTo(0);
     assertThat(lease.isValid()).isFalse();
     assertThat(backend.renewCalls.get()).as("only the renewal by hand").isEqualTo(1);
   }
