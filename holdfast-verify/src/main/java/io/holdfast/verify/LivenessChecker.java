@@ -40,11 +40,16 @@ final class LivenessChecker implements Checker {
     long violations = 0;
     List<String> first = List.of();
     Map<String, Long> releases = releaseInvokes(history);
+    Map<String, List<Operation>> grantsByClient = new HashMap<>();
+    for (Operation grant : history.grants()) {
+      grantsByClient.computeIfAbsent(grant.client(), c -> new ArrayList<>()).add(grant);
+    }
     for (FaultWindow fault : history.faults()) {
       if (!fault.kind().stopsHolder() || !clean(history, fault, bound)) {
         continue;
       }
-      for (Operation held : heldAt(history, releases, fault.target(), fault.start())) {
+      List<Operation> ofClient = grantsByClient.getOrDefault(fault.target(), List.of());
+      for (Operation held : heldAt(ofClient, releases, fault.start())) {
         Operation next = nextGrant(history, held, fault.start());
         if (!waiterPending(history, held, fault.start() + ttl.toNanos(), next)) {
           continue;
@@ -85,11 +90,11 @@ final class LivenessChecker implements Checker {
     return history.faults().stream().noneMatch(other -> other != fault && other.overlaps(from, to));
   }
 
-  /** Grants held by the client's workers at time {@code at}: completed, and no release begun by then. */
-  private static List<Operation> heldAt(History history, Map<String, Long> releases, String client, long at) {
+  /** Of one client's grants, those held at time {@code at}: completed, and no release begun by then. */
+  private static List<Operation> heldAt(List<Operation> grants, Map<String, Long> releases, long at) {
     List<Operation> held = new ArrayList<>();
-    for (Operation grant : history.grants()) {
-      if (grant.client().equals(client) && grant.complete() <= at
+    for (Operation grant : grants) {
+      if (grant.complete() <= at
           && releases.getOrDefault(key(grant), Long.MAX_VALUE) > at) {
         held.add(grant);
       }
