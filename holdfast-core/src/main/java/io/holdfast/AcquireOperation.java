@@ -85,6 +85,12 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
    * timeout's worth), but never for longer than the retry budget of uninterrupted unavailability, so an acquire
    * that waits forever still fails fast-ish while the backend is down rather than hanging.
    */
+  /* Lettuce refuses commands while disconnected: such an attempt never left, so it starts no validity. */
+  @Override
+  public boolean neverSent(Throwable failure) {
+    return backend.neverSent(Failures.unwrap(failure));
+  }
+
   @Override
   public Optional<Duration> retryAfter(Throwable failure, int failuresInARow) {
     Throwable cause = Failures.unwrap(failure);

@@ -89,7 +89,9 @@ public record AcquireRequest(
   }
 
   /**
-   * The same request without automatic renewal: the lease ends at its TTL unless renewed by hand.
+   * The same request without automatic renewal: the lease ends at its TTL unless renewed by hand. At its local
+   * validity deadline {@link Lease#isValid()} turns false and the lease-lost listener is told
+   * {@link LeaseLostReason#EXPIRED}, as for any other loss.
    *
    * @return a new request
    */

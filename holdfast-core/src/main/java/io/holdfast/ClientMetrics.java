@@ -23,6 +23,7 @@ final class ClientMetrics {
   private final Counter lostNotOwner;
   private final Counter lostUnconfirmed;
   private final Counter lostSession;
+  private final Counter lostExpired;
   private final MeterRegistry registry;
   private final Tags tags;
   private final java.util.List<Gauge> gauges = new java.util.ArrayList<>();
@@ -44,6 +45,7 @@ final class ClientMetrics {
     this.lostNotOwner = lostCounter(LeaseLostReason.NOT_OWNER);
     this.lostUnconfirmed = lostCounter(LeaseLostReason.UNCONFIRMED);
     this.lostSession = lostCounter(LeaseLostReason.SESSION_LOST);
+    this.lostExpired = lostCounter(LeaseLostReason.EXPIRED);
   }
 
   void gauges(Supplier<Number> heldGrants, Supplier<Number> waiters) {
@@ -88,6 +90,7 @@ final class ClientMetrics {
       case NOT_OWNER -> lostNotOwner.increment();
       case UNCONFIRMED -> lostUnconfirmed.increment();
       case SESSION_LOST -> lostSession.increment();
+      case EXPIRED -> lostExpired.increment();
     }
   }
 

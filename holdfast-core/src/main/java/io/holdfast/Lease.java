@@ -88,7 +88,15 @@ public interface Lease extends AutoCloseable {
    * Releases this hold. When it is the owner's last hold the lock becomes free and waiters are woken at once.
    * Transient backend errors are retried (the release is token-checked, so repeating it is safe).
    *
-   * @throws LeaseLostException when the lease had already been lost; nothing was changed in the backend
+   * <p>The backend is always asked, whatever the local view: a lease this client already reported lost (for
+   * example {@link LeaseLostReason#UNCONFIRMED} while Redis was unreachable) may still be held in the backend, and
+   * then the release deletes it at once instead of leaving it to block others until its TTL. The answer decides
+   * the outcome: when the backend still held the grant under this owner and fencing token the release succeeds
+   * (nobody else can have held the lock meanwhile); when it did not, {@link LeaseLostException}.
+   *
+   * @throws LeaseLostException when the backend no longer held the lease for this owner and token (nothing was
+   *     changed in the backend), or when the lease had already been reported lost and the backend stayed
+   *     unreachable (the lease then ends at its TTL; the backend failure is attached as suppressed)
    * @throws BackendUnavailableException when the backend stayed unreachable; the lease then ends at its TTL
    * @throws HoldfastException with {@link ErrorCode#INVALID_ARGUMENT} when this hold was already released
    */
@@ -121,7 +129,8 @@ public interface Lease extends AutoCloseable {
    * Releases the hold unless it was released already, so that try-with-resources and an explicit release can be
    * combined.
    *
-   * @throws LeaseLostException when the lease had been lost: the guarded work may not have been exclusive
+   * @throws LeaseLostException when the backend no longer held the lease (as for {@link #release()}): the
+   *     guarded work may not have been exclusive
    */
   @Override
   void close();

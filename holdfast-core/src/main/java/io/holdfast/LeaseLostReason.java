@@ -12,6 +12,11 @@ public enum LeaseLostReason {
    * slow). The backend may still hold it for a moment, but the holder can no longer rely on it.
    */
   UNCONFIRMED,
+  /**
+   * A lease taken without automatic renewal reached its local validity deadline without being renewed by hand.
+   * The backend expires it at its TTL, which ends no earlier.
+   */
+  EXPIRED,
   /** The lock service session the lease was bound to expired or was closed. */
   SESSION_LOST
 }

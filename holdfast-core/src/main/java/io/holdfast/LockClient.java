@@ -125,9 +125,7 @@ final class LockClient implements Holdfast {
     grant.confirmed(sentNanos);
     HeldLease lease = new HeldLease(grant, this, outcome.holdCount(), options.wallClock().instant(), request);
     grant.addHold(lease);
-    if (grant.autoRenew()) {
-      renewals.track(grant);
-    }
+    renewals.track(grant);
     log.debug("lock '{}' granted to owner {} with fencing token {} (holds {})", request.name(), request.owner(),
         outcome.fencingToken(), outcome.holdCount());
     return lease;
@@ -139,21 +137,37 @@ final class LockClient implements Holdfast {
       return tolerateReleased ? CompletableFuture.completedFuture(null)
           : CompletableFuture.failedFuture(new InvalidArgumentException(what + ": this lease was already released"));
     }
+    // Asked of the backend even when this client already declared the grant lost: a loss noticed locally
+    // (UNCONFIRMED) may leave the grant in the backend, and only the owner can free it before its TTL.
     Grant grant = lease.grant();
-    if (!grant.isActive()) {
-      grant.removeHold(lease);
-      return CompletableFuture.failedFuture(lostException(what, grant));
-    }
     long requestId = ThreadLocalRandom.current().nextLong();
     boolean validAtStart = grant.isValidAt(System.nanoTime());
     boolean[] retried = new boolean[1];
     return retrier.call("release", what, attempt -> {
       retried[0] = attempt > 0;
       return backend.release(lease.name(), lease.owner(), lease.fencingToken(), requestId);
-    }).thenAccept(outcome -> afterRelease(lease, outcome, retried[0] && validAtStart, what));
+    }).thenAccept(outcome -> afterRelease(lease, outcome, retried[0] && validAtStart, what))
+        .exceptionallyCompose(failure -> lostIfUnreachable(grant, failure, what));
   }
 
   /*
+   * A lease already declared lost whose release could not reach the backend reports the loss it is known for,
+   * not the outage: the caller's question at release is whether its work was exclusive, and the grant ends at its
+   * TTL either way. The backend failure rides along as a suppressed exception.
+   */
+  private static CompletableFuture<Void> lostIfUnreachable(Grant grant, Throwable failure, String what) {
+    Throwable cause = Failures.unwrap(failure);
+    if (grant.state() == Grant.State.LOST && cause instanceof BackendUnavailableException) {
+      LeaseLostException lost = lostException(what, grant);
+      lost.addSuppressed(cause);
+      return CompletableFuture.failedFuture(lost);
+    }
+    return CompletableFuture.failedFuture(cause);
+  }
+
+  /*
+   * The backend's answer decides: "released" is a success even for a grant declared lost here (it survived in the
+   * backend under this token, so nobody else held the lock meanwhile), "not owner" is a LeaseLostException.
    * "Not owner" after an ambiguous attempt cannot tell whether that attempt released the lock or the lease had
    * expired. It counts as released only if the lease was still valid by its local deadline (which ends before
    * Redis's expiry) when release() began: then the guarded work was exclusive up to the release, which is all a

@@ -15,8 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
- * Renews every auto-renewed grant of the client in batches. One tick every P = renewalFraction * (shortest TTL
- * tracked) renews each grant whose renewal falls due before the next tick, in one backend call per batch. Grants
+ * Watches every grant of the client: renews the auto-renewed ones in batches, and declares a grant without
+ * automatic renewal lost (EXPIRED) at its validity deadline, so that its listener fires as for any other loss.
+ * One tick every P = renewalFraction * (shortest auto-renewed TTL) renews each auto-renewed grant whose renewal
+ * falls due before the next tick, in one backend call per batch. Grants
  * of equal TTL therefore line up after their first renewal and a client holding 10,000 of them makes one call
  * per period, not 10,000. Each grant is renewed no later than its due time, so at least (1 - fraction) of its
  * TTL remains when a renewal is sent.
@@ -44,10 +46,10 @@ final class RenewalScheduler {
     this.scheduler = scheduler;
   }
 
+  /** Watches the grant; called again on re-entry, when a hold with automatic renewal may have joined it. */
   void track(Grant grant) {
-    if (tracked.add(grant)) {
-      tickNoLaterThan(grant.renewDueNanos());
-    }
+    tracked.add(grant);
+    tickNoLaterThan(grant.autoRenew() ? grant.renewDueNanos() : grant.validUntilNanos());
   }
 
   void untrack(Grant grant) {
@@ -91,15 +93,17 @@ final class RenewalScheduler {
     long untilEarliestDeadline = TimeUnit.DAYS.toNanos(1);
     List<Grant> due = new ArrayList<>();
     for (Grant grant : tracked) {
-      period = Math.min(period, grant.renewAfterNanos());
+      if (grant.autoRenew()) {
+        period = Math.min(period, grant.renewAfterNanos());
+      }
     }
     for (Grant grant : tracked) {
       if (!grant.isActive()) {
         tracked.remove(grant);
       } else if (Deadlines.passed(grant.validUntilNanos(), now)) {
-        client.declareLost(grant, LeaseLostReason.UNCONFIRMED);
+        client.declareLost(grant, grant.autoRenew() ? LeaseLostReason.UNCONFIRMED : LeaseLostReason.EXPIRED);
       } else {
-        if (!grant.renewalInFlight() && grant.renewDueNanos() - now <= period) {
+        if (grant.autoRenew() && !grant.renewalInFlight() && grant.renewDueNanos() - now <= period) {
           due.add(grant);
         }
         untilEarliestDeadline = Math.min(untilEarliestDeadline, grant.validUntilNanos() - now);

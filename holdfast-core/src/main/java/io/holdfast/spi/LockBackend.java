@@ -137,6 +137,21 @@ public interface LockBackend extends AutoCloseable {
   boolean isTransient(Throwable failure);
 
   /**
+   * Whether a failure proves that the call never reached the backend (for example, rejected locally while the
+   * connection was down), so the backend cannot have executed it, now or later. The engine then does not count
+   * a grant's validity from that attempt: only attempts that may have reached the backend can start it. The
+   * default, false, is always safe: validity then counts from the earliest attempt without a definite answer,
+   * which can only make the local view shorter.
+   *
+   * @param failure a failure from one of this backend's futures (possibly wrapped in a
+   *     {@link java.util.concurrent.CompletionException})
+   * @return true only when the call was certainly not sent
+   */
+  default boolean neverSent(Throwable failure) {
+    return false;
+  }
+
+  /**
    * A one-line description for logs and the CLI.
    *
    * @return e.g. {@code redis://127.0.0.1:6379 (Redis 7.0.15)}

@@ -31,12 +31,15 @@ final class RedisErrors {
   private static final Set<String> TRANSIENT_CODES =
       Set.of("LOADING", "BUSY", "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN", "READONLY", "NOREPLICAS");
 
+  /** Lettuce's message for a command it refused to queue because the connection is down. */
+  private static final String REJECTED_WHILE_DISCONNECTED = "Currently not connected. Commands are rejected.";
+
   /**
    * Messages of plain {@link RedisException}s that Lettuce raises when the connection drops under a command,
    * or while it is down (with {@code DisconnectedBehavior.REJECT_COMMANDS}).
    */
   private static final Set<String> CONNECTION_LOSS_MESSAGES = Set.of(
-      "Connection closed", "Connection disconnected", "Currently not connected. Commands are rejected.");
+      "Connection closed", "Connection disconnected", REJECTED_WHILE_DISCONNECTED);
 
   private RedisErrors() { }
 
@@ -65,6 +68,20 @@ final class RedisErrors {
       return CONNECTION_LOSS_MESSAGES.contains(error.getMessage()) || error.getCause() instanceof IOException;
     }
     return false;
+  }
+
+  /**
+   * Whether a failure proves that the command never left this client: Lettuce rejected it because the connection
+   * was down ({@code DisconnectedBehavior.REJECT_COMMANDS}), so Redis cannot have run it, now or later. A
+   * connection lost or a timeout under a command written to the socket is not such proof.
+   *
+   * @param failure a failure, possibly wrapped in {@link CompletionException} or {@link ExecutionException}
+   * @return true only when the command was certainly not sent
+   */
+  static boolean neverSent(Throwable failure) {
+    Throwable error = unwrap(failure);
+    return error instanceof RedisException && !(error instanceof RedisCommandExecutionException)
+        && REJECTED_WHILE_DISCONNECTED.equals(error.getMessage());
   }
 
   /**

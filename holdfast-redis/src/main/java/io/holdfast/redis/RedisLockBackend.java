@@ -175,6 +175,11 @@ final class RedisLockBackend implements LockBackend {
   }
 
   @Override
+  public boolean neverSent(Throwable failure) {
+    return RedisErrors.neverSent(failure);
+  }
+
+  @Override
   public String describe() {
     return redis.safeUri + " (Redis " + redis.serverVersion + ")";
   }

@@ -93,4 +93,21 @@ class RedisErrorsTest {
     assertThat(RedisErrors.isTransient(new RedisCommandExecutionException((String) null))).isFalse();
     assertThat(RedisErrors.isTransient(new CompletionException(null))).isFalse();
   }
+
+  @Test
+  void neverSent_rejectedWhileDisconnected_isTrueEvenWrapped() {
+    RedisException rejected = new RedisException("Currently not connected. Commands are rejected.");
+    assertThat(RedisErrors.neverSent(rejected)).isTrue();
+    assertThat(RedisErrors.neverSent(new CompletionException(rejected))).isTrue();
+  }
+
+  @Test
+  void neverSent_connectionLostOrTimeoutUnderAWrittenCommand_isFalse() {
+    assertThat(RedisErrors.neverSent(new RedisException("Connection closed"))).isFalse();
+    assertThat(RedisErrors.neverSent(new RedisCommandTimeoutException("Command timed out after 1 second(s)")))
+        .isFalse();
+    assertThat(RedisErrors.neverSent(new RedisConnectionException("Unable to connect"))).isFalse();
+    assertThat(RedisErrors.neverSent(ExceptionFactory.createExecutionException(
+        "ERR Currently not connected. Commands are rejected."))).isFalse();
+  }
 }

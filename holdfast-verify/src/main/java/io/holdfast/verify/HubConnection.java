@@ -3,6 +3,8 @@ package io.holdfast.verify;
 import io.holdfast.verify.Event.Op;
 import io.holdfast.verify.Event.Type;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,16 +12,26 @@ import org.slf4j.LoggerFactory;
  * The checker's end of one client connection: calibrates the clock bracket, then turns each line into history
  * events (and, for writes, a decision of the fenced resource and its answer). Runs on its own thread until the
  * client goes away; a client killed with SIGKILL simply ends the stream.
+ *
+ * Lock names, owners and notes repeat on a connection (a lock name all run long, a worker's owner for a whole
+ * acquire-write-release cycle), so each line's strings are replaced by the instance seen before: a run of a million
+ * acquisitions keeps some ten million events in the checker's heap, and their strings were half of it. Owners are
+ * shared with the previous line only (pooling every owner cost a third of the hub's CPU); lock names and notes go
+ * through a pool that is this connection's own (one thread) and is emptied past POOL_LIMIT, which only costs
+ * sharing.
  */
 final class HubConnection implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(HubConnection.class);
   private static final int PROBES = 8;
+  private static final int POOL_LIMIT = 4096;
 
   private final Wire wire;
   private final Hub hub;
   private final Recorder recorder;
   private final FencedResource resource;
   private final TimeMap clock = new TimeMap();
+  private final Map<String, String> pool = new HashMap<>();
+  private String lastOwner = "";
   private String client = "?";
   private String process = "?";
 
@@ -85,8 +97,8 @@ final class HubConnection implements Runnable {
     long raw = type == Type.INVOKE ? clock.earliest(stamp) : Math.min(clock.latest(stamp), received);
     long valid = Long.parseLong(f[7]);
     long until = valid <= 0 ? 0 : recorder.fromNanoTime(clock.earliest(stamp)) + valid;
-    Event event = new Event(0, 0, process, type, Op.valueOf(f[3]), Wire.unfield(f[4]), Wire.unfield(f[5]),
-        Long.parseLong(f[6]), until, Wire.unfield(f[8]));
+    Event event = new Event(0, 0, process, type, Op.valueOf(f[3]), shared(Wire.unfield(f[4])),
+        owner(Wire.unfield(f[5])), Long.parseLong(f[6]), until, shared(Wire.unfield(f[8])));
     recorder.record(event, recorder.fromNanoTime(raw));
   }
 
@@ -96,9 +108,25 @@ final class HubConnection implements Runnable {
     long claimStamp = Long.parseLong(f[5]);
     long valid = Long.parseLong(f[6]);
     long until = valid <= 0 ? 0 : recorder.fromNanoTime(clock.earliest(claimStamp)) + valid;
-    FencedResource.Decision decision = resource.write(process, Wire.unfield(f[2]), Wire.unfield(f[3]),
+    FencedResource.Decision decision = resource.write(process, shared(Wire.unfield(f[2])),
+        owner(Wire.unfield(f[3])),
         Long.parseLong(f[4]), recorder.fromNanoTime(clock.earliest(stamp)), until);
     wire.send((decision.accepted() ? "A " : "R ") + decision.highestToken());
+  }
+
+  private String owner(String value) {
+    if (!value.equals(lastOwner)) {
+      lastOwner = value;
+    }
+    return lastOwner;
+  }
+
+  private String shared(String value) {
+    if (pool.size() >= POOL_LIMIT) {
+      pool.clear();
+    }
+    String known = pool.putIfAbsent(value, value);
+    return known == null ? value : known;
   }
 
   private static String[] split(String line, int fields) {

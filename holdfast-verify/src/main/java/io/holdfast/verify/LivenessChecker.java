@@ -15,7 +15,10 @@ import java.util.Map;
  *
  * A case is judged only when it is clean: another client was waiting for the lock when the lease ran out, and no
  * other fault was active from one TTL before K until the deadline (a Redis pause or a cut would legitimately delay
- * the takeover). Judged cases give the takeover latency percentiles of the report.
+ * the takeover). Judged cases give the takeover latency percentiles of the report (on time only), and the
+ * distribution of the delay after TTL + lock-delay over every judged case that was granted again, late ones
+ * included, which is what tells a liveness gap from scheduling noise. The delay is negative when the takeover came
+ * before K + TTL + lock-delay (the dead holder's last renewal was sent before K).
  */
 final class LivenessChecker implements Checker {
   private final Duration ttl;
@@ -31,15 +34,22 @@ final class LivenessChecker implements Checker {
   @Override
   public CheckResult check(History history) {
     long bound = ttl.plus(lockDelay).plus(slack).toNanos();
+    long expected = ttl.plus(lockDelay).toNanos();
     List<Long> latencies = new ArrayList<>();
+    List<Long> delays = new ArrayList<>();
     long violations = 0;
     List<String> first = List.of();
     Map<String, Long> releases = releaseInvokes(history);
+    Map<String, List<Operation>> grantsByClient = new HashMap<>();
+    for (Operation grant : history.grants()) {
+      grantsByClient.computeIfAbsent(grant.client(), c -> new ArrayList<>()).add(grant);
+    }
     for (FaultWindow fault : history.faults()) {
       if (!fault.kind().stopsHolder() || !clean(history, fault, bound)) {
         continue;
       }
-      for (Operation held : heldAt(history, releases, fault.target(), fault.start())) {
+      List<Operation> ofClient = grantsByClient.getOrDefault(fault.target(), List.of());
+      for (Operation held : heldAt(ofClient, releases, fault.start())) {
         Operation next = nextGrant(history, held, fault.start());
         if (!waiterPending(history, held, fault.start() + ttl.toNanos(), next)) {
           continue;
@@ -48,6 +58,9 @@ final class LivenessChecker implements Checker {
         long latency = next == null ? Long.MAX_VALUE : next.complete() - fault.start();
         if (next == null && history.end() < deadline) {
           continue;
+        }
+        if (next != null) {
+          delays.add(latency - expected);
         }
         if (latency > bound) {
           violations++;
@@ -59,11 +72,15 @@ final class LivenessChecker implements Checker {
       }
     }
     long[] sorted = Stats.sorted(latencies);
+    long[] sortedDelays = Stats.sorted(delays);
     String summary = String.format("%d late of %d judged takeovers (bound %s = TTL + lock-delay %s + slack %s);"
-        + " takeover latency p50 %s, p99 %s, max %s", violations, violations + sorted.length,
+        + " takeover latency p50 %s, p99 %s, max %s; delay after TTL + lock-delay, late included (%d granted"
+        + " again): p50 %s, p99 %s, max %s", violations, violations + sorted.length,
         Stats.millis(bound), Stats.millis(lockDelay.toNanos()), Stats.millis(slack.toNanos()),
         Stats.millis(Stats.percentile(sorted, 50)), Stats.millis(Stats.percentile(sorted, 99)),
-        Stats.millis(sorted.length == 0 ? 0 : sorted[sorted.length - 1]));
+        Stats.millis(sorted.length == 0 ? 0 : sorted[sorted.length - 1]), sortedDelays.length,
+        Stats.millis(Stats.percentile(sortedDelays, 50)), Stats.millis(Stats.percentile(sortedDelays, 99)),
+        Stats.millis(sortedDelays.length == 0 ? 0 : sortedDelays[sortedDelays.length - 1]));
     return new CheckResult("C6", "liveness after a holder dies", violations, summary, first, false);
   }
 
@@ -73,11 +90,11 @@ final class LivenessChecker implements Checker {
     return history.faults().stream().noneMatch(other -> other != fault && other.overlaps(from, to));
   }
 
-  /** Grants held by the client's workers at time {@code at}: completed, and no release begun by then. */
-  private static List<Operation> heldAt(History history, Map<String, Long> releases, String client, long at) {
+  /** Of one client's grants, those held at time {@code at}: completed, and no release begun by then. */
+  private static List<Operation> heldAt(List<Operation> grants, Map<String, Long> releases, long at) {
     List<Operation> held = new ArrayList<>();
-    for (Operation grant : history.grants()) {
-      if (grant.client().equals(client) && grant.complete() <= at
+    for (Operation grant : grants) {
+      if (grant.complete() <= at
           && releases.getOrDefault(key(grant), Long.MAX_VALUE) > at) {
         held.add(grant);
       }

@@ -112,7 +112,22 @@ record Report(RunConfig config, String topology, String lock, List<FaultKind> in
     if (byKind.isEmpty()) {
       out.append("  none\n");
     }
+    out.append(density()).append('\n');
     out.append(FailoverGaps.describe(history));
+  }
+
+  /**
+   * Faults per minute of the part of the run that may have faults (the duration without the quiet end), and
+   * acquisitions per second over the whole run: the two figures that say how hard a run pressed.
+   */
+  String density() {
+    long faults = history.faults().size();
+    double faultMinutes = config.duration().minus(config.quiet()).toNanos() / 60e9;
+    long kinds = history.faults().stream().map(FaultWindow::kind).distinct().count();
+    return String.format(Locale.ROOT, "  density: %d faults of %d kinds in %.1f min with faults = %.1f per minute;"
+        + " %.0f acquisitions per second over %d s", faults, kinds, faultMinutes,
+        faultMinutes <= 0 ? 0 : faults / faultMinutes, acquisitions() / (config.duration().toNanos() / 1e9),
+        config.duration().toSeconds());
   }
 
   private void checks(StringBuilder out) {

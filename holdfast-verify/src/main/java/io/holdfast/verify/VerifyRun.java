@@ -84,12 +84,20 @@ final class VerifyRun {
         : client + "; " + services.describe();
   }
 
+  /* Each checker's time on the progress stream: at a million acquisitions the check is minutes, not seconds. */
+  private CheckResult timed(Checker checker, History history) {
+    long start = System.nanoTime();
+    CheckResult result = checker.check(history);
+    progress.printf("verify: %s checked in %.1f s%n", result.id(), (System.nanoTime() - start) / 1e9);
+    return result;
+  }
+
   private Report check(History history, String topologyText, String lockText, List<FaultKind> injectable,
       Hub hub, Path dir) {
     progress.printf("verify: checking %d events%n", history.events().size());
     List<CheckResult> results = checkers(config.workload().ttl(), config.target().lockDelay(),
         config.livenessSlack(), config.linearizabilityBudget()).stream()
-        .map(checker -> checker.check(history)).toList();
+        .map(checker -> timed(checker, history)).toList();
     Report report = new Report(config, topologyText, lockText, injectable, history, results,
         hub.worstUncertaintyNanos(), hub.clockContradictions());
     try {

@@ -9,6 +9,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /*
  * The line protocol between a client JVM and the checker's hub, over loopback TCP. One connection per worker
@@ -27,6 +28,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class Wire implements AutoCloseable {
   static final String EMPTY = "-";
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   private final Socket socket;
   private final BufferedReader in;
@@ -72,8 +74,19 @@ final class Wire implements AutoCloseable {
     return EMPTY.equals(value) ? "" : value;
   }
 
+  /** A note on one line, its whitespace runs as single spaces; most notes have none, and skip the regex. */
   static String note(String value) {
-    return value == null || value.isBlank() ? EMPTY : value.replaceAll("\\s+", " ");
+    if (value == null || value.isBlank()) {
+      return EMPTY;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean run = c == ' ' && i + 1 < value.length() && Character.isWhitespace(value.charAt(i + 1));
+      if (run || (c != ' ' && Character.isWhitespace(c))) {
+        return WHITESPACE.matcher(value).replaceAll(" ");
+      }
+    }
+    return value;
   }
 
   static String event(long stamp, Type type, Op op, String lock, String owner, long token, long validNanos,

@@ -98,7 +98,7 @@ record Workload(String lock, Duration ttl, int locks, int threads, Duration maxW
 
   String describe() {
     return String.format(Locale.ROOT, "%s, ttl %d ms, %d locks, %d workers per client, waits up to %d ms, "
-        + "%.0f%% long holds, %.0f%% manual renewals per step, %.0f%% auto-renewed, %.0f%% late writes", lock,
+        + "%.1f%% long holds, %.0f%% manual renewals per step, %.0f%% auto-renewed, %.0f%% late writes", lock,
         ttl.toMillis(), locks, threads, maxWait.toMillis(), longHolds * 100, renewals * 100, autoRenewals * 100,
         lateWrites * 100);
   }

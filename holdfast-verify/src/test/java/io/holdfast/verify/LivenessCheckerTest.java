@@ -74,4 +74,25 @@ class LivenessCheckerTest {
 
     assertThat(checker.check(history).summary()).contains("0 late of 0 judged");
   }
+
+  @Test
+  void delayAfterTtl_overEveryJudgedTakeover_includesTheLateOnes() {
+    History history = new HistoryBuilder()
+        .grant("c1w0", "L", "a", 1, 0, 10)
+        .grant("c1w1", "M", "a2", 1, 0, 10)
+        .grant("c1w2", "N", "a3", 1, 0, 10)
+        .fault(FaultKind.CLIENT_KILL, "c1", 1_000, 1_001)
+        .grant("c2w0", "L", "b", 2, 900, 1_800)
+        .grant("c2w1", "M", "c", 2, 900, 2_100)
+        .grant("c2w2", "N", "d", 2, 900, 3_200)
+        .build();
+
+    CheckResult result = checker.check(history);
+
+    assertThat(result.violations()).isEqualTo(1);
+    assertThat(result.summary()).contains("1 late of 3 judged")
+        .contains("takeover latency p50 800 ms, p99 1100 ms, max 1100 ms")
+        .contains("delay after TTL + lock-delay, late included (3 granted again): p50 100 ms, p99 1200 ms,"
+            + " max 1200 ms");
+  }
 }
