@@ -199,9 +199,9 @@ final class ServiceBackend implements LockBackend {
         Grants.Key key = new Grants.Key(lease.name(), lease.owner(), lease.fencingToken());
         if (outcome == RenewOutcome.RENEWED) {
           grants.touched(key);
-        } else {
+        } else if (outcome != RenewOutcome.SESSION_LOST) {
           grants.forget(key);
-        }
+        } // a lost session's grant stays bound to it, so its release answers NOT_OWNER here, in no other session
       }
     });
   }
