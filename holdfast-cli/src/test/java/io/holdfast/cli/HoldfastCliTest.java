@@ -60,7 +60,7 @@ class HoldfastCliTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(firstLine(run.err())).isEqualTo("holdfast: Invalid value for option '--duration': '10 minutes'"
-        + " is not a duration; use a number with a unit (500ms, 30s, 2m, 1h, 1d) or ISO-8601 (PT30S)");
+        + " is not a duration; write 500ms, 30s, 2m, 1h, 1d or PT30S");
   }
 
   @ParameterizedTest
