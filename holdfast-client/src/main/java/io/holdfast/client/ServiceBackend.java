@@ -34,8 +34,9 @@ import java.util.concurrent.ScheduledExecutorService;
  * also keeps the session alive. When the service reports the session expired or unknown, the session is
  * replaced and every renewal of a lease granted in it answers SESSION_LOST, which the engine reports through
  * the lease-lost listener with that reason. Acquire, release and keep-alive go over one call stream
- * (StreamCalls), the rest as unary calls. Thread-safe: the parts are thread-safe and this class keeps no other
- * mutable state.
+ * (StreamCalls), the rest as unary calls. The engine's wait is sent to the service (longestWait(): the session's
+ * max_wait_ms while the call stream works), which wakes one waiter per release; abandon() cancels such a wait.
+ * Thread-safe: the parts are thread-safe, and the one field of its own (maxWaitMs) is volatile.
  */
 final class ServiceBackend implements LockBackend {
   private final ServiceTarget target;
