@@ -133,8 +133,7 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
     if (!backend.longestWait().isZero()) {
       return NO_TOPIC;
     }
-    WakeupHub.Registration joined = client.wakeups().joinIfSubscribed(request.name(), sleeper::wake);
-    return joined == null ? null : registration(joined);
+    return client.wakeups().joinIfSubscribed(request.name(), sleeper);
   }
 
   @Override
@@ -142,14 +141,14 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
     if (!backend.longestWait().isZero()) {
       return NO_TOPIC;
     }
-    WakeupHub.Registration joined = client.wakeups().register(request.name(), sleeper::wake);
-    joined.subscribed().whenComplete((subscription, failure) -> {
+    WakeupHub.Registration joined = client.wakeups().register(request.name(), sleeper);
+    joined.live().whenComplete((subscription, failure) -> {
       if (failure != null) {
         log.warn("lock '{}' owner {}: release subscription failed ({}); waiting on re-check timer only",
             request.name(), request.owner(), Failures.describe(Failures.unwrap(failure)));
       }
     });
-    return registration(joined);
+    return joined;
   }
 
   /** The release topic of a backend that waits itself: nothing to join, always live. */
@@ -164,20 +163,6 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
       // nothing was joined
     }
   };
-
-  private static WaitLoop.Registration registration(WakeupHub.Registration joined) {
-    return new WaitLoop.Registration() {
-      @Override
-      public CompletableFuture<?> live() {
-        return joined.subscribed();
-      }
-
-      @Override
-      public void close() {
-        joined.close();
-      }
-    };
-  }
 
   private void ended(WaitLoop.Outcome<AcquireOutcome> outcome, Throwable failure) {
     long elapsed = System.nanoTime() - startNanos;

@@ -1,5 +1,7 @@
 package io.holdfast;
 
+import io.holdfast.internal.WaitLoop;
+import io.holdfast.internal.WaitLoop.Sleeper;
 import io.holdfast.spi.LockBackend;
 import io.holdfast.spi.ReleaseSubscription;
 import java.util.ArrayDeque;
@@ -20,11 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * monitor and the map's compute, so a late subscriber cannot join a topic that is being closed.
  */
 final class WakeupHub {
-  /** Something that can be woken; returns false if it no longer wants to be (done, or already awake). */
-  interface Sleeper {
-    boolean wake();
-  }
-
   private final LockBackend backend;
   private final Map<LockName, Topic> topics = new ConcurrentHashMap<>();
 
@@ -74,8 +71,8 @@ final class WakeupHub {
     }).sum();
   }
 
-  /** One waiter's place in a topic. */
-  final class Registration {
+  /** One waiter's place in a topic; live once the backend's subscription is active. */
+  final class Registration implements WaitLoop.Registration {
     private final Topic topic;
     private final Sleeper sleeper;
 
@@ -84,11 +81,13 @@ final class WakeupHub {
       this.sleeper = sleeper;
     }
 
-    CompletableFuture<ReleaseSubscription> subscribed() {
+    @Override
+    public CompletableFuture<ReleaseSubscription> live() {
       return topic.subscription;
     }
 
-    void close() {
+    @Override
+    public void close() {
       topic.leave(sleeper);
     }
   }

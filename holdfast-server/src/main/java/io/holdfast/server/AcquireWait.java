@@ -142,18 +142,7 @@ final class AcquireWait implements WaitLoop.Attempts<AcquireResult>, WaitLoop.Wa
 
   @Override
   public WaitLoop.Registration joinEarly(WaitLoop.Sleeper sleeper) {
-    WaitRoom.Registration place = setting.room().waiter(target.lock().fullName(), sleeper::wake);
-    return new WaitLoop.Registration() {
-      @Override
-      public CompletableFuture<?> live() {
-        return CompletableFuture.completedFuture(null); // the instance's one subscription is always live
-      }
-
-      @Override
-      public void close() {
-        place.close();
-      }
-    };
+    return setting.room().waiter(target.lock().fullName(), sleeper);
   }
 
   @Override

@@ -1,7 +1,9 @@
 package io.holdfast.server;
 
+import io.holdfast.internal.WaitLoop;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -15,26 +17,31 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * racing a registration is delivered or the registrant's first attempt sees the lock free.
  */
 final class WaitRoom {
-  /** Something to wake; returns true when a waiting acquire consumed the wake-up. */
-  interface Waker {
-    boolean wake();
-  }
-
-  /** A place in the room; close it when the wait or stream ends. */
-  interface Registration extends AutoCloseable {
+  /**
+   * A place in the room; close it when the wait or stream ends. Live at once: the instance's one subscription
+   * to release messages is always open.
+   */
+  interface Registration extends WaitLoop.Registration, AutoCloseable {
     @Override
     void close();
+
+    @Override
+    default CompletableFuture<?> live() {
+      return LIVE;
+    }
   }
 
-  private record Entry(Waker waker, boolean exclusive) { }
+  private static final CompletableFuture<Void> LIVE = CompletableFuture.completedFuture(null);
+
+  private record Entry(WaitLoop.Sleeper waker, boolean exclusive) { }
 
   private final Map<String, List<Entry>> byName = new ConcurrentHashMap<>();
 
-  Registration waiter(String fullName, Waker waker) {
+  Registration waiter(String fullName, WaitLoop.Sleeper waker) {
     return add(fullName, new Entry(waker, true));
   }
 
-  Registration watcher(String fullName, Waker waker) {
+  Registration watcher(String fullName, WaitLoop.Sleeper waker) {
     return add(fullName, new Entry(waker, false));
   }
 
