@@ -50,6 +50,7 @@ final class ServiceChannel implements AutoCloseable {
     this.watches = stub(protocol, target, Duration.ZERO).maxResponseLength(0)
         .build(LockServiceGrpc.LockServiceStub.class);
     this.streams = stub(protocol, target, Duration.ZERO).maxResponseLength(0)
+        .addHeader(WireBatching.REPLY_BATCH_HEADER, "1")
         .build(CallStreamGrpc.CallStreamStub.class);
   }
 

@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  * opens a new stream, on whichever instance is healthy then; after an UNAVAILABLE answer no new call is sent on
  * that stream (it ends once its calls are answered), so that a retry can move to another instance as a unary
  * call would. A server without CallStream answers
- * UNIMPLEMENTED, after which this client uses the unary calls for good.
+ * UNIMPLEMENTED, after which this client uses the unary calls for good. The client asks for batched replies
+ * (WireBatching.REPLY_BATCH_HEADER): a reply message may answer several calls, each matched by its own call id.
  *
  * Thread-safety: the request side of a gRPC stream is not thread-safe, so the current stream is opened, written
  * and retired under this object's monitor; each stream's pending calls are in a concurrent map.
@@ -208,6 +209,13 @@ final class StreamCalls implements AutoCloseable {
 
     @Override
     public void onNext(StreamReply reply) {
+      answer(reply);
+      for (StreamReply more : reply.getBatchList()) {
+        answer(more);
+      }
+    }
+
+    private void answer(StreamReply reply) {
       CompletableFuture<StreamReply> waiting = pending.remove(reply.getCallId());
       if (waiting != null) {
         waiting.complete(reply);

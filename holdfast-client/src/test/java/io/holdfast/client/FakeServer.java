@@ -20,7 +20,8 @@ import java.time.Duration;
 final class FakeServer {
   private FakeServer() { }
 
-  private static Server start(BindableService... services) {
+  /** Starts a fake server with the fixed session and {@code services}; the caller stops it. */
+  static Server start(BindableService... services) {
     return start(new FixedSession(), services);
   }
 

@@ -31,7 +31,9 @@ final class Calls {
   <T, R> void unary(String operation, StreamObserver<R> observer, Supplier<CompletableFuture<T>> call,
       Function<T, R> toWire) {
     long start = System.nanoTime();
-    Executor answerOn = callThread();
+    // A call stream's answers queue themselves for the stream's event loop (CallStreamImpl.Answers, which batches
+    // them); a hop here as well would be a second one per answer.
+    Executor answerOn = observer instanceof CallStreamImpl.CallAnswer<?> ? Runnable::run : callThread();
     CompletableFuture<T> future = Errors.started(call);
     if (future.isDone()) {
       answer(operation, observer, future, toWire, start);
