@@ -139,14 +139,13 @@ final class Candidacy implements Leadership {
 
   /*
    * The lease is released whatever the state: after a loss the backend may still hold it (UNCONFIRMED), and only its
-   * owner can free it before its TTL. The backend saying it no longer held it is what a resignation wants.
+   * owner can free it before its TTL. The backend's answer is reported as the lease's release reports it, so that a
+   * term that was not exclusive to the end (the backend no longer held it) is not passed off as a clean resignation.
    */
   @Override
   public CompletableFuture<Void> resignAsync() {
     end(LeadershipLoss.RESIGNED);
-    return client.release((HeldLease) lease, true).exceptionallyCompose(failure ->
-        Failures.unwrap(failure) instanceof LeaseLostException ? CompletableFuture.completedFuture(null)
-            : CompletableFuture.failedFuture(Failures.unwrap(failure)));
+    return client.release((HeldLease) lease, true);
   }
 
   @Override

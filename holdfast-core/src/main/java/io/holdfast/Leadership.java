@@ -60,9 +60,12 @@ public interface Leadership extends AutoCloseable {
 
   /**
    * Gives up the leadership: the listener is told {@link LeadershipLoss#RESIGNED} (unless it was already told of a
-   * loss) and the election's lock is released, which wakes a waiting candidate at once. Idempotent; resigning after
-   * a loss only frees what the backend may still hold.
+   * loss) and the election's lock is released, which wakes a waiting candidate at once. The backend is asked even
+   * after a loss, since it may still hold the lease (an unconfirmed renewal), and only its owner can free it before
+   * its TTL. A second call does nothing.
    *
+   * @throws LeaseLostException when the backend no longer held the leadership's lease (it expired or another
+   *     candidate leads): the term may not have been exclusive to the end, as for {@link Lease#release()}
    * @throws BackendUnavailableException when the backend stayed unreachable; the lease then ends at its TTL
    */
   void resign();
@@ -74,7 +77,7 @@ public interface Leadership extends AutoCloseable {
    */
   CompletableFuture<Void> resignAsync();
 
-  /** {@link #resign()}, for try-with-resources. */
+  /** {@link #resign()} unless already resigned, for try-with-resources; throws as it does. */
   @Override
   void close();
 }

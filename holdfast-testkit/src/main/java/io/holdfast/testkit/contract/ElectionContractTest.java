@@ -13,6 +13,7 @@ import io.holdfast.Leader;
 import io.holdfast.Leadership;
 import io.holdfast.LeadershipListener;
 import io.holdfast.LeadershipLoss;
+import io.holdfast.LeaseLostException;
 import io.holdfast.LockWaitTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -182,7 +183,8 @@ public abstract class ElectionContractTest {
     assertThat(waitedMillis).as("elected after the old lease ended").isGreaterThanOrEqualTo(900);
     assertThat(next.term()).isGreaterThan(expiring.term());
     await().until(() -> events.of(expiring).equals(List.of("elected", "lost EXPIRED")));
-    expiring.resign(); // after the loss: frees nothing, tells nobody again
+    assertThatThrownBy(expiring::resign).as("the backend no longer held the expired term")
+        .isInstanceOf(LeaseLostException.class);
     Thread.sleep(200);
     assertThat(events.of(expiring)).containsExactly("elected", "lost EXPIRED");
     assertThat(second.leader().map(Leader::term)).contains(next.term());
