@@ -235,28 +235,35 @@ public abstract class ElectionContractTest {
   }
 
   @Test
-  void observe_leadersComeAndGo_observerSeesEachInTermOrderWithoutRepeats() {
+  void observe_leadersComeAndGo_observerSeesEachInTermOrderWithoutRepeatsUntilClosed() throws Exception {
     String name = freshName();
     Election observed = election(name);
+    Election candidates = election(name);
     List<Optional<Leader>> seen = new CopyOnWriteArrayList<>();
-    try (Election.Observation observation = observed.observe(seen::add)) {
-      await().until(() -> seen.equals(List.of(Optional.empty())));
-      Election candidates = election(name);
-      Leadership first = candidates.campaign(CampaignRequest.of("first", TTL));
-      await().until(() -> seen.size() == 2);
-      first.resign();
-      Leadership second = candidates.campaign(CampaignRequest.of("second", TTL));
-      await().until(() -> seen.stream().flatMap(Optional::stream).anyMatch(l -> l.term().equals(second.term())));
-      second.resign();
-      await().until(() -> seen.get(seen.size() - 1).isEmpty());
+    Election.Observation observation = observed.observe(seen::add);
+    await().until(() -> seen.equals(List.of(Optional.empty())));
+    Leadership first = candidates.campaign(CampaignRequest.of("first", TTL));
+    await().until(() -> seen.size() == 2);
+    first.resign();
+    Leadership second = candidates.campaign(CampaignRequest.of("second", TTL));
+    await().until(() -> seen.stream().flatMap(Optional::stream).anyMatch(l -> l.term().equals(second.term())));
+    second.resign();
+    await().until(() -> seen.get(seen.size() - 1).isEmpty());
+    observation.close();
+    int reported = seen.size();
+    candidates.campaign(CampaignRequest.of("third", TTL)).resign();
+    Thread.sleep(300);
 
-      assertThat(seen.get(1).map(Leader::value)).contains("first");
-      assertThat(seen.get(1).map(Leader::term)).contains(first.term());
-      List<FencingToken> terms = seen.stream().flatMap(Optional::stream).map(Leader::term).toList();
-      assertThat(terms).isSorted().doesNotHaveDuplicates();
-      for (int i = 1; i < seen.size(); i++) {
-        assertThat(seen.get(i)).as("report %d repeats the one before", i).isNotEqualTo(seen.get(i - 1));
-      }
+    assertThat(seen).as("reports after close").hasSize(reported);
+    assertThat(seen.get(1).map(Leader::value)).contains("first");
+    assertThat(seen.get(1).map(Leader::term)).contains(first.term());
+    List<FencingToken> terms = seen.stream().flatMap(Optional::stream).map(Leader::term).toList();
+    assertThat(terms).isSorted().doesNotHaveDuplicates();
+    List<String> leaders = seen.stream().map(l -> l.map(x -> x.owner() + " term " + x.term()).orElse("none"))
+        .toList();
+    for (int i = 1; i < leaders.size(); i++) {
+      assertThat(leaders.get(i)).as("report %d repeats the one before: %s", i, leaders)
+          .isNotEqualTo(leaders.get(i - 1));
     }
   }
 
