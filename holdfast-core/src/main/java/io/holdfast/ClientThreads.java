@@ -48,6 +48,21 @@ final class ClientThreads {
     }
   }
 
+  /** Runs a user callback (an election's listener or observer) on the listener thread; its exception is logged. */
+  void listener(Runnable callback, String what, LockName name) {
+    try {
+      listeners.execute(() -> {
+        try {
+          callback.run();
+        } catch (RuntimeException e) {
+          log.error("{} callback for '{}' threw; ignored", what, name, e);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      log.debug("client closed; {} callback for '{}' not called", what, name);
+    }
+  }
+
   void shutdown() {
     scheduler.shutdownNow();
     listeners.shutdown();

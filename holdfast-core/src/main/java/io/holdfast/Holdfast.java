@@ -125,6 +125,17 @@ public interface Holdfast extends AutoCloseable {
   Optional<LockState> inspect(String name);
 
   /**
+   * The leader election carried by the lock {@code name}: campaigns are acquires of that lock by fresh candidate
+   * owners, the leader is its holder and the term its fencing token (see {@link Election}). Cheap: nothing is sent
+   * until a campaign, {@link Election#leader()} or {@link Election#observe} is called.
+   *
+   * @param name the election's name, a valid {@link LockName}
+   * @return the election
+   * @throws InvalidArgumentException on a bad name
+   */
+  Election election(String name);
+
+  /**
    * Where this client's metrics go ({@code holdfast.*} meters).
    *
    * @return the registry from the options

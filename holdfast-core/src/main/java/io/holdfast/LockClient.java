@@ -37,6 +37,7 @@ final class LockClient implements Holdfast {
   private final RenewalScheduler renewals;
   private final Map<Grant.Key, Grant> grants = new ConcurrentHashMap<>();
   private final Set<AcquireOperation> operations = ConcurrentHashMap.newKeySet();
+  private final Set<Runnable> closingHooks = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   LockClient(HoldfastOptions options, LockBackend backend) {
@@ -103,9 +104,16 @@ final class LockClient implements Holdfast {
 
   @Override
   public Optional<LockState> inspect(String name) {
-    LockName lockName = LockName.of(name);
-    return Failures.join(retrier.call("inspect", "inspect of lock '" + name + "'",
-        attempt -> backend.inspect(lockName)), "inspect of lock '" + name + "'");
+    return Failures.join(inspectAsync(LockName.of(name)), "inspect of lock '" + name + "'");
+  }
+
+  CompletableFuture<Optional<LockState>> inspectAsync(LockName name) {
+    return retrier.call("inspect", "inspect of lock '" + name + "'", attempt -> backend.inspect(name));
+  }
+
+  @Override
+  public Election election(String name) {
+    return new LockElection(this, LockName.of(name));
   }
 
   @Override
@@ -241,6 +249,20 @@ final class LockClient implements Holdfast {
     return new HoldfastException(ErrorCode.CLOSED, "cannot " + what + ": the client is closed");
   }
 
+  /** Runs a user callback on the listener thread, after every callback queued before it. */
+  void runListener(Runnable callback, String what, LockName name) {
+    threads.listener(callback, what, name);
+  }
+
+  /** Runs {@code hook} when the client starts closing, before it releases what it holds. */
+  void whenClosing(Runnable hook) {
+    closingHooks.add(hook);
+  }
+
+  void notWhenClosing(Runnable hook) {
+    closingHooks.remove(hook);
+  }
+
   void operationFinished(AcquireOperation operation) {
     operations.remove(operation);
   }
@@ -272,6 +294,7 @@ final class LockClient implements Holdfast {
     }
     renewals.stop();
     operations.forEach(AcquireOperation::failClosed);
+    closingHooks.forEach(Runnable::run);
     releaseAllHeld();
     threads.shutdown();
     metrics.close();

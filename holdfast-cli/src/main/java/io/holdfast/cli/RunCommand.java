@@ -7,13 +7,11 @@ import io.holdfast.HoldfastOptions;
 import io.holdfast.Lease;
 import io.holdfast.LeaseLostReason;
 import io.holdfast.LockWaitTimeoutException;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,8 +23,9 @@ import picocli.CommandLine.Spec;
 /*
  * holdfast run --lock NAME -- COMMAND...: flock(1) for a fleet. Holds the lock through the lock service while
  * the command runs (the client's session keep-alive renews it), hands the command its fencing token, and kills
- * the command if the lease is lost, since the command can then no longer rely on holding it. The lease-lost
- * listener only sets a reference and signals the process; the waiting happens on the command's thread.
+ * the command (and what it started, GuardedCommand) if the lease is lost, since the command can then no longer rely
+ * on holding it. The lease-lost listener only sets a reference and signals the process; the waiting happens on the
+ * command's thread.
  */
 @Command(
     name = "run",
@@ -38,8 +37,6 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
   static final int EXIT_NOT_ACQUIRED = 75;
   static final int EXIT_LEASE_LOST = 69;
-  static final int EXIT_NOT_STARTED = 127;
-  private static final Duration KILL_GRACE = Duration.ofSeconds(5);
 
   @Spec
   CommandSpec spec;
@@ -61,12 +58,13 @@ final class RunCommand implements Callable<Integer> {
   List<String> command;
 
   private final AtomicReference<LeaseLostReason> lost = new AtomicReference<>();
-  private final AtomicReference<Process> child = new AtomicReference<>();
+  private GuardedCommand child;
 
   @Override
   public Integer call() throws InterruptedException {
     String uri = server.required();
     PrintWriter err = spec.commandLine().getErr();
+    child = new GuardedCommand(command);
     try (Holdfast holdfast = ServiceFailures.connect(HoldfastOptions.builder().backend(uri).clientName("holdfast-run")
         .build())) {
       Lease lease;
@@ -92,56 +90,18 @@ final class RunCommand implements Callable<Integer> {
         .withWait(waitTimeout == null ? AcquireRequest.WAIT_FOREVER : waitTimeout)
         .onLeaseLost((lease, reason) -> {
           lost.set(reason);
-          Process running = child.get();
-          if (running != null) {
-            stop(running);
-          }
+          child.stop();
         });
   }
 
   private int runHolding(Lease lease, PrintWriter err) throws InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-    builder.environment().put("HOLDFAST_LOCK", lock);
-    builder.environment().put("HOLDFAST_FENCING_TOKEN", Long.toString(lease.fencingToken().value()));
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      err.println("holdfast: cannot run '" + command.get(0) + "': " + e.getMessage());
-      return EXIT_NOT_STARTED;
-    }
-    child.set(process);
-    if (lost.get() != null) {
-      stop(process);
-    }
-    Thread forwarder = new Thread(process::destroy, "holdfast-run-stop-command");
-    Runtime.getRuntime().addShutdownHook(forwarder);
-    int exitCode;
-    try {
-      exitCode = process.waitFor();
-    } finally {
-      removeHook(forwarder);
-    }
+    int exitCode = child.run(Map.of("HOLDFAST_LOCK", lock,
+        "HOLDFAST_FENCING_TOKEN", Long.toString(lease.fencingToken().value())), err);
     if (lost.get() != null) {
       err.println("holdfast: lease on lock '" + lock + "' was lost (" + lost.get() + "): the command was killed");
       return EXIT_LEASE_LOST;
     }
     return exitCode;
-  }
-
-  /** SIGTERM now, SIGKILL after the grace period if it is still running (harmless once it has exited). */
-  private static void stop(Process process) {
-    process.destroy();
-    CompletableFuture.delayedExecutor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)
-        .execute(process::destroyForcibly);
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // The JVM is already stopping; the hook stops the command.
-    }
   }
 
   private void releaseQuietly(Lease lease, PrintWriter err) {

@@ -102,6 +102,10 @@ final class ClientMain {
     if (workload.lock().equals(Workload.HOLDFAST)) {
       return new HoldfastDriver(uri, "verify-" + client, clock, workload.ttl(), lost);
     }
+    if (workload.isElection()) {
+      return new ElectionDriver(uri, "verify-" + client, clock, workload.ttl(), lost,
+          workload.lock().equals(Workload.ELECTION_LOCAL_TERMS));
+    }
     return new TinyLock(uri, workload.flaw(), clock, workload.ttl().dividedBy(2));
   }
 

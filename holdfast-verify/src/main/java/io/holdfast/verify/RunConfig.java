@@ -49,7 +49,7 @@ record RunConfig(Duration duration, Duration quiet, int clients, long seed, Set<
     if (masters < 3 || masters % 2 == 0 || masters > 9) {
       throw new IllegalArgumentException("masters must be 3, 5, 7 or 9, was " + masters);
     }
-    if (target.isService() && !workload.lock().equals(Workload.HOLDFAST)) {
+    if (target.isService() && workload.isTiny()) {
       throw new IllegalArgumentException("the negative-control lock " + workload.lock() + " talks to Redis itself;"
           + " it cannot run through the lock service");
     }

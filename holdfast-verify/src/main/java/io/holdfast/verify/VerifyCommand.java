@@ -137,10 +137,17 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--check", paramLabel = "HISTORY", description = "Only re-check a recorded history file.")
   Path check;
 
+  @Option(names = "--primitive", defaultValue = "lock", paramLabel = "lock|election",
+      description = {"What the clients use (default: ${DEFAULT-VALUE}):",
+          "  lock      acquire, fenced writes, release.",
+          "  election  campaign in an election per name, fenced writes under the term, resign; C2 then checks at"
+              + " most one leader per term and increasing terms, C3 one leader at a time."})
+  String primitive;
+
   @Option(names = "--lock", defaultValue = Workload.HOLDFAST, hidden = true,
       description = "Lock under test: holdfast, or a negative control: tiny, tiny-release-by-del,"
           + " tiny-renew-without-owner-check, tiny-wall-clock-validity, tiny-reuses-tokens, tiny-expires-early,"
-          + " tiny-expires-late.")
+          + " tiny-expires-late; with --primitive election, election-local-terms.")
   String lock;
 
   @Option(names = "--long-holds", defaultValue = "0.03",
@@ -196,8 +203,8 @@ public final class VerifyCommand implements Callable<Integer> {
     require(locks >= 1 && locks <= 10_000, "--locks must be from 1 to 10000");
     require(ttl.compareTo(Duration.ofMillis(100)) >= 0, "--ttl must be at least 100ms");
     require(longHolds >= 0 && longHolds <= 1, "--long-holds must be from 0 to 1");
-    Workload workload = Workload.standard(ttl, locks, threads).withLock(lock).withLongHolds(longHolds);
-    if (!lock.equals(Workload.HOLDFAST)) {
+    Workload workload = primitive(Workload.standard(ttl, locks, threads).withLock(lock).withLongHolds(longHolds));
+    if (workload.isTiny()) {
       workload.flaw();
     }
     Duration quietPeriod = quiet != null ? quiet : RunConfig.defaultQuiet(ttl);
@@ -210,6 +217,22 @@ public final class VerifyCommand implements Callable<Integer> {
           workload, slack, ignoreFencing, dir, c4Budget, target());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** The workload for --primitive: the lock as it is, or an election over the same names. */
+  private Workload primitive(Workload workload) {
+    switch (primitive) {
+      case "lock" -> {
+        require(!workload.isElection(), "--lock " + lock + " needs --primitive election");
+        return workload;
+      }
+      case "election" -> {
+        require(!workload.isTiny(), "--lock " + lock + " is a negative control of the lock, not of the election");
+        return workload.asElection();
+      }
+      default -> throw new ParameterException(spec.commandLine(), "--primitive must be lock or election, was '"
+          + primitive + "'");
     }
   }
 

@@ -76,12 +76,23 @@ final class VerifyRun {
   }
 
   private String describeLock(ServiceFleet services) {
-    if (!config.workload().lock().equals(Workload.HOLDFAST)) {
+    if (config.workload().isTiny()) {
       return "TinyLock negative control, flaw " + config.workload().flaw();
     }
-    String client = "Holdfast, operation timeout ttl/2, retry budget 2 ttl, re-check every ttl";
+    String client = "Holdfast" + electionText() + ", operation timeout ttl/2, retry budget 2 ttl, re-check every ttl";
     return services == null ? client + "; " + config.target().describe(config.workload().ttl())
         : client + "; " + services.describe();
+  }
+
+  /* The primitive, when it is not the plain lock; for an election C2 checks its terms, C3 its leaders' overlap. */
+  private String electionText() {
+    if (!config.workload().isElection()) {
+      return "";
+    }
+    return config.workload().lock().equals(Workload.ELECTION_LOCAL_TERMS)
+        ? " election NEGATIVE CONTROL (terms numbered by each client, not the grant's fencing token)"
+        : " election (campaign, fenced writes under the term, resign; C2 checks one leader per term and increasing"
+            + " terms, C3 one leader at a time)";
   }
 
   /* Each checker's time on the progress stream: at a million acquisitions the check is minutes, not seconds. */

@@ -28,12 +28,17 @@ record Workload(String lock, Duration ttl, int locks, int threads, Duration maxW
 
   /** The real library. */
   static final String HOLDFAST = "holdfast";
+  /** The real library's leader election: campaign for the lock, fenced writes under the term, resign. */
+  static final String ELECTION = "election";
+  /** Negative control of the election: terms numbered by each client instead of taken from the grant. */
+  static final String ELECTION_LOCAL_TERMS = "election-local-terms";
 
   Workload {
     if (locks < 1 || threads < 1) {
       throw new IllegalArgumentException("locks and threads must be positive, were " + locks + ", " + threads);
     }
-    if (!lock.equals(HOLDFAST) && !lock.startsWith("tiny")) {
+    if (!lock.equals(HOLDFAST) && !lock.startsWith("tiny") && !lock.equals(ELECTION)
+        && !lock.equals(ELECTION_LOCAL_TERMS)) {
       throw new IllegalArgumentException("unknown lock implementation '" + lock + "'");
     }
   }
@@ -62,6 +67,24 @@ record Workload(String lock, Duration ttl, int locks, int threads, Duration maxW
 
   Workload withLateWrites(double fraction) {
     return new Workload(lock, ttl, locks, threads, maxWait, step, longHolds, renewals, autoRenewals, fraction);
+  }
+
+  /**
+   * The same workload as an election ({@link #ELECTION}, or its negative control when this is one): leaders do not
+   * renew by hand (a leadership is renewed automatically or lasts one lease).
+   */
+  Workload asElection() {
+    return withLock(lock.equals(ELECTION_LOCAL_TERMS) ? lock : ELECTION).withRenewals(0);
+  }
+
+  /** Whether the clients campaign in elections rather than acquire locks. */
+  boolean isElection() {
+    return lock.startsWith(ELECTION);
+  }
+
+  /** Whether the clients use a TinyLock negative control (which talks to Redis itself). */
+  boolean isTiny() {
+    return lock.startsWith("tiny");
   }
 
   /** The flaw of a negative-control lock ({@code tiny-release-by-del} and so on). */

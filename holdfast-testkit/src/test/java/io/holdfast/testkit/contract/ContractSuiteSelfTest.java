@@ -69,8 +69,16 @@ class ContractSuiteSelfTest {
 
   /** Runs the named contract tests against the backend with {@code defect}; the result of each that ran. */
   private static Map<String, TestExecutionResult> run(Defect defect, Set<String> tests) {
+    return run(OnBrokenBackend.class, defect, tests);
+  }
+
+  /**
+   * Runs the named tests of {@code suite} (a contract suite subclass on a broken backend, launched by this
+   * self-test) against the backend with {@code defect}; the result of each that ran.
+   */
+  static Map<String, TestExecutionResult> run(Class<? extends OnBroken> suite, Defect defect, Set<String> tests) {
     LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-        .selectors(tests.stream().map(test -> selectMethod(OnBrokenBackend.class, test)).toList())
+        .selectors(tests.stream().map(test -> selectMethod(suite, test)).toList())
         .configurationParameter(DEFECT, defect.name())
         .build();
     Map<String, TestExecutionResult> outcomes = new TreeMap<>();
@@ -85,10 +93,20 @@ class ContractSuiteSelfTest {
     return outcomes;
   }
 
+  /** A contract suite on a broken backend, told its defect by {@link LaunchedBySelfTest}. */
+  interface OnBroken {
+    void defect(Defect defect);
+  }
+
   /** The whole contract suite on a broken backend; enabled only when this self-test launches it. */
   @ExtendWith(LaunchedBySelfTest.class)
-  static class OnBrokenBackend extends LockConcurrencyContractTest {
+  static class OnBrokenBackend extends LockConcurrencyContractTest implements OnBroken {
     private Defect defect;
+
+    @Override
+    public void defect(Defect value) {
+      defect = value;
+    }
 
     @Override
     protected HoldfastOptions.Builder options() {
@@ -96,7 +114,7 @@ class ContractSuiteSelfTest {
     }
   }
 
-  /** Enables {@link OnBrokenBackend} and hands it its defect, from the self-test's configuration parameter. */
+  /** Enables a suite on a broken backend and hands it its defect, from the self-test's configuration parameter. */
   static final class LaunchedBySelfTest implements ExecutionCondition, TestInstancePostProcessor {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
@@ -106,7 +124,7 @@ class ContractSuiteSelfTest {
 
     @Override
     public void postProcessTestInstance(Object instance, ExtensionContext context) {
-      ((OnBrokenBackend) instance).defect = Defect.valueOf(defect(context).orElseThrow());
+      ((OnBroken) instance).defect(Defect.valueOf(defect(context).orElseThrow()));
     }
 
     private static Optional<String> defect(ExtensionContext context) {
