@@ -17,7 +17,12 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Grant {
   enum State { ACTIVE, LOST, RELEASED }
 
-  record Key(LockName name, OwnerToken owner, FencingToken token) { }
+  /** A grant's identity; the kind keeps a read hold, a write hold and a permit of one name apart. */
+  record Key(LeaseKind kind, LockName name, OwnerToken owner, FencingToken token) {
+    Key(LockName name, OwnerToken owner, FencingToken token) {
+      this(LeaseKind.LOCK, name, owner, token);
+    }
+  }
 
   private final Key key;
   private final Duration ttl;
