@@ -115,13 +115,6 @@ final class EmbeddedPrimitives implements ReadWriteLockBackend, SemaphoreBackend
     if (outcome instanceof HolderTable.Busy busy) {
       return CompletableFuture.completedFuture(new AcquireOutcome.Busy(busy.remaining()));
     }
-    return CompletableFuture.failedFuture(upgradeRefused(name));
-  }
-
-  /** The one message for a refused upgrade, shared with the Redis backend's reading of rwlock_acquire.lua. */
-  static InvalidArgumentException upgradeRefused(LockName name) {
-    return new InvalidArgumentException("the owner holds the read side of '" + name + "' and asked for the write "
-        + "side: upgrading is not supported (two upgrading readers would wait for each other forever); release "
-        + "the read hold first");
+    return CompletableFuture.failedFuture(ReadWriteLockBackend.upgradeRefused(name));
   }
 }

@@ -1,6 +1,7 @@
 package io.holdfast.spi;
 
 import io.holdfast.FencingToken;
+import io.holdfast.InvalidArgumentException;
 import io.holdfast.LockName;
 import io.holdfast.OwnerToken;
 import java.time.Duration;
@@ -31,6 +32,19 @@ import java.util.concurrent.CompletableFuture;
  * </ul>
  */
 public interface ReadWriteLockBackend {
+
+  /**
+   * The failure a backend reports when an owner that holds the read side asks for the write side: one message
+   * for every backend.
+   *
+   * @param name the lock
+   * @return the exception to fail the acquire with
+   */
+  static InvalidArgumentException upgradeRefused(LockName name) {
+    return new InvalidArgumentException("the owner holds the read side of '" + name + "' and asked for the write "
+        + "side: upgrading is not supported (two upgrading readers would wait for each other forever); release "
+        + "the read hold first");
+  }
 
   /** The two sides of the lock. */
   enum Side {
