@@ -82,6 +82,6 @@ final class PrimitiveCalls {
 
   private InvalidArgumentException unsupported(String what) {
     return new InvalidArgumentException("the backend " + backend.describe() + " offers no " + what
-        + " (offered by embedded:, redis://, redis-sentinel:// without waitReplicas, and redis-cluster://)");
+        + " (offered by embedded:, redis://, redis-sentinel:// and redis-cluster://; not yet by redis-quorum:// or holdfast://)");
   }
 }

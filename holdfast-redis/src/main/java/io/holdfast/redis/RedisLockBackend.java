@@ -56,7 +56,7 @@ final class RedisLockBackend implements LockBackend {
     this.channels = new ReleaseChannels(redis.pubSub, redis.shardedPubSub);
     this.acks = ack.enabled() ? new ReplicaAcks(ack, scripts) : null;
     this.cluster = cluster;
-    this.primitives = new RedisPrimitives(this, scripts, channels, redis.shardedPubSub);
+    this.primitives = new RedisPrimitives(this, scripts, channels, acks, redis.shardedPubSub);
     if (redis.shardedPubSub) {
       redis.onTopologyChange(channels::resubscribeAll);
     }
@@ -196,13 +196,10 @@ final class RedisLockBackend implements LockBackend {
     return call(() -> channels.subscribe(scripts.keys().releaseChannel(name), onRelease));
   }
 
-  /**
-   * The read/write lock and the semaphore ({@link RedisPrimitives}); not with {@code waitReplicas}, whose
-   * replica acknowledgement their scripts do not wait for yet.
-   */
+  /** The read/write lock and the semaphore ({@link RedisPrimitives}). */
   @Override
   public <T> Optional<T> feature(Class<T> type) {
-    if (acks == null && type.isInstance(primitives)) {
+    if (type.isInstance(primitives)) {
       return Optional.of(type.cast(primitives));
     }
     return LockBackend.super.feature(type);

@@ -14,6 +14,7 @@ import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -21,7 +22,7 @@ import java.util.function.Supplier;
  * The read/write lock and the semaphore on one logical Redis master (standalone, Sentinel, Cluster): each
  * operation is one script call (rwlock_acquire.lua, semaphore_acquire.lua, holders_release.lua, holders_renew.lua,
  * holders_count.lua; holders.lua describes the data), so it is atomic on the server and the grant rules live only
- * there. This class picks keys, groups renewals by slot (RedisLockBackend's grouping) and decodes replies. Every
+ * there. With waitReplicas each grant and renewal is followed by WAIT (ReplicaAcks), as the lock's. This class picks keys, groups renewals by slot (RedisLockBackend's grouping) and decodes replies. Every
  * key of one name carries the name's hash tag, and the fence key is the plain locks' (KeySpace.fenceKey), so on
  * Cluster every call touches one slot. Safe: immutable; Lettuce's async API may be called from any thread.
  */
@@ -41,12 +42,15 @@ final class RedisPrimitives implements ReadWriteLockBackend, SemaphoreBackend {
   private final RedisLockBackend backend;
   private final LockScripts scripts;
   private final ReleaseChannels channels;
+  private final ReplicaAcks acks;
   private final String publishMode;
 
-  RedisPrimitives(RedisLockBackend backend, LockScripts scripts, ReleaseChannels channels, boolean sharded) {
+  RedisPrimitives(RedisLockBackend backend, LockScripts scripts, ReleaseChannels channels, ReplicaAcks acks,
+      boolean sharded) {
     this.backend = backend;
     this.scripts = scripts;
     this.channels = channels;
+    this.acks = acks;
     this.publishMode = sharded ? "SPUBLISH" : "PUBLISH";
   }
 
@@ -67,8 +71,20 @@ final class RedisPrimitives implements ReadWriteLockBackend, SemaphoreBackend {
     KeySpace keys = scripts.keys();
     String[] keyArgs = {keys.holdersKey(name, RW), keys.expiriesKey(name, RW), keys.announcedWritersKey(name),
         keys.fenceKey(name)};
-    return call(() -> RW_ACQUIRE.<List<Object>>run(scripts.commands(), ScriptOutputType.MULTI, keyArgs, mode,
-        owner.value(), LockScripts.ttlMillis(ttl), Long.toString(requestId), flag)
+    String[] args = {mode, owner.value(), LockScripts.ttlMillis(ttl), Long.toString(requestId), flag};
+    Side side = "w".equals(mode) ? Side.WRITE : Side.READ;
+    return acquire(RW_ACQUIRE, keyArgs, args, name,
+        granted -> release(side, name, owner, granted.fencingToken(), ThreadLocalRandom.current().nextLong()));
+  }
+
+  /* One grant script call, followed by WAIT for the replicas when the deployment asks for it (ReplicaAcks). */
+  private CompletableFuture<AcquireOutcome> acquire(LuaScript script, String[] keyArgs, String[] args,
+      LockName name, Function<AcquireOutcome.Granted, CompletableFuture<?>> giveBack) {
+    if (acks != null) {
+      return call(() -> acks.acquire(script, keyArgs, args, reply -> acquired(name, reply), giveBack,
+          "the grant of '" + name + "'"));
+    }
+    return call(() -> script.<List<Object>>run(scripts.commands(), ScriptOutputType.MULTI, keyArgs, args)
         .thenApply(reply -> acquired(name, reply)));
   }
 
@@ -93,9 +109,9 @@ final class RedisPrimitives implements ReadWriteLockBackend, SemaphoreBackend {
       Duration ttl, long requestId) {
     KeySpace keys = scripts.keys();
     String[] keyArgs = {keys.holdersKey(name, SEM), keys.expiriesKey(name, SEM), keys.fenceKey(name)};
-    return call(() -> SEMAPHORE_ACQUIRE.<List<Object>>run(scripts.commands(), ScriptOutputType.MULTI, keyArgs,
-        owner.value(), LockScripts.ttlMillis(ttl), Long.toString(requestId), Integer.toString(permits))
-        .thenApply(reply -> acquired(name, reply)));
+    String[] args = {owner.value(), LockScripts.ttlMillis(ttl), Long.toString(requestId), Integer.toString(permits)};
+    return acquire(SEMAPHORE_ACQUIRE, keyArgs, args, name,
+        granted -> releasePermit(name, owner, granted.fencingToken(), ThreadLocalRandom.current().nextLong()));
   }
 
   @Override
@@ -154,7 +170,8 @@ final class RedisPrimitives implements ReadWriteLockBackend, SemaphoreBackend {
       args[4 * i + 2] = Long.toString(lease.fencingToken().value());
       args[4 * i + 3] = LockScripts.ttlMillis(lease.ttl());
     }
-    return RENEW.run(scripts.commands(), ScriptOutputType.MULTI, keyArgs, args);
+    return acks != null ? acks.renew(RENEW, keyArgs, args, part.size())
+        : RENEW.run(scripts.commands(), ScriptOutputType.MULTI, keyArgs, args);
   }
 
   private static String member(Side side, OwnerToken owner) {
