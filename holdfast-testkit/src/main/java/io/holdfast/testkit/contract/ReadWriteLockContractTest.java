@@ -246,6 +246,9 @@ public abstract class ReadWriteLockContractTest extends PrimitiveContractClients
     Lease write = lock.writeLock().acquire(TTL);
     Lease read = lock.readLock().acquire(lock.readLock().request(TTL).withOwner(write.owner()));
     assertThat(client().readWriteLock(name).writeLock().tryAcquire(TTL, Duration.ofMillis(100))).isEmpty();
+    if (keysLeft(name) >= 0) {
+      assertThat(keysLeft(name)).isPositive();
+    }
     write.release();
     read.release();
     Lease other = lock.readLock().acquire(TTL);
