@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * with the library's parts: its backend as the attempt, its WakeupHub as the release topic, transient failures
  * retried with backoff within the retry budget, and the grant turned into a lease whose validity counts from the
  * time the loop reports (the earliest attempt not answered definitely). The loop holds every rule of waiting;
- * this class only says what a library acquire attempts and how it ends. It is safe to complete the caller's
+ * this class only says what a library acquire attempts and how it ends. A read/write lock's or semaphore's acquire
+ * brings its own attempt (PrimitiveAttempt) and kind of lease, and waits on its kind's release topic. It is safe to complete the caller's
  * future from outside (cancel, client close): that ends the loop, and a grant still on its way is released.
  */
 final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitLoop.Wakeups {

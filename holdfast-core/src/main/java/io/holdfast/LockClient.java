@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /*
  * The Holdfast client over any LockBackend. Safety rests on the backend's atomic, token-checked operations; this
  * class only adds waiting, retry, renewal scheduling, listeners and metrics, none of which can grant a lock by
- * itself. Grants are tracked per (name, owner, token) so that re-entrant holds share one renewal and one loss
- * signal. Shared state is in concurrent maps; per-grant transitions are compare-and-set in Grant.
+ * itself. Grants are tracked per (kind, name, owner, token) so that re-entrant holds share one renewal and one loss
+ * signal; the read/write lock's and the semaphore's leases run through the same engine, routed by their LeaseKind
+ * (PrimitiveCalls). Shared state is in concurrent maps; per-grant transitions are compare-and-set in Grant.
  */
 final class LockClient implements Holdfast {
   private static final Logger log = LoggerFactory.getLogger(LockClient.class);
