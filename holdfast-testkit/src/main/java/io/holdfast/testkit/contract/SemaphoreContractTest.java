@@ -113,6 +113,21 @@ public abstract class SemaphoreContractTest extends PrimitiveContractClients {
   }
 
   @Test
+  void renew_explicitlyWithoutAutoRenewal_keepsPermitPastItsTtl() throws InterruptedException {
+    String name = freshName();
+    Semaphore semaphore = client().semaphore(name, 1);
+    Lease permit = semaphore.acquire(semaphore.request(Duration.ofMillis(1500)).withoutAutoRenew());
+    for (int i = 0; i < 4; i++) {
+      Thread.sleep(500);
+      permit.renew();
+    }
+    assertThat(permit.isValid()).isTrue();
+    assertThat(client().semaphore(name, 1).tryAcquire(TTL, Duration.ZERO)).isEmpty();
+    permit.release();
+    assertThatThrownBy(permit::renew).isInstanceOf(InvalidArgumentException.class);
+  }
+
+  @Test
   void permitsChangedAtRunTime_eachGrantObeysItsCallersNumber() {
     String name = freshName();
     List<Lease> held = new ArrayList<>();
