@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
  * with the library's parts: its backend as the attempt, its WakeupHub as the release topic, transient failures
  * retried with backoff within the retry budget, and the grant turned into a lease whose validity counts from the
  * time the loop reports (the earliest attempt not answered definitely). The loop holds every rule of waiting;
- * this class only says what a library acquire attempts and how it ends. A read/write lock's or semaphore's acquire
- * brings its own attempt (PrimitiveAttempt) and kind of lease, and waits on its kind's release topic. It is safe to complete the caller's
- * future from outside (cancel, client close): that ends the loop, and a grant still on its way is released.
+ * this class only says what a library acquire attempts and how it ends. A read/write lock's or semaphore's
+ * acquire brings its own attempt (PrimitiveAttempt) and kind of lease, and waits on its kind's release topic. It
+ * is safe to complete the caller's future from outside (cancel, client close): that ends the loop, and a grant
+ * still on its way is released.
  */
 final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitLoop.Wakeups {
   private static final Logger log = LoggerFactory.getLogger(AcquireOperation.class);
@@ -144,7 +145,8 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
   @Override
   public void unwanted(AcquireOutcome grant) {
     // Cancelled or closed while the grant was on its way: give it back rather than leak it until expiry.
-    client.granted(request, kind, (AcquireOutcome.Granted) grant, System.nanoTime()).releaseAsync().exceptionally(e -> null);
+    client.granted(request, kind, (AcquireOutcome.Granted) grant, System.nanoTime()).releaseAsync()
+        .exceptionally(e -> null);
   }
 
   @Override

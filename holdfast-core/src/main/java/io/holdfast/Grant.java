@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /*
- * This client's view of one grant (kind of lease + name + owner + fencing token) and of the local holds on it. Re-entrant
- * acquires in this client share one Grant, so it is renewed once and declared lost once. State moves only
+ * This client's view of one grant (kind of lease + name + owner + fencing token) and of the local holds on it.
+ * Re-entrant acquires in this client share one Grant, so it is renewed once and declared lost once. State moves only
  * forward, ACTIVE -> LOST or ACTIVE -> RELEASED, by compare-and-set, so concurrent renewal results, releases and
  * deadline checks cannot both win. The validity deadline only moves forward (max), because a late reply to an
  * older renewal must not shorten what a newer one confirmed.

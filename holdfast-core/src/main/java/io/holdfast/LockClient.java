@@ -228,7 +228,8 @@ final class LockClient implements Holdfast {
     long[] sent = new long[1];
     return retrier.call("renew", what, attempt -> {
       sent[0] = System.nanoTime();
-      return grant.key().kind() == LeaseKind.LOCK ? backend.renew(List.of(renewal)) : calls.renewOne(grant.key().kind(), renewal);
+      return grant.key().kind() == LeaseKind.LOCK ? backend.renew(List.of(renewal))
+          : calls.renewOne(grant.key().kind(), renewal);
     }).thenAccept(results -> {
       if (results.get(0)) {
         grant.confirmed(sent[0]);

@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Routes release messages to this client's waiters. One backend subscription per lock name that has local
  * waiters (the backend multiplexes all of them over one connection), opened with the first waiter and closed with
  * the last; a kind of lease other than the plain lock has topics of its own (LeaseKind). A release wakes only the
- * longest-waiting local waiter (except read waiters, who may all get in at once): only one of them can win, and waking all of
- * them would multiply Redis calls per grant by the number of local waiters (the thundering herd). If the woken
+ * longest-waiting local waiter (except read waiters, who may all get in at once): only one of them can win, and
+ * waking all of them would multiply Redis calls per grant by the number of local waiters (the thundering herd). If the woken
  * waiter loses the race to another process, the lock is held again and the next release wakes it again; if it
  * has already left, the next one in line is woken instead.
  *

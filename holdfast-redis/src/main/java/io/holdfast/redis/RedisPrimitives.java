@@ -22,9 +22,10 @@ import java.util.function.Supplier;
  * The read/write lock and the semaphore on one logical Redis master (standalone, Sentinel, Cluster): each
  * operation is one script call (rwlock_acquire.lua, semaphore_acquire.lua, holders_release.lua, holders_renew.lua,
  * holders_count.lua; holders.lua describes the data), so it is atomic on the server and the grant rules live only
- * there. With waitReplicas each grant and renewal is followed by WAIT (ReplicaAcks), as the lock's. This class picks keys, groups renewals by slot (RedisLockBackend's grouping) and decodes replies. Every
- * key of one name carries the name's hash tag, and the fence key is the plain locks' (KeySpace.fenceKey), so on
- * Cluster every call touches one slot. Safe: immutable; Lettuce's async API may be called from any thread.
+ * there. With waitReplicas each grant and renewal is followed by WAIT (ReplicaAcks), as the lock's. This class
+ * picks keys, groups renewals by slot (RedisLockBackend's grouping) and decodes replies. Every key of one name
+ * carries the name's hash tag, and the fence key is the plain locks' (KeySpace.fenceKey), so on Cluster every call
+ * touches one slot. Safe: immutable; Lettuce's async API may be called from any thread.
  */
 final class RedisPrimitives implements ReadWriteLockBackend, SemaphoreBackend {
   static final LuaScript RW_ACQUIRE =

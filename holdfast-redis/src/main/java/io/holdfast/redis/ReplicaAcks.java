@@ -13,8 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /**
- * Acquire and renew (of the lock, the read/write lock and the semaphore) followed by {@code WAIT replicas timeout}, pipelined on the same connection right behind the
- * script, so the wait costs one extra command but no extra round trip before it is sent. WAIT counts the
+ * Acquire and renew (of the lock, the read/write lock and the semaphore) followed by {@code WAIT replicas
+ * timeout}, pipelined on the same connection right behind the script, so the wait costs one extra command but no
+ * extra round trip before it is sent. WAIT counts the
  * replicas that acknowledged every write this connection made so far, which includes the script's.
  *
  * <p>A grant the replicas did not acknowledge in time is released again (one hold, with a fresh request id, so

@@ -6,7 +6,10 @@ import io.holdfast.testkit.redis.ClusterTopology;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The read/write lock contract through the Holdfast client on a 3-master, 3-replica Redis Cluster (redis-cluster://). */
+/**
+ * The read/write lock contract through the Holdfast client on a 3-master, 3-replica Redis Cluster
+ * (redis-cluster://).
+ */
 class ClusterReadWriteLockContractIT extends ReadWriteLockContractTest {
   private static ClusterTopology cluster;
 
