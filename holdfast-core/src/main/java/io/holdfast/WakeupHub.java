@@ -14,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * waiters (the backend multiplexes all of them over one connection), opened with the first waiter and closed with
  * the last; a kind of lease other than the plain lock has topics of its own (LeaseKind). A release wakes only the
  * longest-waiting local waiter (except read waiters, who may all get in at once): only one of them can win, and
- * waking all of them would multiply Redis calls per grant by the number of local waiters (the thundering herd). If the woken
- * waiter loses the race to another process, the lock is held again and the next release wakes it again; if it
- * has already left, the next one in line is woken instead.
+ * waking all of them would multiply Redis calls per grant by the number of local waiters (the thundering herd).
+ * If the woken waiter loses the race to another process, the lock is held again and the next release wakes it
+ * again; if it has already left, the next one in line is woken instead.
  *
  * Thread safety: each Topic is guarded by its own monitor; the map entry is created and removed under that
  * monitor and the map's compute, so a late subscriber cannot join a topic that is being closed.
