@@ -14,11 +14,14 @@
 -- Owner tokens are printable ASCII without spaces (OwnerToken), tokens decimal, request ids decimal longs, so a
 -- holder's value splits on spaces unambiguously. Expiries are Redis ms (about 1.7e12), exact in Lua numbers.
 
--- Drops the holders whose lease has run out at Redis time now.
+-- Drops the holders whose lease has run out at Redis time now, in chunks: unpack() of more than about 8,000
+-- values overflows Lua's stack, and thousands of permits can expire together.
 local function prune(h, z, now)
   local gone = redis.call('ZRANGEBYSCORE', z, '-inf', now)
+  for i = 1, #gone, 1000 do
+    redis.call('HDEL', h, unpack(gone, i, math.min(i + 999, #gone)))
+  end
   if #gone > 0 then
-    redis.call('HDEL', h, unpack(gone))
     redis.call('ZREMRANGEBYSCORE', z, '-inf', now)
   end
 end

@@ -141,6 +141,29 @@ class HolderScriptsIT {
     assertThat(messages.get()).isEqualTo(2);
   }
 
+  @Test
+  void prune_tenThousandPermitsExpiredTogether_droppedByTheNextCall() {
+    LockName name = LockName.of("mass-expiry");
+    int permits = 10_001;
+    // One long permit keeps the keys alive past the others, so the next call has to drop 10,000 at once.
+    granted(semaphores.tryAcquirePermit(name, permits, OwnerToken.random(), Duration.ofMinutes(2), nextRequestId()));
+    RedisItSupport.pipelined(permits - 1, 500, i -> semaphores.tryAcquirePermit(name, permits, OwnerToken.random(),
+        Duration.ofSeconds(4), nextRequestId()).thenApply(outcome -> outcome instanceof AcquireOutcome.Granted));
+    // Wait, touching nothing that prunes, until every short permit has expired by the server's clock.
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> (Long) redis.server().command("ZCOUNT",
+        "holdfast:{mass-expiry}:sem:x", "(" + serverMillis(), "+inf") == 1);
+    assertThat((Long) redis.server().command("HLEN", "holdfast:{mass-expiry}:sem")).isGreaterThan(8_000);
+    assertThat(await(semaphores.permitsHeld(name))).isEqualTo(1);
+    assertThat(await(semaphores.tryAcquirePermit(name, 2, OwnerToken.random(), TTL, nextRequestId())))
+        .isInstanceOf(AcquireOutcome.Granted.class);
+    assertThat((Long) redis.server().command("HLEN", "holdfast:{mass-expiry}:sem")).isEqualTo(2);
+  }
+
+  private static long serverMillis() {
+    List<?> time = (List<?>) redis.server().command("TIME");
+    return Long.parseLong(time.get(0).toString()) * 1000 + Long.parseLong(time.get(1).toString()) / 1000;
+  }
+
   private static AcquireOutcome.Granted granted(java.util.concurrent.CompletableFuture<AcquireOutcome> attempt) {
     AcquireOutcome outcome = await(attempt);
     assertThat(outcome).isInstanceOf(AcquireOutcome.Granted.class);
