@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
  * with the library's parts: its backend as the attempt, its WakeupHub as the release topic, transient failures
  * retried with backoff within the retry budget, and the grant turned into a lease whose validity counts from the
  * time the loop reports (the earliest attempt not answered definitely). The loop holds every rule of waiting;
- * this class only says what a library acquire attempts and how it ends. It is safe to complete the caller's
- * future from outside (cancel, client close): that ends the loop, and a grant still on its way is released.
+ * this class only says what a library acquire attempts and how it ends. A read/write lock's or semaphore's
+ * acquire brings its own attempt (PrimitiveAttempt) and kind of lease, and waits on its kind's release topic. It
+ * is safe to complete the caller's future from outside (cancel, client close): that ends the loop, and a grant
+ * still on its way is released.
  */
 final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitLoop.Wakeups {
   private static final Logger log = LoggerFactory.getLogger(AcquireOperation.class);
@@ -26,6 +28,8 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
   private final LockClient client;
   private final LockBackend backend;
   private final AcquireRequest request;
+  private final LeaseKind kind;
+  private final PrimitiveAttempt primitive;
   private final long requestId = ThreadLocalRandom.current().nextLong();
   private final long startNanos = System.nanoTime();
   private final WaitLoop<AcquireOutcome> loop;
@@ -34,10 +38,23 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
   /** Whether the attempt in flight asked the backend to wait; one attempt is in flight at a time. */
   private volatile boolean waitedInBackend;
 
-  AcquireOperation(LockClient client, LockBackend backend, AcquireRequest request) {
+  /** The attempt of a primitive other than the plain lock (read/write lock, semaphore). */
+  @FunctionalInterface
+  interface PrimitiveAttempt {
+    /**
+     * One atomic attempt; {@code remainingWait} is what is left of the caller's wait (a waiting writer announces
+     * itself for at most that long).
+     */
+    CompletableFuture<AcquireOutcome> send(AcquireRequest request, long requestId, Duration remainingWait);
+  }
+
+  AcquireOperation(LockClient client, LockBackend backend, AcquireRequest request, LeaseKind kind,
+      PrimitiveAttempt primitive) {
     this.client = client;
     this.backend = backend;
     this.request = request;
+    this.kind = kind;
+    this.primitive = primitive;
     this.loop = new WaitLoop<>(client.scheduler(), client.options().recheckInterval(), request.waitTimeout(),
         this, this);
     loop.result().whenComplete(this::ended);
@@ -65,6 +82,9 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
    */
   @Override
   public CompletableFuture<AcquireOutcome> send() {
+    if (primitive != null) {
+      return primitive.send(request, requestId, loop.remainingWait());
+    }
     Duration wait = min(loop.remainingWait(), backend.longestWait());
     waitedInBackend = !wait.isZero();
     return waitedInBackend
@@ -125,23 +145,24 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
   @Override
   public void unwanted(AcquireOutcome grant) {
     // Cancelled or closed while the grant was on its way: give it back rather than leak it until expiry.
-    client.granted(request, (AcquireOutcome.Granted) grant, System.nanoTime()).releaseAsync().exceptionally(e -> null);
+    client.granted(request, kind, (AcquireOutcome.Granted) grant, System.nanoTime()).releaseAsync()
+        .exceptionally(e -> null);
   }
 
   @Override
   public WaitLoop.Registration joinEarly(WaitLoop.Sleeper sleeper) {
-    if (!backend.longestWait().isZero()) {
+    if (primitive == null && !backend.longestWait().isZero()) {
       return NO_TOPIC;
     }
-    return client.wakeups().joinIfSubscribed(request.name(), sleeper);
+    return client.wakeups().joinIfSubscribed(kind, request.name(), sleeper);
   }
 
   @Override
   public WaitLoop.Registration join(WaitLoop.Sleeper sleeper) {
-    if (!backend.longestWait().isZero()) {
+    if (primitive == null && !backend.longestWait().isZero()) {
       return NO_TOPIC;
     }
-    WakeupHub.Registration joined = client.wakeups().register(request.name(), sleeper);
+    WakeupHub.Registration joined = client.wakeups().register(kind, request.name(), sleeper);
     joined.live().whenComplete((subscription, failure) -> {
       if (failure != null) {
         log.warn("lock '{}' owner {}: release subscription failed ({}); waiting on re-check timer only",
@@ -172,7 +193,7 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
           "acquire of lock '" + request.name() + "'"));
     } else if (outcome.granted()) {
       AcquireOutcome.Granted granted = (AcquireOutcome.Granted) outcome.answer();
-      HeldLease lease = client.granted(request, granted, validFrom(outcome, granted));
+      HeldLease lease = client.granted(request, kind, granted, validFrom(outcome, granted));
       if (result.complete(Optional.of(lease))) {
         client.metrics().acquired(elapsed);
       } else {

@@ -21,10 +21,12 @@ final class EmbeddedBackend implements LockBackend {
 
   private final EmbeddedStore store;
   private final String storeName;
+  private final EmbeddedPrimitives primitives;
 
   private EmbeddedBackend(String storeName) {
     this.storeName = storeName;
     this.store = EmbeddedStore.named(storeName);
+    this.primitives = new EmbeddedPrimitives(store);
   }
 
   static boolean supports(URI uri) {
@@ -62,6 +64,12 @@ final class EmbeddedBackend implements LockBackend {
   public CompletableFuture<ReleaseSubscription> subscribe(LockName name, Runnable onRelease) {
     Runnable unsubscribe = store.subscribe(name, onRelease);
     return CompletableFuture.completedFuture(unsubscribe::run);
+  }
+
+  /** The read/write lock and the semaphore, over the same store. */
+  @Override
+  public <T> Optional<T> feature(Class<T> type) {
+    return type.isInstance(primitives) ? Optional.of(type.cast(primitives)) : LockBackend.super.feature(type);
   }
 
   @Override

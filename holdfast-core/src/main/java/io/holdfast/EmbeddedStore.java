@@ -1,5 +1,6 @@
 package io.holdfast;
 
+import io.holdfast.internal.HolderTable;
 import io.holdfast.internal.LockTable;
 import io.holdfast.spi.AcquireOutcome;
 import io.holdfast.spi.ReleaseOutcome;
@@ -31,9 +32,13 @@ final class EmbeddedStore {
 
   private final Map<String, List<Runnable>> listeners = new ConcurrentHashMap<>();
   private final LockTable table = new LockTable(this::publish);
+  private final HolderTable holders = new HolderTable((space, name) -> publish(holdersChannel(space, name)));
 
   private EmbeddedStore() {
-    SHARED.scheduleWithFixedDelay(table::sweep, 1, 1, TimeUnit.SECONDS);
+    SHARED.scheduleWithFixedDelay(() -> {
+      table.sweep();
+      holders.sweep();
+    }, 1, 1, TimeUnit.SECONDS);
   }
 
   static EmbeddedStore named(String name) {
@@ -68,15 +73,33 @@ final class EmbeddedStore {
   }
 
   Runnable subscribe(LockName name, Runnable listener) {
-    listeners.computeIfAbsent(name.value(), n -> new CopyOnWriteArrayList<>()).add(listener);
-    return () -> listeners.computeIfPresent(name.value(), (n, list) -> {
+    return subscribe(name.value(), listener);
+  }
+
+  /** The read/write lock's and the semaphore's rules (holdfast-redis's holder scripts, step by step). */
+  HolderTable holders() {
+    return holders;
+  }
+
+  /** Release notices of a read/write lock or a semaphore; braces keep them apart from lock names. */
+  Runnable subscribe(HolderTable.Space space, LockName name, Runnable listener) {
+    return subscribe(holdersChannel(space, name.value()), listener);
+  }
+
+  private static String holdersChannel(HolderTable.Space space, String name) {
+    return "{" + space + "}" + name;
+  }
+
+  private Runnable subscribe(String channel, Runnable listener) {
+    listeners.computeIfAbsent(channel, n -> new CopyOnWriteArrayList<>()).add(listener);
+    return () -> listeners.computeIfPresent(channel, (n, list) -> {
       list.remove(listener);
       return list.isEmpty() ? null : list;
     });
   }
 
   int size() {
-    return table.sweep();
+    return table.sweep() + holders.sweep();
   }
 
   private void publish(String name) {

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /*
- * This client's view of one grant (lock name + owner + fencing token) and of the local holds on it. Re-entrant
- * acquires in this client share one Grant, so it is renewed once and declared lost once. State moves only
+ * This client's view of one grant (kind of lease + name + owner + fencing token) and of the local holds on it.
+ * Re-entrant acquires in this client share one Grant, so it is renewed once and declared lost once. State moves only
  * forward, ACTIVE -> LOST or ACTIVE -> RELEASED, by compare-and-set, so concurrent renewal results, releases and
  * deadline checks cannot both win. The validity deadline only moves forward (max), because a late reply to an
  * older renewal must not shorten what a newer one confirmed.
@@ -17,7 +17,12 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Grant {
   enum State { ACTIVE, LOST, RELEASED }
 
-  record Key(LockName name, OwnerToken owner, FencingToken token) { }
+  /** A grant's identity; the kind keeps a read hold, a write hold and a permit of one name apart. */
+  record Key(LeaseKind kind, LockName name, OwnerToken owner, FencingToken token) {
+    Key(LockName name, OwnerToken owner, FencingToken token) {
+      this(LeaseKind.LOCK, name, owner, token);
+    }
+  }
 
   private final Key key;
   private final Duration ttl;

@@ -136,6 +136,37 @@ public interface Holdfast extends AutoCloseable {
   Election election(String name);
 
   /**
+   * A read/write lock named {@code name} with writer preference (see {@link ReadWriteLock}). Its names are its
+   * own: a read/write lock and a plain lock of the same name do not exclude each other.
+   *
+   * @param name the lock name
+   * @return a handle; making it sends nothing
+   * @throws InvalidArgumentException on a bad name, or when the backend offers no read/write locks
+   */
+  ReadWriteLock readWriteLock(String name);
+
+  /**
+   * A read/write lock named {@code name}, with or without writer preference.
+   *
+   * @param name the lock name
+   * @param preferWriters whether waiting writers keep new readers out (use the same for every user of a name)
+   * @return a handle; making it sends nothing
+   * @throws InvalidArgumentException on a bad name, or when the backend offers no read/write locks
+   */
+  ReadWriteLock readWriteLock(String name, boolean preferWriters);
+
+  /**
+   * A semaphore named {@code name} whose handle lets at most {@code permits} owners hold a permit at once (see
+   * {@link Semaphore} for what happens when handles disagree). Its names are its own, apart from locks'.
+   *
+   * @param name the semaphore name
+   * @param permits at least 1
+   * @return a handle; making it sends nothing
+   * @throws InvalidArgumentException on a bad name or count, or when the backend offers no semaphores
+   */
+  Semaphore semaphore(String name, int permits);
+
+  /**
    * Where this client's metrics go ({@code holdfast.*} meters).
    *
    * @return the registry from the options

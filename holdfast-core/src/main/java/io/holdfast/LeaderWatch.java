@@ -41,7 +41,7 @@ final class LeaderWatch implements Election.Observation {
   }
 
   LeaderWatch start() {
-    WakeupHub.Registration joined = client.wakeups().register(name, () -> {
+    WakeupHub.Registration joined = client.wakeups().register(LeaseKind.LOCK, name, () -> {
       check();
       return false;
     });

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /*
  * The Holdfast client over any LockBackend. Safety rests on the backend's atomic, token-checked operations; this
  * class only adds waiting, retry, renewal scheduling, listeners and metrics, none of which can grant a lock by
- * itself. Grants are tracked per (name, owner, token) so that re-entrant holds share one renewal and one loss
- * signal. Shared state is in concurrent maps; per-grant transitions are compare-and-set in Grant.
+ * itself. Grants are tracked per (kind, name, owner, token) so that re-entrant holds share one renewal and one loss
+ * signal; the read/write lock's and the semaphore's leases run through the same engine, routed by their LeaseKind
+ * (PrimitiveCalls). Shared state is in concurrent maps; per-grant transitions are compare-and-set in Grant.
  */
 final class LockClient implements Holdfast {
   private static final Logger log = LoggerFactory.getLogger(LockClient.class);
@@ -33,6 +34,7 @@ final class LockClient implements Holdfast {
   private final ClientMetrics metrics;
   private final Backoff backoff;
   private final Retrier retrier;
+  private final PrimitiveCalls calls;
   private final WakeupHub wakeups;
   private final RenewalScheduler renewals;
   private final Map<Grant.Key, Grant> grants = new ConcurrentHashMap<>();
@@ -47,7 +49,8 @@ final class LockClient implements Holdfast {
     this.metrics = new ClientMetrics(options.meterRegistry(), options.clientName());
     this.backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
     this.retrier = new Retrier(backend, threads.scheduler(), options, metrics);
-    this.wakeups = new WakeupHub(backend);
+    this.calls = new PrimitiveCalls(backend);
+    this.wakeups = new WakeupHub(calls);
     this.renewals = new RenewalScheduler(this, backend, threads.scheduler());
     metrics.gauges(grants::size, wakeups::waiterCount);
   }
@@ -74,7 +77,11 @@ final class LockClient implements Holdfast {
 
   @Override
   public CompletableFuture<Lease> acquireAsync(AcquireRequest request) {
-    CompletableFuture<Optional<Lease>> attempt = tryAcquireAsync(request);
+    return orWaitTimeout(tryAcquireAsync(request), request);
+  }
+
+  /** A try-acquire turned into an acquire: empty becomes LockWaitTimeoutException; cancelling stops the wait. */
+  static CompletableFuture<Lease> orWaitTimeout(CompletableFuture<Optional<Lease>> attempt, AcquireRequest request) {
     CompletableFuture<Lease> result = attempt.thenApply(lease -> lease.orElseThrow(() ->
         new LockWaitTimeoutException("lock '" + request.name() + "' still held by another owner after waiting "
             + request.waitTimeout().toMillis() + " ms")));
@@ -91,15 +98,36 @@ final class LockClient implements Holdfast {
     if (request == null) {
       throw new InvalidArgumentException("acquire request must not be null");
     }
+    return tryAcquireAsync(request, LeaseKind.LOCK, null);
+  }
+
+  /** The acquire of every kind of lease: a primitive's brings its attempt; the plain lock's is null. */
+  CompletableFuture<Optional<Lease>> tryAcquireAsync(AcquireRequest request, LeaseKind kind,
+      AcquireOperation.PrimitiveAttempt attempt) {
     if (closed.get()) {
       return CompletableFuture.failedFuture(closedException("acquire lock '" + request.name() + "'"));
     }
-    AcquireOperation operation = new AcquireOperation(this, backend, request);
+    AcquireOperation operation = new AcquireOperation(this, backend, request, kind, attempt);
     operations.add(operation);
     if (closed.get()) {
       operation.failClosed();
     }
     return operation.start();
+  }
+
+  @Override
+  public ReadWriteLock readWriteLock(String name) {
+    return readWriteLock(name, true);
+  }
+
+  @Override
+  public ReadWriteLock readWriteLock(String name, boolean preferWriters) {
+    return new PrimitiveHandles.ReadWrite(this, calls.readWrite(), LockName.of(name), preferWriters);
+  }
+
+  @Override
+  public Semaphore semaphore(String name, int permits) {
+    return new PrimitiveHandles.Permits(this, calls.semaphore(), LockName.of(name), permits);
   }
 
   @Override
@@ -127,8 +155,8 @@ final class LockClient implements Holdfast {
   }
 
   /** Called by an acquire operation when the backend granted: records the hold and starts renewal. */
-  HeldLease granted(AcquireRequest request, AcquireOutcome.Granted outcome, long sentNanos) {
-    Grant.Key key = new Grant.Key(request.name(), request.owner(), outcome.fencingToken());
+  HeldLease granted(AcquireRequest request, LeaseKind kind, AcquireOutcome.Granted outcome, long sentNanos) {
+    Grant.Key key = new Grant.Key(kind, request.name(), request.owner(), outcome.fencingToken());
     Grant grant = grants.computeIfAbsent(key, k -> new Grant(k, request.leaseTtl(), options, sentNanos));
     grant.confirmed(sentNanos);
     HeldLease lease = new HeldLease(grant, this, outcome.holdCount(), options.wallClock().instant(), request);
@@ -153,7 +181,7 @@ final class LockClient implements Holdfast {
     boolean[] retried = new boolean[1];
     return retrier.call("release", what, attempt -> {
       retried[0] = attempt > 0;
-      return backend.release(lease.name(), lease.owner(), lease.fencingToken(), requestId);
+      return calls.release(grant.key().kind(), lease.name(), lease.owner(), lease.fencingToken(), requestId);
     }).thenAccept(outcome -> afterRelease(lease, outcome, retried[0] && validAtStart, what))
         .exceptionallyCompose(failure -> lostIfUnreachable(grant, failure, what));
   }
@@ -208,7 +236,8 @@ final class LockClient implements Holdfast {
     long[] sent = new long[1];
     return retrier.call("renew", what, attempt -> {
       sent[0] = System.nanoTime();
-      return backend.renew(List.of(renewal));
+      return grant.key().kind() == LeaseKind.LOCK ? backend.renew(List.of(renewal))
+          : calls.renewOne(grant.key().kind(), renewal);
     }).thenAccept(results -> {
       if (results.get(0)) {
         grant.confirmed(sent[0]);
@@ -277,6 +306,10 @@ final class LockClient implements Holdfast {
 
   Backoff backoff() {
     return backoff;
+  }
+
+  PrimitiveCalls calls() {
+    return calls;
   }
 
   WakeupHub wakeups() {

@@ -5,7 +5,9 @@ import io.holdfast.spi.LockBackend;
 import io.holdfast.spi.RenewOutcome;
 import io.holdfast.spi.RenewRequest;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Watches every grant of the client: renews the auto-renewed ones in batches, and declares a grant without
  * automatic renewal lost (EXPIRED) at its validity deadline, so that its listener fires as for any other loss.
  * One tick every P = renewalFraction * (shortest auto-renewed TTL) renews each auto-renewed grant whose renewal
- * falls due before the next tick, in one backend call per batch. Grants
+ * falls due before the next tick, in one backend call per batch (and per kind of lease: LeaseKind). Grants
  * of equal TTL therefore line up after their first renewal and a client holding 10,000 of them makes one call
  * per period, not 10,000. Each grant is renewed no later than its due time, so at least (1 - fraction) of its
  * TTL remains when a renewal is sent.
@@ -112,15 +114,26 @@ final class RenewalScheduler {
     if (tracked.isEmpty()) {
       return;
     }
-    int batch = client.options().renewalBatchSize();
-    for (int from = 0; from < due.size(); from += batch) {
-      send(due.subList(from, Math.min(due.size(), from + batch)));
-    }
+    sendByKind(due);
     long untilNext = failuresInARow > 0 ? Math.min(period, client.backoff().delayNanos(failuresInARow)) : period;
     tickNoLaterThan(now + Math.min(untilNext, untilEarliestDeadline + 1));
   }
 
-  private void send(List<Grant> grants) {
+  /* One batch per kind of lease (the plain lock, each side of a read/write lock, permits): each has its call. */
+  private void sendByKind(List<Grant> due) {
+    Map<LeaseKind, List<Grant>> byKind = new EnumMap<>(LeaseKind.class);
+    for (Grant grant : due) {
+      byKind.computeIfAbsent(grant.key().kind(), kind -> new ArrayList<>()).add(grant);
+    }
+    int batch = client.options().renewalBatchSize();
+    byKind.forEach((kind, grants) -> {
+      for (int from = 0; from < grants.size(); from += batch) {
+        send(kind, grants.subList(from, Math.min(grants.size(), from + batch)));
+      }
+    });
+  }
+
+  private void send(LeaseKind kind, List<Grant> grants) {
     List<Grant> batch = List.copyOf(grants);
     List<RenewRequest> requests = new ArrayList<>(batch.size());
     for (Grant grant : batch) {
@@ -130,7 +143,7 @@ final class RenewalScheduler {
     }
     long sentNanos = System.nanoTime();
     client.metrics().renewalCall(batch.size());
-    CompletableFutures.safely(() -> backend.renewEach(requests)).whenComplete((results, failure) -> {
+    CompletableFutures.safely(() -> client.calls().renewEach(kind, requests)).whenComplete((results, failure) -> {
       batch.forEach(grant -> grant.renewalInFlight(false));
       if (failure != null) {
         renewalFailed(batch, failure);

@@ -2,7 +2,6 @@ package io.holdfast;
 
 import io.holdfast.internal.WaitLoop;
 import io.holdfast.internal.WaitLoop.Sleeper;
-import io.holdfast.spi.LockBackend;
 import io.holdfast.spi.ReleaseSubscription;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -13,26 +12,31 @@ import java.util.concurrent.ConcurrentHashMap;
 /*
  * Routes release messages to this client's waiters. One backend subscription per lock name that has local
  * waiters (the backend multiplexes all of them over one connection), opened with the first waiter and closed with
- * the last. A release wakes only the longest-waiting local waiter: only one of them can win, and waking all of
- * them would multiply Redis calls per grant by the number of local waiters (the thundering herd). If the woken
- * waiter loses the race to another process, the lock is held again and the next release wakes it again; if it
- * has already left, the next one in line is woken instead.
+ * the last; a kind of lease other than the plain lock has topics of its own (LeaseKind). A release wakes only the
+ * longest-waiting local waiter (except read waiters, who may all get in at once): only one of them can win, and
+ * waking all of them would multiply Redis calls per grant by the number of local waiters (the thundering herd).
+ * If the woken waiter loses the race to another process, the lock is held again and the next release wakes it
+ * again; if it has already left, the next one in line is woken instead.
  *
  * Thread safety: each Topic is guarded by its own monitor; the map entry is created and removed under that
  * monitor and the map's compute, so a late subscriber cannot join a topic that is being closed.
  */
 final class WakeupHub {
-  private final LockBackend backend;
-  private final Map<LockName, Topic> topics = new ConcurrentHashMap<>();
+  private final PrimitiveCalls calls;
+  private final Map<TopicKey, Topic> topics = new ConcurrentHashMap<>();
 
-  WakeupHub(LockBackend backend) {
-    this.backend = backend;
+  /** One topic per kind and name: read and write waiters of one name are woken differently (LeaseKind). */
+  private record TopicKey(LeaseKind kind, LockName name) { }
+
+  WakeupHub(PrimitiveCalls calls) {
+    this.calls = calls;
   }
 
   /** Registers a waiter; the future completes when release messages for the lock will reach it. */
-  Registration register(LockName name, Sleeper sleeper) {
+  Registration register(LeaseKind kind, LockName name, Sleeper sleeper) {
+    TopicKey key = new TopicKey(kind, name);
     while (true) {
-      Registration joined = join(topics.computeIfAbsent(name, n -> new Topic(n)), sleeper);
+      Registration joined = join(topics.computeIfAbsent(key, k -> new Topic(k)), sleeper);
       if (joined != null) {
         return joined;
       }
@@ -44,8 +48,8 @@ final class WakeupHub {
    * call. A waiter that joins before its first attempt needs no second attempt after a busy answer, since every
    * release after that attempt reaches the topic. Returns null when there is no live subscription to join.
    */
-  Registration joinIfSubscribed(LockName name, Sleeper sleeper) {
-    Topic topic = topics.get(name);
+  Registration joinIfSubscribed(LeaseKind kind, LockName name, Sleeper sleeper) {
+    Topic topic = topics.get(new TopicKey(kind, name));
     if (topic == null || !topic.subscription.isDone() || topic.subscription.isCompletedExceptionally()) {
       return null;
     }
@@ -93,14 +97,14 @@ final class WakeupHub {
   }
 
   private final class Topic {
-    private final LockName name;
+    private final TopicKey key;
     private final Deque<Sleeper> sleepers = new ArrayDeque<>();
     private final CompletableFuture<ReleaseSubscription> subscription;
     private boolean closed;
 
-    Topic(LockName name) {
-      this.name = name;
-      this.subscription = backend.subscribe(name, this::released);
+    Topic(TopicKey key) {
+      this.key = key;
+      this.subscription = CompletableFutures.safely(() -> calls.subscribe(key.kind(), key.name(), this::released));
     }
 
     private void released() {
@@ -109,7 +113,7 @@ final class WakeupHub {
         snapshot = sleepers.toArray(new Sleeper[0]);
       }
       for (Sleeper sleeper : snapshot) {
-        if (sleeper.wake()) {
+        if (sleeper.wake() && !key.kind().wakesAll()) {
           return;
         }
       }
@@ -122,7 +126,7 @@ final class WakeupHub {
           return;
         }
         closed = true;
-        topics.remove(name, this);
+        topics.remove(key, this);
       }
       subscription.thenAccept(ReleaseSubscription::close);
     }

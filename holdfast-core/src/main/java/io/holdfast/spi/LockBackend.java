@@ -152,6 +152,18 @@ public interface LockBackend extends AutoCloseable {
   }
 
   /**
+   * An optional set of operations this backend also offers, such as {@link ReadWriteLockBackend} or
+   * {@link SemaphoreBackend}. The default offers none beyond what the backend itself implements.
+   *
+   * @param type the interface of the feature
+   * @param <T> the feature's type
+   * @return the feature, or empty when this backend does not offer it
+   */
+  default <T> Optional<T> feature(Class<T> type) {
+    return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+  }
+
+  /**
    * A one-line description for logs and the CLI.
    *
    * @return e.g. {@code redis://127.0.0.1:6379 (Redis 7.0.15)}

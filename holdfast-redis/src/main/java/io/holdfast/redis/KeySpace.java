@@ -143,6 +143,36 @@ public final class KeySpace {
   }
 
   /**
+   * The holder hash of a read/write lock ({@code kind} {@code rw}) or a semaphore ({@code sem}); see holders.lua.
+   * Its expiries, announced writers and release channel share its hash tag.
+   *
+   * @param name the primitive's name
+   * @param kind {@code rw} or {@code sem}
+   * @return {@code <prefix>:{<name>}:<kind>}
+   */
+  String holdersKey(LockName name, String kind) {
+    return lockKey(name) + ":" + kind;
+  }
+
+  /** The zset of holder expiries beside {@link #holdersKey}: {@code <prefix>:{<name>}:<kind>:x}. */
+  String expiriesKey(LockName name, String kind) {
+    return holdersKey(name, kind) + ":x";
+  }
+
+  /** A read/write lock's announced waiting writers: {@code <prefix>:{<name>}:rw:wq}. */
+  String announcedWritersKey(LockName name) {
+    return holdersKey(name, "rw") + ":wq";
+  }
+
+  /**
+   * Where a read/write lock or a semaphore publishes a release that may let a waiter in. It does not end in
+   * {@code :released}, so the lock service's pattern subscription ({@link #releasePattern()}) does not hear it.
+   */
+  String holdersChannel(LockName name, String kind) {
+    return holdersKey(name, kind) + ":freed";
+  }
+
+  /**
    * The lock's waiters as the lock service lists them (a sorted set in the lock's slot).
    *
    * @param name a lock name's value

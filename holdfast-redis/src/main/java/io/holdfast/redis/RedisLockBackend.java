@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -47,6 +48,7 @@ final class RedisLockBackend implements LockBackend {
   private final ReleaseChannels channels;
   private final ReplicaAcks acks;
   private final boolean cluster;
+  private final RedisPrimitives primitives;
 
   RedisLockBackend(RedisConnections redis, KeySpace keys, ReplicaAck ack, boolean cluster) {
     this.redis = redis;
@@ -54,6 +56,7 @@ final class RedisLockBackend implements LockBackend {
     this.channels = new ReleaseChannels(redis.pubSub, redis.shardedPubSub);
     this.acks = ack.enabled() ? new ReplicaAcks(ack, scripts) : null;
     this.cluster = cluster;
+    this.primitives = new RedisPrimitives(this, scripts, channels, acks, redis.shardedPubSub);
     if (redis.shardedPubSub) {
       redis.onTopologyChange(channels::resubscribeAll);
     }
@@ -120,8 +123,27 @@ final class RedisLockBackend implements LockBackend {
     return call(() -> renewEachBySlot(leases, false));
   }
 
-  /** One EVALSHA per slot group; a failed group fails the whole batch when {@code strict}, else reads UNKNOWN. */
+  /**
+   * A renewal batch of another script (the read/write lock's and semaphore's holders_renew.lua): one call for the
+   * batch, or one per slot group on Cluster, as for the lock. A failed group reads UNKNOWN; the future fails only
+   * when no group answered.
+   */
+  CompletableFuture<List<RenewOutcome>> renewBySlot(List<RenewRequest> leases,
+      Function<List<RenewRequest>, CompletableFuture<List<Object>>> script) {
+    if (!cluster) {
+      return script.apply(leases).thenApply(reply -> ScriptReplies.renew(reply, leases.size()).stream()
+          .map(renewed -> renewed ? RenewOutcome.RENEWED : RenewOutcome.NOT_HELD).toList());
+    }
+    return renewEachBySlot(leases, false, script);
+  }
+
   private CompletableFuture<List<RenewOutcome>> renewEachBySlot(List<RenewRequest> leases, boolean strict) {
+    return renewEachBySlot(leases, strict, this::renewPart);
+  }
+
+  /** One EVALSHA per slot group; a failed group fails the whole batch when {@code strict}, else reads UNKNOWN. */
+  private CompletableFuture<List<RenewOutcome>> renewEachBySlot(List<RenewRequest> leases, boolean strict,
+      Function<List<RenewRequest>, CompletableFuture<List<Object>>> script) {
     List<int[]> groups = RenewGroups.bySlot(leases);
     RenewOutcome[] outcomes = new RenewOutcome[leases.size()];
     Arrays.fill(outcomes, RenewOutcome.UNKNOWN);
@@ -129,7 +151,7 @@ final class RedisLockBackend implements LockBackend {
     List<CompletableFuture<Boolean>> calls = new ArrayList<>(groups.size());
     for (int[] group : groups) {
       List<RenewRequest> part = Arrays.stream(group).mapToObj(leases::get).toList();
-      calls.add(renewPart(part).handle((reply, failure) -> {
+      calls.add(safely(script, part).handle((reply, failure) -> {
         if (failure != null) {
           lastFailure.set(failure);
           return false;
@@ -152,8 +174,13 @@ final class RedisLockBackend implements LockBackend {
   }
 
   private CompletableFuture<List<Object>> renewPart(List<RenewRequest> part) {
+    return scripts.renew(part);
+  }
+
+  private static CompletableFuture<List<Object>> safely(
+      Function<List<RenewRequest>, CompletableFuture<List<Object>>> script, List<RenewRequest> part) {
     try {
-      return scripts.renew(part);
+      return script.apply(part);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -167,6 +194,15 @@ final class RedisLockBackend implements LockBackend {
   @Override
   public CompletableFuture<ReleaseSubscription> subscribe(LockName name, Runnable onRelease) {
     return call(() -> channels.subscribe(scripts.keys().releaseChannel(name), onRelease));
+  }
+
+  /** The read/write lock and the semaphore ({@link RedisPrimitives}). */
+  @Override
+  public <T> Optional<T> feature(Class<T> type) {
+    if (type.isInstance(primitives)) {
+      return Optional.of(type.cast(primitives));
+    }
+    return LockBackend.super.feature(type);
   }
 
   @Override
@@ -208,7 +244,7 @@ final class RedisLockBackend implements LockBackend {
    * Runs an operation unless the backend is closed, and turns an exception thrown while building the call
    * (a bad TTL) into a failed future, since the SPI reports every failure through the future.
    */
-  private <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> operation) {
+  <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> operation) {
     if (redis.isClosed()) {
       return CompletableFuture.failedFuture(
           new HoldfastException(ErrorCode.CLOSED, "The Redis backend " + redis.safeUri + " is closed"));

@@ -10,10 +10,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
- * Acquire and renew followed by {@code WAIT replicas timeout}, pipelined on the same connection right behind the
- * script, so the wait costs one extra command but no extra round trip before it is sent. WAIT counts the
+ * Acquire and renew (of the lock, the read/write lock and the semaphore) followed by {@code WAIT replicas
+ * timeout}, pipelined on the same connection right behind the script, so the wait costs one extra command but no
+ * extra round trip before it is sent. WAIT counts the
  * replicas that acknowledged every write this connection made so far, which includes the script's.
  *
  * <p>A grant the replicas did not acknowledge in time is released again (one hold, with a fresh request id, so
@@ -34,27 +36,44 @@ final class ReplicaAcks {
   }
 
   CompletableFuture<AcquireOutcome> acquire(LockName name, OwnerToken owner, Duration ttl, long requestId) {
-    return LockScripts.ACQUIRE.<List<Object>, Long>runFollowedBy(scripts.commands(), ScriptOutputType.MULTI,
-            scripts.acquireKeys(name), LockScripts.acquireArgs(owner, ttl, requestId), this::waitForReplicas)
+    return acquire(LockScripts.ACQUIRE, scripts.acquireKeys(name), LockScripts.acquireArgs(owner, ttl, requestId),
+        ScriptReplies::acquire,
+        granted -> scripts.release(name, owner, granted.fencingToken(), ThreadLocalRandom.current().nextLong()),
+        "the grant of lock '" + name + "'");
+  }
+
+  /**
+   * Any grant script (the lock's, the read/write lock's, the semaphore's) followed by WAIT; a grant the replicas
+   * did not acknowledge is given back with {@code giveBack} (one hold) and the attempt fails transiently.
+   */
+  CompletableFuture<AcquireOutcome> acquire(LuaScript script, String[] keys, String[] args,
+      Function<List<Object>, AcquireOutcome> decode, Function<AcquireOutcome.Granted, CompletableFuture<?>> giveBack,
+      String what) {
+    return script.<List<Object>, Long>runFollowedBy(scripts.commands(), ScriptOutputType.MULTI, keys, args,
+            this::waitForReplicas)
         .thenCompose(both -> {
-          AcquireOutcome outcome = ScriptReplies.acquire(both.reply());
+          AcquireOutcome outcome = decode.apply(both.reply());
           if (!(outcome instanceof AcquireOutcome.Granted granted) || both.next() >= ack.replicas()) {
             return CompletableFuture.completedFuture(outcome);
           }
-          BackendUnavailableException lagging = notAcknowledged(both.next(), "the grant of lock '" + name + "'");
-          return scripts.release(name, owner, granted.fencingToken(), ThreadLocalRandom.current().nextLong())
-              .<AcquireOutcome>handle((released, failure) -> {
-                throw lagging; // released or not, the caller must not count on this grant
-              });
+          BackendUnavailableException lagging = notAcknowledged(both.next(), what);
+          return giveBack.apply(granted).<AcquireOutcome>handle((released, failure) -> {
+            throw lagging; // released or not, the caller must not count on this grant
+          });
         });
   }
 
   CompletableFuture<List<Object>> renew(List<RenewRequest> leases) {
-    return LockScripts.RENEW.<List<Object>, Long>runFollowedBy(scripts.commands(), ScriptOutputType.MULTI,
-            scripts.renewKeys(leases), RenewArgs.of(leases), this::waitForReplicas)
+    return renew(LockScripts.RENEW, scripts.renewKeys(leases), RenewArgs.of(leases), leases.size());
+  }
+
+  /** Any renewal script followed by WAIT; fails unless the replicas acknowledged it. */
+  CompletableFuture<List<Object>> renew(LuaScript script, String[] keys, String[] args, int leases) {
+    return script.<List<Object>, Long>runFollowedBy(scripts.commands(), ScriptOutputType.MULTI, keys, args,
+            this::waitForReplicas)
         .thenApply(both -> {
           if (both.next() < ack.replicas()) {
-            throw notAcknowledged(both.next(), "the renewal of " + leases.size() + " leases");
+            throw notAcknowledged(both.next(), "the renewal of " + leases + " leases");
           }
           return both.reply();
         });

@@ -1,0 +1,27 @@
+package io.holdfast.redis;
+
+import io.holdfast.HoldfastOptions;
+import io.holdfast.testkit.contract.SemaphoreContractTest;
+import io.holdfast.testkit.redis.ClusterTopology;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The semaphore contract through the Holdfast client on a 3-master, 3-replica Redis Cluster (redis-cluster://). */
+class ClusterSemaphoreContractIT extends SemaphoreContractTest {
+  private static ClusterTopology cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = ClusterTopology.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  @Override
+  protected HoldfastOptions.Builder options() {
+    return HoldfastOptions.builder().backend(cluster.uri()).clientName("holdfast-contract-cluster");
+  }
+}
