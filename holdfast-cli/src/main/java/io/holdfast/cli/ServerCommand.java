@@ -87,8 +87,10 @@ final class ServerCommand implements Callable<Integer> {
     HoldfastServer server;
     try {
       server = HoldfastServer.start(configuration);
-    } catch (HoldfastException e) {
-      throw new CliFailure("cannot start the server: " + e.getMessage(), HoldfastCli.EXIT_USAGE);
+    } catch (HoldfastException | IllegalStateException e) {
+      throw new CliFailure("cannot start the server: " + e.getMessage()
+          + (e instanceof IllegalStateException && e.getMessage().contains("in use")
+              ? "; choose another with --port or HOLDFAST_PORT" : ""), HoldfastCli.EXIT_USAGE);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
