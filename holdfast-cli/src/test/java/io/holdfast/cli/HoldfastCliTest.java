@@ -122,6 +122,7 @@ class HoldfastCliTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(firstLine(run.err())).isEqualTo("holdfast: Missing required option: '--redis=URI'");
+    assertThat(run.err()).as("the usage marks it required too").contains(" --redis=URI").doesNotContain("[--redis");
   }
 
   @Test

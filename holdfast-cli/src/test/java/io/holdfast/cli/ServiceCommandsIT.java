@@ -184,4 +184,17 @@ class ServiceCommandsIT {
       assertThat(locks.process().exitValue()).isZero();
     }
   }
+
+  @Test
+  void inspectRedis_lockHeldThroughService_seenUnderItsTenant() {
+    String name = "cli/" + UUID.randomUUID();
+    try (Holdfast holdfast = Holdfast.connect(uri(CLIENT));
+         Lease lease = holdfast.acquire(name, Duration.ofSeconds(30))) {
+      CliRun inspect = CliRun.of("inspect", name, "--tenant", "ops", "--redis", redis.uri());
+      assertThat(inspect.exitCode()).as(inspect.toString()).isZero();
+      assertThat(inspect.out()).contains("lock 'ops/" + name + "': held",
+          "fencing token: " + lease.fencingToken());
+      assertThat(CliRun.of("inspect", name, "--redis", redis.uri()).out()).contains("free", "add --tenant");
+    }
+  }
 }

@@ -44,6 +44,12 @@ import org.slf4j.LoggerFactory;
 public final class HoldfastServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HoldfastServer.class);
 
+  /**
+   * The tenant of every caller while authentication is off. The service stores a tenant's lock {@code NAME} as the
+   * library lock {@code TENANT/NAME}, so tools reading Redis directly find it there.
+   */
+  public static final String OPEN_TENANT = Authenticator.OPEN_TENANT;
+
   private final ServerConfig config;
   private final LockStore store;
   private final Server server;
