@@ -73,12 +73,7 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    ServerConfig configuration;
-    try {
-      configuration = ServerSettings.load(flags(), System.getenv());
-    } catch (IllegalArgumentException e) {
-      throw new CliFailure("bad server setting: " + e.getMessage(), HoldfastCli.EXIT_USAGE);
-    }
+    ServerConfig configuration = configuration();
     PrintWriter err = spec.commandLine().getErr();
     if (configuration.inMemory()) {
       err.println("holdfast: WARNING no --redis: running on the EMBEDDED in-memory store (single node, all"
@@ -102,6 +97,15 @@ final class ServerCommand implements Callable<Integer> {
     spec.commandLine().getOut().flush();
     stopped.await();
     return 0;
+  }
+
+  /** The settings from flags, environment and file, validated; nothing is started. */
+  ServerConfig configuration() {
+    try {
+      return ServerSettings.load(flags(), System.getenv());
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure("bad server setting: " + e.getMessage(), HoldfastCli.EXIT_USAGE);
+    }
   }
 
   private Map<String, String> flags() {
