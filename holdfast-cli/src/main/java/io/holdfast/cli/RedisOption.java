@@ -15,9 +15,10 @@ import picocli.CommandLine.TypeConversionException;
  */
 final class RedisOption {
   /** The option's description, also used by commands that declare --redis themselves as required. */
-  static final String DESCRIPTION = "Redis to use: redis://[user:password@]host:port[/db] (rediss:// for TLS), "
-      + "redis-sentinel://h1:26379,h2:26379?sentinelMasterId=NAME, redis-cluster://h1:7000,h2:7000, or "
-      + "redis-quorum://h1:6379,h2:6379,h3:6379 (see docs/guarantees.md).";
+  static final String DESCRIPTION = "Redis to use (docs/guarantees.md), one of:"
+      + "%n  redis://[user:password@]host:port[/db]%n  rediss://... (TLS)"
+      + "%n  redis-sentinel://h1:26379,h2:26379%n    ?sentinelMasterId=NAME%n  redis-cluster://h1:7000,h2:7000"
+      + "%n  redis-quorum://h1:6379,h2:6379,h3:6379";
 
   @Option(names = "--redis", paramLabel = "URI", converter = UriConverter.class, description = DESCRIPTION)
   URI uri;

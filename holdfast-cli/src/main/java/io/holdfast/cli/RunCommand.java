@@ -32,12 +32,18 @@ import picocli.CommandLine.Spec;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {"Runs a command while holding a lock, like flock(1) for a fleet.",
-        "The command gets HOLDFAST_LOCK and HOLDFAST_FENCING_TOKEN in its environment; pass the token to the",
-        "resources it writes. Exit code: the command's; " + RunCommand.EXIT_NOT_ACQUIRED + " if the lock was not",
-        "acquired within --wait; " + RunCommand.EXIT_LEASE_LOST + " if the lease was lost and the command killed.",
-        "The command runs in a process group of its own. On SIGINT, SIGTERM or SIGHUP the whole group gets the",
-        "signal (SIGKILL 5 s later if it still runs), the lock is released, and run exits 128 + the signal's",
-        "number (130, 143, 129)."})
+        "",
+        "The command gets HOLDFAST_LOCK and HOLDFAST_FENCING_TOKEN in its environment; pass the token to the"
+            + " resources it writes. Exit code: the command's; " + RunCommand.EXIT_NOT_ACQUIRED + " if the lock was"
+            + " not acquired within --wait; " + RunCommand.EXIT_LEASE_LOST + " if the lease was lost and the command"
+            + " killed.",
+        "",
+        "The command runs in a process group of its own. On SIGINT, SIGTERM or SIGHUP the whole group gets the"
+            + " signal (SIGKILL 5 s later if it still runs), the lock is released, and run exits 128 + the"
+            + " signal's number (130, 143, 129)."},
+    footer = {"", "Examples:",
+        "  holdfast run --lock nightly-report --wait 30s -- ./report.sh",
+        "  holdfast run --lock db-migrate --server 127.0.0.1:7420 -- make migrate"})
 final class RunCommand implements Callable<Integer> {
   static final int EXIT_NOT_ACQUIRED = 75;
   static final int EXIT_LEASE_LOST = 69;

@@ -26,7 +26,12 @@ import picocli.CommandLine.Spec;
     name = "server",
     mixinStandardHelpOptions = true,
     description = {"Runs the Holdfast lock service (gRPC, HTTP/JSON, /health and /metrics on one port).",
-        "Settings: flags, then HOLDFAST_<NAME> environment variables, then the --config file (Java properties)."})
+        "",
+        "Settings: flags, then HOLDFAST_<NAME> environment variables, then the --config file (Java properties)."},
+    footer = {"", "Examples:",
+        "  holdfast server --redis redis://127.0.0.1:6379 \\",
+        "      --token acme-client-token-1:acme:client --token acme-admin-token-01:acme:admin",
+        "  holdfast server --port 7421 --set max-wait=2m"})
 final class ServerCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -38,16 +43,17 @@ final class ServerCommand implements Callable<Integer> {
   String host;
 
   @Option(names = "--redis", paramLabel = "URI",
-      description = "Redis for all state: redis://host:port (rediss:// for TLS), redis-sentinel://, "
-          + "redis-cluster:// or redis-quorum:// (docs/server.md, Redis topologies). Without it: embedded, single "
-          + "node, state lost on restart.")
+      description = {"Redis for all state (docs/server.md):", "  redis://host:port, rediss:// (TLS),",
+          "  redis-sentinel://, redis-cluster://", "  or redis-quorum://",
+          "Without it: embedded, single node, state lost on restart."})
   URI redis;
 
   @Option(names = "--config", paramLabel = "FILE", description = "A properties file of settings.")
   String config;
 
-  @Option(names = "--token", paramLabel = "TOKEN:TENANT:ROLE",
-      description = "A bearer token (role client or admin); repeat for more. None: authentication off.")
+  @Option(names = "--token", paramLabel = "GRANT",
+      description = "TOKEN:TENANT:ROLE, a bearer token (16 to 512 characters) of a tenant with role client or"
+          + " admin; repeat for more. None: authentication off.")
   List<String> tokens;
 
   @Option(names = "--lock-delay", paramLabel = "DURATION",

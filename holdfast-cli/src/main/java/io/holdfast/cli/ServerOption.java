@@ -23,8 +23,9 @@ final class ServerOption {
   CommandSpec mixee;
 
   @Option(names = "--server", paramLabel = "URI",
-      description = "The lock service: host:port, holdfast://[TOKEN@]host:port[,host:port...], or holdfasts://"
-          + " for TLS (default: $" + ENV + ").")
+      description = {"The lock service (default: $" + ENV + "):", "  host:port[,host:port...]",
+          "  holdfast://[TOKEN@]host:port[,...]", "  holdfasts://... (TLS)",
+          "The token: in the URI, or $" + TOKEN_ENV + "."})
   String uri;
 
   String required() {

@@ -40,7 +40,11 @@ import picocli.CommandLine.Spec;
             + " goes to a history (history.jsonl.gz), which six checkers examine: C1 fenced safety, C2 token"
             + " uniqueness and order, C3 lease overlap, C4 linearizability, C5 no success after loss, C6 liveness.",
         "",
-        "Exit code: 0 without violations (C1+C2+C5), 1 with, 2 on bad options."})
+        "Exit code: 0 without violations (C1+C2+C5), 1 with, 2 on bad options."},
+    footer = {"", "Examples:",
+        "  holdfast verify",
+        "  holdfast verify --duration 15m --threads 6 --locks 48 --seed 301",
+        "  holdfast verify --target service --faults service-kill,client-pause"})
 public final class VerifyCommand implements Callable<Integer> {
   static final String DEFAULT_FAULTS = "client-pause,client-kill,client-clock,net-delay,net-cut,redis-pause,"
       + "redis-restart,redis-wipe,failover,service-pause,service-kill";
@@ -132,7 +136,7 @@ public final class VerifyCommand implements Callable<Integer> {
   Duration slack;
 
   @Option(names = "--out", paramLabel = "DIR",
-      description = "Output directory (default: ~/.holdfast/verify/TIME-seedN, printed when the run starts).")
+      description = {"Output directory; by default, printed when the run starts:", "  ~/.holdfast/verify/TIME-seedN"})
   Path out;
 
   @Option(names = "--check", paramLabel = "HISTORY", description = "Only re-check a recorded history file.")
