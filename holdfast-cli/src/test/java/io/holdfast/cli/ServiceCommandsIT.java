@@ -197,4 +197,15 @@ class ServiceCommandsIT {
       assertThat(CliRun.of("inspect", name, "--redis", redis.uri()).out()).contains("free", "add --tenant");
     }
   }
+
+  @Test
+  void run_commandNotFound_exit127AndLockReleased() {
+    String name = "run/" + UUID.randomUUID();
+    CliRun run = CliRun.of("run", "--lock", name, "--server", uri(CLIENT), "--", "no-such-command-holdfast-test");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(127);
+    assertThat(run.err()).contains("cannot run 'no-such-command-holdfast-test'");
+    try (Holdfast holdfast = Holdfast.connect(uri(CLIENT))) {
+      assertThat(holdfast.inspect(name)).isEmpty();
+    }
+  }
 }
