@@ -55,6 +55,16 @@ final class ClientMetrics {
         .tags(tags).register(registry));
   }
 
+  /** The clock detector's gauges: wall-clock offset from the backend (seconds) and monotonic rate drift (ratio). */
+  void clockGauges(java.util.function.DoubleSupplier offsetSeconds, java.util.function.DoubleSupplier rateDrift) {
+    gauges.add(Gauge.builder("holdfast.clock.offset", offsetSeconds::getAsDouble)
+        .description("This host's wall clock minus the backend's (Redis TIME); NaN before the first reading")
+        .baseUnit("seconds").tags(tags).register(registry));
+    gauges.add(Gauge.builder("holdfast.clock.rate.drift", rateDrift::getAsDouble)
+        .description("Rate of this host's monotonic clock relative to the backend's, minus 1 (-0.5: half speed)")
+        .tags(tags).register(registry));
+  }
+
   /** Removes the gauges, which read this client's state: a later client of the same name registers its own. */
   void close() {
     gauges.forEach(registry::remove);

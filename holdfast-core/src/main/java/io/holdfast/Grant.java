@@ -6,13 +6,16 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.DoubleSupplier;
 
 /*
  * This client's view of one grant (kind of lease + name + owner + fencing token) and of the local holds on it.
  * Re-entrant acquires in this client share one Grant, so it is renewed once and declared lost once. State moves only
  * forward, ACTIVE -> LOST or ACTIVE -> RELEASED, by compare-and-set, so concurrent renewal results, releases and
  * deadline checks cannot both win. The validity deadline only moves forward (max), because a late reply to an
- * older renewal must not shorten what a newer one confirmed.
+ * older renewal must not shorten what a newer one confirmed. The deadline is computed when read, from the latest
+ * confirmed send and the clock detector's validity scale (below 1 while this host's clock runs slow), so a slow
+ * clock found after the last renewal shortens it at once.
  */
 final class Grant {
   enum State { ACTIVE, LOST, RELEASED }
@@ -29,22 +32,29 @@ final class Grant {
   private final long driftNanos;
   private final long renewAfterNanos;
   private final long grantedAtNanos;
+  private final DoubleSupplier validityScale;
   private final AtomicReference<State> state = new AtomicReference<>(State.ACTIVE);
   private final AtomicInteger localHolds = new AtomicInteger();
   private final List<HeldLease> leases = new CopyOnWriteArrayList<>();
-  private volatile long validUntilNanos;
+  private volatile long confirmedSentNanos;
   private volatile long renewDueNanos;
   private volatile boolean autoRenew;
   private volatile boolean renewalInFlight;
 
-  Grant(Key key, Duration ttl, HoldfastOptions options, long sentNanos) {
+  Grant(Key key, Duration ttl, HoldfastOptions options, long sentNanos, DoubleSupplier validityScale) {
     this.key = key;
     this.ttl = ttl;
     this.driftNanos = options.driftAllowance(ttl).toNanos();
     this.renewAfterNanos = (long) (ttl.toNanos() * options.renewalFraction());
     this.grantedAtNanos = sentNanos;
-    this.validUntilNanos = sentNanos + ttl.toNanos() - driftNanos;
-    this.renewDueNanos = sentNanos + renewAfterNanos;
+    this.validityScale = validityScale;
+    this.confirmedSentNanos = sentNanos;
+    this.renewDueNanos = sentNanos + scaled(renewAfterNanos);
+  }
+
+  private long scaled(long nanos) {
+    double scale = validityScale.getAsDouble();
+    return scale >= 1 ? nanos : (long) (nanos * scale);
   }
 
   Key key() {
@@ -65,18 +75,17 @@ final class Grant {
 
   /** Records that the backend confirmed the lease (grant, re-entry or renewal) for a request sent then. */
   synchronized void confirmed(long sentNanos) {
-    long candidate = sentNanos + ttl.toNanos() - driftNanos;
-    if (candidate - validUntilNanos > 0) {
-      validUntilNanos = candidate;
+    if (sentNanos - confirmedSentNanos > 0) {
+      confirmedSentNanos = sentNanos;
     }
-    long due = sentNanos + renewAfterNanos;
+    long due = sentNanos + scaled(renewAfterNanos);
     if (due - renewDueNanos > 0) {
       renewDueNanos = due;
     }
   }
 
   long validUntilNanos() {
-    return validUntilNanos;
+    return confirmedSentNanos + scaled(ttl.toNanos()) - driftNanos;
   }
 
   long renewDueNanos() {
@@ -88,7 +97,7 @@ final class Grant {
   }
 
   boolean isValidAt(long nowNanos) {
-    return isActive() && !Deadlines.passed(validUntilNanos, nowNanos);
+    return isActive() && !Deadlines.passed(validUntilNanos(), nowNanos);
   }
 
   boolean markLost() {

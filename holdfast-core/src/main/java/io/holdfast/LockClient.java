@@ -37,6 +37,7 @@ final class LockClient implements Holdfast {
   private final PrimitiveCalls calls;
   private final WakeupHub wakeups;
   private final RenewalScheduler renewals;
+  private final ClockWatch clock;
   private final Map<Grant.Key, Grant> grants = new ConcurrentHashMap<>();
   private final Set<AcquireOperation> operations = ConcurrentHashMap.newKeySet();
   private final Set<Runnable> closingHooks = ConcurrentHashMap.newKeySet();
@@ -51,8 +52,11 @@ final class LockClient implements Holdfast {
     this.retrier = new Retrier(backend, threads.scheduler(), options, metrics);
     this.calls = new PrimitiveCalls(backend);
     this.wakeups = new WakeupHub(calls);
-    this.renewals = new RenewalScheduler(this, backend, threads.scheduler());
+    this.clock = new ClockWatch(backend, options, this::recheckDeadlines);
+    this.renewals = new RenewalScheduler(this, backend, threads.scheduler(), clock);
     metrics.gauges(grants::size, wakeups::waiterCount);
+    metrics.clockGauges(clock::offsetSeconds, clock::rateDrift);
+    clock.maybeSample();
   }
 
   @Override
@@ -157,14 +161,21 @@ final class LockClient implements Holdfast {
   /** Called by an acquire operation when the backend granted: records the hold and starts renewal. */
   HeldLease granted(AcquireRequest request, LeaseKind kind, AcquireOutcome.Granted outcome, long sentNanos) {
     Grant.Key key = new Grant.Key(kind, request.name(), request.owner(), outcome.fencingToken());
-    Grant grant = grants.computeIfAbsent(key, k -> new Grant(k, request.leaseTtl(), options, sentNanos));
+    Grant grant = grants.computeIfAbsent(key, k -> new Grant(k, request.leaseTtl(), options, sentNanos,
+        clock::validityScale));
     grant.confirmed(sentNanos);
     HeldLease lease = new HeldLease(grant, this, outcome.holdCount(), options.wallClock().instant(), request);
     grant.addHold(lease);
     renewals.track(grant);
+    clock.maybeSample();
     log.debug("lock '{}' granted to owner {} with fencing token {} (holds {})", request.name(), request.owner(),
         outcome.fencingToken(), outcome.holdCount());
     return lease;
+  }
+
+  /* The clock detector shortened every grant's validity: deadlines that have now passed are declared at once. */
+  private void recheckDeadlines() {
+    grants.values().forEach(renewals::track);
   }
 
   CompletableFuture<Void> release(HeldLease lease, boolean tolerateReleased) {

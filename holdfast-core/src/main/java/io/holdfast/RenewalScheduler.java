@@ -36,16 +36,18 @@ final class RenewalScheduler {
   private final LockClient client;
   private final LockBackend backend;
   private final ScheduledExecutorService scheduler;
+  private final ClockWatch clock;
   private final Set<Grant> tracked = ConcurrentHashMap.newKeySet();
   private ScheduledFuture<?> nextTick;
   private long nextTickAt;
   private volatile int failuresInARow;
   private volatile boolean stopped;
 
-  RenewalScheduler(LockClient client, LockBackend backend, ScheduledExecutorService scheduler) {
+  RenewalScheduler(LockClient client, LockBackend backend, ScheduledExecutorService scheduler, ClockWatch clock) {
     this.client = client;
     this.backend = backend;
     this.scheduler = scheduler;
+    this.clock = clock;
   }
 
   /** Watches the grant; called again on re-entry, when a hold with automatic renewal may have joined it. */
@@ -114,6 +116,7 @@ final class RenewalScheduler {
     if (tracked.isEmpty()) {
       return;
     }
+    clock.maybeSample(); // the clock detector's reading rides on the renewal cycle (at most one a second)
     sendByKind(due);
     long untilNext = failuresInARow > 0 ? Math.min(period, client.backoff().delayNanos(failuresInARow)) : period;
     tickNoLaterThan(now + Math.min(untilNext, untilEarliestDeadline + 1));

@@ -18,10 +18,14 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-        "Benchmarks Holdfast (direct, and through a lock service in its own JVM) against Redisson and a raw",
-        "Lettuce floor on a real redis-server, side by side,",
-        "checking exclusion and fencing on every grant. Prints tables; writes results.json, results.csv,",
-        "results.md and SVG charts to --out."})
+        "Benchmarks Holdfast against Redisson and a raw Lettuce floor on a real redis-server.",
+        "",
+        "Holdfast runs direct and through a lock service in its own JVM, side by side with the others, and"
+            + " exclusion and fencing are checked on every grant. Prints tables; writes results.json, results.csv,"
+            + " results.md and SVG charts to --out."},
+    footer = {"", "Examples:",
+        "  holdfast bench --quick",
+        "  holdfast bench --workloads contended --contenders holdfast,redisson"})
 public final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

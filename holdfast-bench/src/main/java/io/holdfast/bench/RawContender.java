@@ -1,5 +1,9 @@
 package io.holdfast.bench;
 
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.util.concurrent.TimeUnit;
+
 /**
  * The floor: the minimum a correct lock needs, in raw Lettuce commands at the same concurrency as the others.
  * {@code SET key value NX PX ttl} to acquire, an {@code EVALSHA} compare-and-delete (which also publishes, so
@@ -8,6 +12,12 @@ package io.holdfast.bench;
  * metrics: whatever a library spends beyond this is its overhead.
  */
 final class RawContender implements Contender {
+  /*
+   * One set of Lettuce resources (event loops, HashedWheelTimer) for every instance, as Holdfast's backend shares
+   * one per JVM: a hundred instances with their own would make a hundred timers (Netty logs "You are creating too
+   * many HashedWheelTimer instances") and a hundred event loops, which measures thread overhead, not the lock.
+   */
+  private ClientResources resources;
 
   @Override
   public String name() {
@@ -30,7 +40,19 @@ final class RawContender implements Contender {
   }
 
   @Override
-  public Locker connect(LockerSpec spec) {
-    return RawLocker.open(spec);
+  public synchronized Locker connect(LockerSpec spec) {
+    if (resources == null) {
+      resources = DefaultClientResources.create();
+    }
+    return RawLocker.open(spec, resources);
+  }
+
+  /** Shuts the shared resources down; call after every locker is closed. */
+  @Override
+  public synchronized void close() {
+    if (resources != null) {
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
+      resources = null;
+    }
   }
 }

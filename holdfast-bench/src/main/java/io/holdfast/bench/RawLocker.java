@@ -8,6 +8,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -47,10 +48,11 @@ final class RawLocker implements Locker {
     this.renewer = new RawRenewer(async, sync.scriptLoad(script("raw-renew.lua")), ttl);
   }
 
-  static RawLocker open(LockerSpec spec) {
+  /** Opens an instance on {@code resources}, which the caller owns and shuts down after closing the instance. */
+  static RawLocker open(LockerSpec spec, ClientResources resources) {
     RedisURI uri = RedisURI.create(spec.redisUri());
     uri.setClientName(spec.instanceName());
-    RedisClient client = RedisClient.create(uri);
+    RedisClient client = RedisClient.create(resources, uri);
     try {
       StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
       RawWaiters waiters = new RawWaiters(client.connectPubSub(StringCodec.UTF8));

@@ -31,7 +31,10 @@ import picocli.CommandLine.Spec;
         "",
         "Runs on an in-process store unless --redis is given. Prints progress on stderr and a summary on"
             + " stdout; Ctrl-C ends early and still prints it.",
-        "Exit code: 0 without violations, 1 with violations, 2 on bad options or an unreachable backend."})
+        "Exit code: 0 without violations, 1 with violations, 2 on bad options or an unreachable backend."},
+    footer = {"", "Examples:",
+        "  holdfast demo",
+        "  holdfast demo --nodes 200 --duration 1m --redis redis://127.0.0.1:6379"})
 final class DemoCommand implements Callable<Integer> {
   static final int MAX_NODES = 10_000;
   static final int MAX_LOCKS = 1_000_000;

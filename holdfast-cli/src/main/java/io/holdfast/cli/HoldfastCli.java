@@ -30,7 +30,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
         LockCommand.class, RunCommand.class, ElectCommand.class, io.holdfast.bench.BenchCommand.class,
         io.holdfast.verify.VerifyCommand.class,
         CommandLine.HelpCommand.class},
-    footer = {"", "Run 'holdfast COMMAND --help' for the options of a command."})
+    footer = {"", "Run 'holdfast COMMAND --help' for the options and examples of a command.", "",
+        "Examples:", "  holdfast demo", "  holdfast server --redis redis://127.0.0.1:6379",
+        "  holdfast run --lock nightly-report --server 127.0.0.1:7420 -- ./report.sh"})
 public final class HoldfastCli implements Runnable {
   /** Exit code for bad usage and for a backend that cannot be used at all. */
   static final int EXIT_USAGE = 2;

@@ -23,6 +23,10 @@ import picocli.CommandLine.Spec;
     name = "lock",
     mixinStandardHelpOptions = true,
     description = "Inspects or force-releases one lock on a running lock service.",
+    footer = {"", "Examples:",
+        "  export HOLDFAST_SERVER=127.0.0.1:7420 HOLDFAST_TOKEN=acme-admin-token-01",
+        "  holdfast lock inspect orders/42",
+        "  holdfast lock release orders/42 --force"},
     subcommands = {LockCommand.Inspect.class, LockCommand.Release.class, CommandLine.HelpCommand.class})
 final class LockCommand implements Runnable {
   @Spec
@@ -34,7 +38,8 @@ final class LockCommand implements Runnable {
   }
 
   @Command(name = "inspect", mixinStandardHelpOptions = true,
-      description = "Shows the holder of a lock (session, client, token, acquired-at, remaining) and its waiters.")
+      description = "Shows the holder of a lock (session, client, token, acquired-at, remaining) and its waiters.",
+      footer = {"", "Example:", "  holdfast lock inspect orders/42 --server 127.0.0.1:7420"})
   static final class Inspect implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -82,7 +87,11 @@ final class LockCommand implements Runnable {
 
   @Command(name = "release", mixinStandardHelpOptions = true,
       description = {"Force-releases a lock whoever holds it (admin token only).",
-          "The holder's renew and release fail from then on; the next grant's fencing token is larger."})
+          "",
+          "The holder's renew and release fail from then on; the next grant's fencing token is larger."},
+      footer = {"", "Example:",
+          "  HOLDFAST_TOKEN=acme-admin-token-01 holdfast lock release orders/42 --force \\",
+          "      --server 127.0.0.1:7420"})
   static final class Release implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -18,7 +18,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "locks",
     mixinStandardHelpOptions = true,
-    description = "Lists held locks: holder session, client name, fencing token, acquired-at, remaining lease.")
+    description = "Lists held locks: holder session, client name, fencing token, acquired-at, remaining lease.",
+    footer = {"", "Examples:",
+        "  HOLDFAST_TOKEN=acme-client-token-1 holdfast locks --server 127.0.0.1:7420",
+        "  holdfast locks --server holdfast://acme-client-token-1@127.0.0.1:7420 --prefix orders/"})
 final class LocksCommand implements Callable<Integer> {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
 

@@ -6,10 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Optional;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /*
@@ -17,25 +14,17 @@ import picocli.CommandLine.TypeConversionException;
  * when parsed, so a typo is a usage error (exit 2, with usage) before anything connects.
  */
 final class RedisOption {
-  @Spec(Spec.Target.MIXEE)
-  CommandSpec mixee;
+  /** The option's description, also used by commands that declare --redis themselves as required. */
+  static final String DESCRIPTION = "Redis to use (docs/guarantees.md), one of:"
+      + "%n  redis://[user:password@]host:port[/db]%n  rediss://... (TLS)"
+      + "%n  redis-sentinel://h1:26379,h2:26379%n    ?sentinelMasterId=NAME%n  redis-cluster://h1:7000,h2:7000"
+      + "%n  redis-quorum://h1:6379,h2:6379,h3:6379";
 
-  @Option(names = "--redis", paramLabel = "URI", converter = UriConverter.class,
-      description = "Redis to use: redis://[user:password@]host:port[/db] (rediss:// for TLS), "
-          + "redis-sentinel://h1:26379,h2:26379?sentinelMasterId=NAME, redis-cluster://h1:7000,h2:7000, or "
-          + "redis-quorum://h1:6379,h2:6379,h3:6379 (see docs/guarantees.md).")
+  @Option(names = "--redis", paramLabel = "URI", converter = UriConverter.class, description = DESCRIPTION)
   URI uri;
 
   Optional<URI> optional() {
     return Optional.ofNullable(uri);
-  }
-
-  /** For commands that cannot work without Redis (an embedded store would be empty in a new process). */
-  URI required() {
-    if (uri == null) {
-      throw new ParameterException(mixee.commandLine(), "Missing required option: '--redis=URI'");
-    }
-    return uri;
   }
 
   static final class UriConverter implements ITypeConverter<URI> {

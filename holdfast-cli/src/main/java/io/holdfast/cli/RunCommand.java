@@ -7,11 +7,13 @@ import io.holdfast.HoldfastOptions;
 import io.holdfast.Lease;
 import io.holdfast.LeaseLostReason;
 import io.holdfast.LockWaitTimeoutException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,20 +25,30 @@ import picocli.CommandLine.Spec;
 /*
  * holdfast run --lock NAME -- COMMAND...: flock(1) for a fleet. Holds the lock through the lock service while
  * the command runs (the client's session keep-alive renews it), hands the command its fencing token, and kills
- * the command (and what it started, GuardedCommand) if the lease is lost, since the command can then no longer rely
- * on holding it. The lease-lost listener only sets a reference and signals the process; the waiting happens on the
- * command's thread.
+ * the command if the lease is lost, since the command can then no longer rely on holding it. The lease-lost
+ * listener only sets a reference and signals the process; the waiting happens on the command's thread.
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     description = {"Runs a command while holding a lock, like flock(1) for a fleet.",
-        "The command gets HOLDFAST_LOCK and HOLDFAST_FENCING_TOKEN in its environment; pass the token to the",
-        "resources it writes. Exit code: the command's; " + RunCommand.EXIT_NOT_ACQUIRED + " if the lock was not",
-        "acquired within --wait; " + RunCommand.EXIT_LEASE_LOST + " if the lease was lost and the command killed."})
+        "",
+        "The command gets HOLDFAST_LOCK and HOLDFAST_FENCING_TOKEN in its environment; pass the token to the"
+            + " resources it writes. Exit code: the command's; " + RunCommand.EXIT_NOT_ACQUIRED + " if the lock was"
+            + " not acquired within --wait; " + RunCommand.EXIT_LEASE_LOST + " if the lease was lost and the command"
+            + " killed.",
+        "",
+        "The command runs in a process group of its own. On SIGINT, SIGTERM or SIGHUP the whole group gets the"
+            + " signal (SIGKILL 5 s later if it still runs), the lock is released, and run exits 128 + the"
+            + " signal's number (130, 143, 129)."},
+    footer = {"", "Examples:",
+        "  holdfast run --lock nightly-report --wait 30s -- ./report.sh",
+        "  holdfast run --lock db-migrate --server 127.0.0.1:7420 -- make migrate"})
 final class RunCommand implements Callable<Integer> {
   static final int EXIT_NOT_ACQUIRED = 75;
   static final int EXIT_LEASE_LOST = 69;
+  static final int EXIT_NOT_STARTED = 127;
+  private static final Duration KILL_GRACE = Duration.ofSeconds(5);
 
   @Spec
   CommandSpec spec;
@@ -58,15 +70,18 @@ final class RunCommand implements Callable<Integer> {
   List<String> command;
 
   private final AtomicReference<LeaseLostReason> lost = new AtomicReference<>();
-  private GuardedCommand child;
+  private final AtomicReference<CommandGroup> child = new AtomicReference<>();
+  private volatile Thread caller;
+  private volatile boolean signalled;
 
   @Override
   public Integer call() throws InterruptedException {
     String uri = server.required();
     PrintWriter err = spec.commandLine().getErr();
-    child = new GuardedCommand(command);
-    try (Holdfast holdfast = ServiceFailures.connect(HoldfastOptions.builder().backend(uri).clientName("holdfast-run")
-        .build())) {
+    caller = Thread.currentThread();
+    try (SignalTrap trap = SignalTrap.install(this::onSignal);
+         Holdfast holdfast = ServiceFailures.connect(HoldfastOptions.builder().backend(uri).clientName("holdfast-run")
+             .build())) {
       Lease lease;
       try {
         lease = holdfast.acquire(request());
@@ -74,14 +89,42 @@ final class RunCommand implements Callable<Integer> {
         err.println("holdfast: lock '" + lock + "' still held by another owner after waiting "
             + DurationConverter.format(waitTimeout));
         return EXIT_NOT_ACQUIRED;
+      } catch (HoldfastException e) {
+        if (trap.caught().isPresent()) {
+          // Interrupted by the signal: closing the client gives back a grant that raced the signal.
+          Thread.interrupted();
+          return trap.exitCode();
+        }
+        throw e;
       }
       try {
-        return runHolding(lease, err);
+        int exitCode = runHolding(lease, err);
+        return trap.caught().isPresent() ? trap.exitCode() : exitCode;
       } finally {
+        awaitStopped();
         releaseQuietly(lease, err);
       }
     } catch (HoldfastException e) {
       throw ServiceFailures.failure(uri, e);
+    }
+  }
+
+  /*
+   * On SIGINT/SIGTERM/SIGHUP: the command's whole group gets the same signal (KILL after the grace period), and
+   * call() releases the lock once the group is gone and returns 128 + the signal's number. Before the command
+   * runs, the wait for the lock is interrupted instead.
+   */
+  private void onSignal(String signal) {
+    signalled = true;
+    CommandGroup running = child.get();
+    if (running == null) {
+      caller.interrupt();
+      return;
+    }
+    try {
+      running.stop(signal, KILL_GRACE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -90,18 +133,90 @@ final class RunCommand implements Callable<Integer> {
         .withWait(waitTimeout == null ? AcquireRequest.WAIT_FOREVER : waitTimeout)
         .onLeaseLost((lease, reason) -> {
           lost.set(reason);
-          child.stop();
+          CommandGroup running = child.get();
+          if (running != null) {
+            stopLater(running);
+          }
         });
   }
 
   private int runHolding(Lease lease, PrintWriter err) throws InterruptedException {
-    int exitCode = child.run(Map.of("HOLDFAST_LOCK", lock,
-        "HOLDFAST_FENCING_TOKEN", Long.toString(lease.fencingToken().value())), err);
+    if (signalled) {
+      return EXIT_NOT_STARTED;
+    }
+    CommandGroup process;
+    try {
+      process = CommandGroup.start(command, Map.of("HOLDFAST_LOCK", lock,
+          "HOLDFAST_FENCING_TOKEN", Long.toString(lease.fencingToken().value())));
+    } catch (IOException e) {
+      err.println("holdfast: cannot run '" + command.get(0) + "': " + e.getMessage());
+      return EXIT_NOT_STARTED;
+    }
+    child.set(process);
+    if (lost.get() != null || signalled) {
+      // The signal or the loss came before the command was published to the handler and listener.
+      stopLater(process);
+    }
+    Thread forwarder = new Thread(() -> process.signal("TERM"), "holdfast-run-stop-command");
+    Runtime.getRuntime().addShutdownHook(forwarder);
+    int exitCode;
+    try {
+      exitCode = waitFor(process);
+    } finally {
+      removeHook(forwarder);
+    }
     if (lost.get() != null) {
       err.println("holdfast: lease on lock '" + lock + "' was lost (" + lost.get() + "): the command was killed");
       return EXIT_LEASE_LOST;
     }
     return exitCode;
+  }
+
+  /* A signal caught before the command was published interrupts this thread; the command is stopped all the same. */
+  private int waitFor(CommandGroup process) throws InterruptedException {
+    while (true) {
+      try {
+        return process.waitFor();
+      } catch (InterruptedException e) {
+        if (!signalled) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /*
+   * When stopping (a signal or a lost lease), what the command left running (its background children) must be
+   * gone before the lock is: they would otherwise go on writing without it. The stop escalates to SIGKILL after
+   * the grace period, so this wait ends.
+   */
+  private void awaitStopped() throws InterruptedException {
+    CommandGroup running = child.get();
+    if (signalled) {
+      Thread.interrupted();
+    }
+    if (running != null && (signalled || lost.get() != null)) {
+      running.awaitGone(KILL_GRACE.multipliedBy(3));
+    }
+  }
+
+  /** SIGTERM to the command's group now, SIGKILL after the grace period, off the calling thread. */
+  private static void stopLater(CommandGroup process) {
+    CompletableFuture.runAsync(() -> {
+      try {
+        process.stop("TERM", KILL_GRACE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is already stopping; the hook stops the command.
+    }
   }
 
   private void releaseQuietly(Lease lease, PrintWriter err) {

@@ -26,7 +26,12 @@ import picocli.CommandLine.Spec;
     name = "server",
     mixinStandardHelpOptions = true,
     description = {"Runs the Holdfast lock service (gRPC, HTTP/JSON, /health and /metrics on one port).",
-        "Settings: flags, then HOLDFAST_<NAME> environment variables, then the --config file (Java properties)."})
+        "",
+        "Settings: flags, then HOLDFAST_<NAME> environment variables, then the --config file (Java properties)."},
+    footer = {"", "Examples:",
+        "  holdfast server --redis redis://127.0.0.1:6379 \\",
+        "      --token acme-client-token-1:acme:client --token acme-admin-token-01:acme:admin",
+        "  holdfast server --port 7421 --set max-wait=2m"})
 final class ServerCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -38,16 +43,17 @@ final class ServerCommand implements Callable<Integer> {
   String host;
 
   @Option(names = "--redis", paramLabel = "URI",
-      description = "Redis for all state: redis://host:port (rediss:// for TLS), redis-sentinel://, "
-          + "redis-cluster:// or redis-quorum:// (docs/server.md, Redis topologies). Without it: embedded, single "
-          + "node, state lost on restart.")
+      description = {"Redis for all state (docs/server.md):", "  redis://host:port, rediss:// (TLS),",
+          "  redis-sentinel://, redis-cluster://", "  or redis-quorum://",
+          "Without it: embedded, single node, state lost on restart."})
   URI redis;
 
   @Option(names = "--config", paramLabel = "FILE", description = "A properties file of settings.")
   String config;
 
-  @Option(names = "--token", paramLabel = "TOKEN:TENANT:ROLE",
-      description = "A bearer token (role client or admin); repeat for more. None: authentication off.")
+  @Option(names = "--token", paramLabel = "GRANT",
+      description = "TOKEN:TENANT:ROLE, a bearer token (16 to 512 characters) of a tenant with role client or"
+          + " admin; repeat for more. None: authentication off.")
   List<String> tokens;
 
   @Option(names = "--lock-delay", paramLabel = "DURATION",
@@ -73,12 +79,7 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    ServerConfig configuration;
-    try {
-      configuration = ServerSettings.load(flags(), System.getenv());
-    } catch (IllegalArgumentException e) {
-      throw new CliFailure("bad server setting: " + e.getMessage(), HoldfastCli.EXIT_USAGE);
-    }
+    ServerConfig configuration = configuration();
     PrintWriter err = spec.commandLine().getErr();
     if (configuration.inMemory()) {
       err.println("holdfast: WARNING no --redis: running on the EMBEDDED in-memory store (single node, all"
@@ -87,8 +88,10 @@ final class ServerCommand implements Callable<Integer> {
     HoldfastServer server;
     try {
       server = HoldfastServer.start(configuration);
-    } catch (HoldfastException e) {
-      throw new CliFailure("cannot start the server: " + e.getMessage(), HoldfastCli.EXIT_USAGE);
+    } catch (HoldfastException | IllegalStateException e) {
+      throw new CliFailure("cannot start the server: " + e.getMessage()
+          + (e instanceof IllegalStateException && e.getMessage().contains("in use")
+              ? "; choose another with --port or HOLDFAST_PORT" : ""), HoldfastCli.EXIT_USAGE);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -100,6 +103,15 @@ final class ServerCommand implements Callable<Integer> {
     spec.commandLine().getOut().flush();
     stopped.await();
     return 0;
+  }
+
+  /** The settings from flags, environment and file, validated; nothing is started. */
+  ServerConfig configuration() {
+    try {
+      return ServerSettings.load(flags(), System.getenv());
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure("bad server setting: " + e.getMessage(), HoldfastCli.EXIT_USAGE);
+    }
   }
 
   private Map<String, String> flags() {

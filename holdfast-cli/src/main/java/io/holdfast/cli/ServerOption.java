@@ -1,6 +1,7 @@
 package io.holdfast.cli;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -13,13 +14,18 @@ import picocli.CommandLine.Spec;
  */
 final class ServerOption {
   static final String ENV = "HOLDFAST_SERVER";
+  static final String TOKEN_ENV = "HOLDFAST_TOKEN";
+  /** host:port[,host:port...] with a name, an IPv4 address or a bracketed IPv6 address. */
+  private static final String HOST_PORT = "(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+):\\d{1,5}";
+  private static final Pattern HOST_PORTS = Pattern.compile(HOST_PORT + "(?:," + HOST_PORT + ")*");
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec mixee;
 
   @Option(names = "--server", paramLabel = "URI",
-      description = "The lock service: holdfast://[TOKEN@]host:port[,host:port...] or holdfasts:// for TLS "
-          + "(default: $" + ENV + ").")
+      description = {"The lock service (default: $" + ENV + "):", "  host:port[,host:port...]",
+          "  holdfast://[TOKEN@]host:port[,...]", "  holdfasts://... (TLS)",
+          "The token: in the URI, or $" + TOKEN_ENV + "."})
   String uri;
 
   String required() {
@@ -28,10 +34,13 @@ final class ServerOption {
       throw new ParameterException(mixee.commandLine(),
           "Missing lock service: pass --server holdfast://host:port or set " + ENV);
     }
+    if (!value.contains("://") && HOST_PORTS.matcher(value.trim()).matches()) {
+      value = "holdfast://" + value.trim(); // host:port, as etcdctl and consul take their endpoints
+    }
     String scheme = value.contains("://") ? value.substring(0, value.indexOf("://")).toLowerCase(Locale.ROOT) : "";
     if (!scheme.equals("holdfast") && !scheme.equals("holdfasts")) {
       throw new ParameterException(mixee.commandLine(), "'" + Backends.redact(value)
-          + "' is not a lock service URI; expected holdfast://host:port or holdfasts://host:port");
+          + "' is not a lock service address; expected host:port, holdfast://host:port or holdfasts://host:port");
     }
     return value;
   }

@@ -26,8 +26,12 @@ final class ServiceFailures {
   static CliFailure failure(String uri, HoldfastException e) {
     String where = Backends.redact(uri);
     if (e instanceof BackendUnavailableException) {
-      return new CliFailure("cannot reach the lock service at " + where + ": " + e.getMessage(),
-          HoldfastCli.EXIT_USAGE);
+      return new CliFailure("cannot reach the lock service at " + where + ": " + e.getMessage()
+          + " (the address comes from --server or " + ServerOption.ENV + ")", HoldfastCli.EXIT_USAGE);
+    }
+    if (e.code() == ErrorCode.PERMISSION_DENIED && e.getMessage().contains("missing bearer token")) {
+      return new CliFailure("the lock service at " + where + " needs a token: put it in the address"
+          + " (--server holdfast://TOKEN@host:port) or set " + ServerOption.TOKEN_ENV, HoldfastCli.EXIT_USAGE);
     }
     if (e instanceof InvalidArgumentException) {
       return new CliFailure(e.getMessage(), HoldfastCli.EXIT_USAGE);

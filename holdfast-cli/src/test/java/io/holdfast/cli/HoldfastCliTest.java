@@ -2,10 +2,12 @@ package io.holdfast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 @Timeout(30)
 class HoldfastCliTest {
@@ -122,6 +124,7 @@ class HoldfastCliTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(firstLine(run.err())).isEqualTo("holdfast: Missing required option: '--redis=URI'");
+    assertThat(run.err()).as("the usage marks it required too").contains(" --redis=URI").doesNotContain("[--redis");
   }
 
   @Test
@@ -135,5 +138,29 @@ class HoldfastCliTest {
 
   private static String firstLine(String text) {
     return text.lines().findFirst().orElse("");
+  }
+
+  @Test
+  void help_everyCommand_fitsEightyColumnsUnbrokenWithAnExample() {
+    List<CommandLine> commands = new java.util.ArrayList<>();
+    java.util.ArrayDeque<CommandLine> toVisit = new java.util.ArrayDeque<>(List.of(
+        HoldfastCli.commandLine(new java.io.PrintWriter(new java.io.StringWriter()),
+            new java.io.PrintWriter(new java.io.StringWriter()))));
+    while (!toVisit.isEmpty()) {
+      CommandLine command = toVisit.pop();
+      commands.add(command);
+      command.getSubcommands().values().stream().filter(sub -> !sub.getCommandName().equals("help"))
+          .forEach(toVisit::push);
+    }
+    for (CommandLine command : commands) {
+      String help = command.getUsageMessage();
+      String name = command.getCommandSpec().qualifiedName();
+      // A URI split by the wrapping leaves a line starting with "//" (redis-quorum: | //h1...) or with ":port".
+      assertThat(help.lines()).as(name + " --help:%n%s", help).allSatisfy(line -> {
+        assertThat(line).hasSizeLessThanOrEqualTo(80);
+        assertThat(line.trim()).doesNotStartWith("//").doesNotContainPattern("^port[\\[,]");
+      });
+      assertThat(help).as(name + " --help shows an example").containsPattern("Examples?:");
+    }
   }
 }

@@ -141,4 +141,71 @@ class ServiceCommandsIT {
     }
   }
 
+  @Test
+  void locks_hostPortAddressWithoutToken_saysWhichOptionCarriesTheToken() {
+    CliRun locks = CliRun.of("locks", "--server", "127.0.0.1:" + server.port());
+    assertThat(locks.exitCode()).as(locks.toString()).isEqualTo(2);
+    assertThat(locks.err()).contains("needs a token", "holdfast://TOKEN@host:port", "HOLDFAST_TOKEN")
+        .doesNotContain("not a lock service");
+  }
+
+  @Test
+  void locks_serviceDown_oneLineNamingAddressAndWhatToCheck() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    try (ChildJvm locks = ChildJvm.start(HoldfastCli.class, "locks", "--server", "127.0.0.1:" + port)) {
+      assertThat(locks.awaitExit(Duration.ofSeconds(60))).isTrue();
+      assertThat(locks.process().exitValue()).isEqualTo(2);
+      assertThat(locks.lines()).as("all output, stdout and stderr").hasSize(1);
+      assertThat(locks.lines().get(0)).contains("nothing is listening at 127.0.0.1:" + port,
+          "is the lock service running", "--server or HOLDFAST_SERVER");
+    }
+  }
+
+  @Test
+  void serverCommand_portInUse_namesThePort() {
+    CliRun second = CliRun.of("server", "--port", Integer.toString(server.port()), "--redis", redis.uri(),
+        "--token", CLIENT + ":ops:client");
+    assertThat(second.exitCode()).as(second.toString()).isEqualTo(2);
+    assertThat(second.err()).contains("port " + server.port() + " on 127.0.0.1 is already in use",
+        "--port or HOLDFAST_PORT").doesNotContain("CompletionException", "NativeIoException");
+  }
+
+  @Test
+  void locks_holdfastServerAsHostPort_accepted() throws Exception {
+    try (ChildJvm locks = ChildJvm.start(HoldfastCli.class, List.of("locks", "--prefix", "none-such/"), env -> {
+      env.put("HOLDFAST_SERVER", "127.0.0.1:" + server.port());
+      env.put("HOLDFAST_TOKEN", CLIENT);
+    })) {
+      assertThat(locks.awaitExit(Duration.ofSeconds(60))).isTrue();
+      assertThat(locks.lines()).as("all output").containsExactly("no locks held");
+      assertThat(locks.process().exitValue()).isZero();
+    }
+  }
+
+  @Test
+  void inspectRedis_lockHeldThroughService_seenUnderItsTenant() {
+    String name = "cli/" + UUID.randomUUID();
+    try (Holdfast holdfast = Holdfast.connect(uri(CLIENT));
+         Lease lease = holdfast.acquire(name, Duration.ofSeconds(30))) {
+      CliRun inspect = CliRun.of("inspect", name, "--tenant", "ops", "--redis", redis.uri());
+      assertThat(inspect.exitCode()).as(inspect.toString()).isZero();
+      assertThat(inspect.out()).contains("lock 'ops/" + name + "': held",
+          "fencing token: " + lease.fencingToken());
+      assertThat(CliRun.of("inspect", name, "--redis", redis.uri()).out()).contains("free", "add --tenant");
+    }
+  }
+
+  @Test
+  void run_commandNotFound_exit127AndLockReleased() {
+    String name = "run/" + UUID.randomUUID();
+    CliRun run = CliRun.of("run", "--lock", name, "--server", uri(CLIENT), "--", "no-such-command-holdfast-test");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(127);
+    assertThat(run.err()).contains("cannot run 'no-such-command-holdfast-test'");
+    try (Holdfast holdfast = Holdfast.connect(uri(CLIENT))) {
+      assertThat(holdfast.inspect(name)).isEmpty();
+    }
+  }
 }

@@ -13,7 +13,12 @@ import io.holdfast.api.v1.AdminServiceGrpc;
 import io.holdfast.api.v1.CallStreamGrpc;
 import io.holdfast.api.v1.LockServiceGrpc;
 import io.holdfast.api.v1.SessionServiceGrpc;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +36,7 @@ import java.util.concurrent.TimeoutException;
 final class ServiceChannel implements AutoCloseable {
   /** The first health check of every instance must have a chance to finish, even on a loaded machine. */
   private static final Duration MIN_CONNECT = Duration.ofSeconds(10);
+  private static final Duration REFUSAL_PROBE = Duration.ofSeconds(2);
   private final ClientFactory factory;
   private final HealthCheckedEndpointGroup endpoints;
   final SessionServiceGrpc.SessionServiceStub sessions;
@@ -60,6 +66,7 @@ final class ServiceChannel implements AutoCloseable {
    * @throws BackendUnavailableException when none is within {@code timeout} (at least 10 s)
    */
   static ServiceChannel open(ServiceTarget target, Duration timeout) {
+    failFastIfAllRefuse(target);
     Duration connectTimeout = timeout.compareTo(MIN_CONNECT) < 0 ? MIN_CONNECT : timeout;
     ClientFactoryBuilder builder = ClientFactory.builder().idleTimeout(Duration.ofSeconds(60));
     target.trustedCa().ifPresent(ca -> builder.tlsCustomizer(tls -> tls.trustManager(ca.toFile())));
@@ -86,6 +93,28 @@ final class ServiceChannel implements AutoCloseable {
       throw new BackendUnavailableException("interrupted while connecting to " + target.describe(), e);
     }
     return new ServiceChannel(factory, endpoints, target, timeout);
+  }
+
+  /*
+   * A refused connection is a definite answer, unlike a missing health-check reply on a loaded machine: when every
+   * instance refuses, nothing is listening there, and waiting out the health-check time would only delay saying so.
+   */
+  private static void failFastIfAllRefuse(ServiceTarget target) {
+    List<String> refused = new ArrayList<>();
+    ConnectException last = null;
+    for (ServiceTarget.HostPort host : target.hosts()) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(host.host(), host.port()), (int) REFUSAL_PROBE.toMillis());
+        return;
+      } catch (ConnectException e) {
+        last = e;
+        refused.add(host.host() + ":" + host.port());
+      } catch (IOException e) {
+        return; // no answer or an unknown host: the health check decides, with its own time allowance
+      }
+    }
+    throw new BackendUnavailableException("nothing is listening at " + String.join(", ", refused)
+        + " (connection refused): is the lock service running there (holdfast server), and is that its address?", last);
   }
 
   private GrpcClientBuilder stub(SessionProtocol protocol, ServiceTarget target, Duration timeout) {

@@ -164,6 +164,18 @@ public interface LockBackend extends AutoCloseable {
   }
 
   /**
+   * Reads the backend's own wall clock (Redis {@code TIME}), on the connection the lock calls use, for the client's
+   * clock detector: the offset of the client's wall clock and the rate of its monotonic clock are measured against
+   * it, since the backend's clock is the one that times leases. Not retried; a failed read is simply skipped. The
+   * default, empty, means the backend has no clock to read (the embedded store shares the client's clocks).
+   *
+   * @return the backend's time when it answered, or empty when the backend cannot tell
+   */
+  default CompletableFuture<Optional<java.time.Instant>> time() {
+    return CompletableFuture.completedFuture(Optional.empty());
+  }
+
+  /**
    * A one-line description for logs and the CLI.
    *
    * @return e.g. {@code redis://127.0.0.1:6379 (Redis 7.0.15)}

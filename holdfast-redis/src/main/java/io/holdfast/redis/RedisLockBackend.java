@@ -15,6 +15,7 @@ import io.holdfast.spi.ReleaseSubscription;
 import io.holdfast.spi.RenewOutcome;
 import io.holdfast.spi.RenewRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -203,6 +204,13 @@ final class RedisLockBackend implements LockBackend {
       return Optional.of(type.cast(primitives));
     }
     return LockBackend.super.feature(type);
+  }
+
+  /** Redis TIME on the command connection (one node of a cluster: their clocks time their own keys alike). */
+  @Override
+  public CompletableFuture<Optional<Instant>> time() {
+    return redis.commands.time().toCompletableFuture().thenApply(reply -> Optional.of(Instant.ofEpochSecond(
+        Long.parseLong(reply.get(0)), Long.parseLong(reply.get(1)) * 1_000)));
   }
 
   @Override

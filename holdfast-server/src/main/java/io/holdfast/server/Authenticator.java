@@ -1,7 +1,9 @@
 package io.holdfast.server;
 
+import com.linecorp.armeria.server.ServiceRequestContext;
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -14,7 +16,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /*
  * Checks "authorization: Bearer <token>" on every gRPC call (HTTP/JSON transcoded calls go through the same
@@ -33,10 +38,17 @@ final class Authenticator implements ServerInterceptor {
   private static final Principal OPEN = new Principal(OPEN_TENANT, Role.ADMIN, "open");
   private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(Authenticator::sha256);
 
+  private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
+  private static final long LOG_EVERY_NANOS = 1_000_000_000L;
+
   private final Map<String, Principal> byDigest;
   private final boolean enabled;
+  private final ServiceMetrics metrics;
+  private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+  private final AtomicLong unlogged = new AtomicLong();
 
-  Authenticator(List<TokenGrant> grants) {
+  Authenticator(List<TokenGrant> grants, ServiceMetrics metrics) {
+    this.metrics = metrics;
     this.enabled = !grants.isEmpty();
     this.byDigest = grants.stream().collect(Collectors.toUnmodifiableMap(g -> digest(g.token()),
         g -> new Principal(g.tenant(), g.role(), principalId(g.token())), (a, b) -> {
@@ -51,6 +63,9 @@ final class Authenticator implements ServerInterceptor {
     try {
       principal = authenticate(headers.get(AUTHORIZATION));
     } catch (ServiceException e) {
+      ServiceRequestContext request = ServiceRequestContext.currentOrNull();
+      refused(e, request == null ? call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)
+          : request.remoteAddress());
       call.close(Errors.status(e), Errors.trailers(e));
       return new ServerCall.Listener<>() { };
     }
@@ -72,6 +87,24 @@ final class Authenticator implements ServerInterceptor {
       throw unauthenticated("unknown bearer token");
     }
     return principal;
+  }
+
+  /*
+   * A refused token is counted (holdfast.server.auth.failures) and logged at WARN with the caller's address, at most
+   * once a second with the number left unlogged in between, so a client retrying a wrong token cannot flood the log.
+   * The token itself is never logged.
+   */
+  private void refused(ServiceException e, java.net.SocketAddress from) {
+    metrics.authFailure();
+    long now = System.nanoTime();
+    long last = lastLogged.get();
+    if (now - last < LOG_EVERY_NANOS || !lastLogged.compareAndSet(last, now)) {
+      unlogged.incrementAndGet();
+      return;
+    }
+    long more = unlogged.getAndSet(0);
+    log.warn("refused a call from {}: {}{}", from == null ? "an unknown address" : from, e.getMessage(),
+        more == 0 ? "" : " (and " + more + " more refused calls in the last second or more)");
   }
 
   /** Fails unless the caller is an admin of its tenant. */

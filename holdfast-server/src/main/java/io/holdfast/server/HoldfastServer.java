@@ -15,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,6 +44,12 @@ import org.slf4j.LoggerFactory;
 public final class HoldfastServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HoldfastServer.class);
 
+  /**
+   * The tenant of every caller while authentication is off. The service stores a tenant's lock {@code NAME} as the
+   * library lock {@code TENANT/NAME}, so tools reading Redis directly find it there.
+   */
+  public static final String OPEN_TENANT = Authenticator.OPEN_TENANT;
+
   private final ServerConfig config;
   private final LockStore store;
   private final Server server;
@@ -50,10 +57,13 @@ public final class HoldfastServer implements AutoCloseable {
   private final CallStreamImpl streams;
   private final Housekeeper housekeeper;
   private final ScheduledThreadPoolExecutor timers;
+  private final AutoCloseable jvmMeters;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private HoldfastServer(ServerConfig config, LockStore store, Server server, LockServiceImpl locks,
-      CallStreamImpl streams, Housekeeper housekeeper, ScheduledThreadPoolExecutor timers) {
+      CallStreamImpl streams, Housekeeper housekeeper, ScheduledThreadPoolExecutor timers,
+      AutoCloseable jvmMeters) {
+    this.jvmMeters = jvmMeters;
     this.config = config;
     this.store = store;
     this.server = server;
@@ -77,9 +87,11 @@ public final class HoldfastServer implements AutoCloseable {
   public static HoldfastServer start(ServerConfig config) {
     ScheduledThreadPoolExecutor timers = Timers.create();
     LockStore store = Stores.open(config);
+    AutoCloseable jvmMeters = () -> { };
     try {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       ServiceMetrics metrics = new ServiceMetrics(registry);
+      jvmMeters = JvmMeters.bind(registry);
       WaitRoom room = new WaitRoom();
       store.onRelease(room::released);
       metrics.waiterGauges(room::waiters, room::watchers);
@@ -96,21 +108,45 @@ public final class HoldfastServer implements AutoCloseable {
           .addService(locks)
           .addService(streams)
           .addService(new AdminServiceImpl(store, requests, calls))
-          .intercept(new Authenticator(config.tokens()))
+          .intercept(new Authenticator(config.tokens(), metrics))
           .enableHttpJsonTranscoding(true)
           .maxRequestMessageLength(config.maxMessageBytes())
           .exceptionHandler(wireErrors)
           .build();
       Server server = listener(config, grpc, housekeeper, registry).errorHandler(wireErrors).build();
-      server.start().join();
+      bind(server, config);
       housekeeper.start();
-      HoldfastServer running = new HoldfastServer(config, store, server, locks, streams, housekeeper, timers);
+      HoldfastServer running = new HoldfastServer(config, store, server, locks, streams, housekeeper, timers,
+          jvmMeters);
       running.announce();
       return running;
     } catch (RuntimeException e) {
       store.close();
       timers.shutdownNow();
+      JvmMeters.closeQuietly(jvmMeters);
       throw e;
+    }
+  }
+
+  /* Starts listening; a port in use is the common failure, so it is named plainly rather than as a Netty error. */
+  private static void bind(Server server, ServerConfig config) {
+    try {
+      server.start().join();
+    } catch (CompletionException e) {
+      server.stop();
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        String message = String.valueOf(cause.getMessage());
+        if (cause instanceof java.net.BindException || message.contains("Address already in use")) {
+          throw new IllegalStateException("port " + config.port() + " on " + config.host() + " is already in use"
+              + " (another Holdfast server, or another program, listens there)", e);
+        }
+        if (message.contains("Cannot assign requested address")) {
+          throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
+              + config.host() + " is not an address of this machine", e);
+        }
+      }
+      throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
+          + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
     }
   }
 
@@ -169,8 +205,17 @@ public final class HoldfastServer implements AutoCloseable {
     if (config.tokens().isEmpty()) {
       log.warn("authentication is OFF: every caller is admin of tenant '{}'", Authenticator.OPEN_TENANT);
     }
-    log.info("Holdfast server listening on {} (store {}, session TTL {} ms, lock-delay {} ms)", uri(),
-        store.describe(), config.sessionTtl().toMillis(), config.lockDelay().toMillis());
+    log.info("Holdfast server {} listening on {} (store {}, session TTL {} ms [{}..{} ms], lock-delay {} ms, max "
+        + "wait {} ms, {} token(s), TLS {}, key prefix '{}', Java {})", version(), uri(), store.describe(),
+        config.sessionTtl().toMillis(), config.minSessionTtl().toMillis(), config.maxSessionTtl().toMillis(),
+        config.lockDelay().toMillis(), config.maxWait().toMillis(), config.tokens().size(),
+        config.tls() ? "on" : "off", config.keyPrefix(), Runtime.version());
+  }
+
+  /** The version in the jar's manifest, or "(development build)" when run from classes. */
+  static String version() {
+    String version = HoldfastServer.class.getPackage().getImplementationVersion();
+    return version == null ? "(development build)" : version;
   }
 
   /**
@@ -225,7 +270,8 @@ public final class HoldfastServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    log.info("Holdfast server on {} shutting down", uri());
+    URI listening = uri();
+    log.info("Holdfast server on {} shutting down", listening);
     housekeeper.stop();
     locks.shutdown();
     streams.shutdown();
@@ -237,5 +283,7 @@ public final class HoldfastServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    JvmMeters.closeQuietly(jvmMeters);
+    log.info("Holdfast server on {} stopped", listening);
   }
 }

@@ -29,6 +29,7 @@ final class ServiceMetrics {
   private final Counter lockDelayHits;
   private final Counter redisErrors;
   private final Counter sessionExpiries;
+  private final Counter authFailures;
   private final AtomicLong activeSessions = new AtomicLong();
   private final AtomicLong indexedLocks = new AtomicLong();
   private final AtomicLong redisUp = new AtomicLong();
@@ -42,6 +43,8 @@ final class ServiceMetrics {
     this.sessionExpiries = Counter.builder("holdfast.server.session.expiries")
         .description("Sessions that expired without being closed (counted once across instances)")
         .register(registry);
+    this.authFailures = Counter.builder("holdfast.server.auth.failures")
+        .description("Calls refused for a missing, malformed or unknown bearer token").register(registry);
     Gauge.builder("holdfast.server.sessions.active", activeSessions, AtomicLong::get)
         .description("Live sessions in the store").register(registry);
     Gauge.builder("holdfast.server.locks.held", indexedLocks, AtomicLong::get)
@@ -70,6 +73,10 @@ final class ServiceMetrics {
       byStatus.set(code.ordinal(), timer);
     }
     timer.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void authFailure() {
+    authFailures.increment();
   }
 
   void lockDelayHit() {

@@ -59,6 +59,8 @@ class AuthIT {
     assertThat(new TestStubs(server, null).post("/v1/sessions/open", "{}").statusCode()).isEqualTo(401);
     assertThat(new TestStubs(server, "nope").get("/v1/admin/locks").statusCode()).isEqualTo(401);
     assertThat(new TestStubs(server, null).get("/health").statusCode()).as("health needs no token").isEqualTo(200);
+    assertThat(new TestStubs(server, null).get("/metrics").body()).as("refused calls counted")
+        .containsPattern("holdfast_server_auth_failures_total [4-9]");
   }
 
   @Test

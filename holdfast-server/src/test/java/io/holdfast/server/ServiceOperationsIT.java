@@ -49,7 +49,9 @@ class ServiceOperationsIT {
           .containsPattern("holdfast_server_locks_held [1-9]")
           .containsPattern("holdfast_server_session_expiries_total [1-9]")
           .containsPattern("holdfast_server_lock_delay_hits_total [1-9]")
-          .contains("holdfast_server_waiters ", "holdfast_server_redis_errors_total ", "holdfast_server_redis_up 1"));
+          .contains("holdfast_server_waiters ", "holdfast_server_redis_errors_total ", "holdfast_server_redis_up 1")
+          .contains("jvm_memory_used_bytes", "jvm_gc_", "jvm_threads_live_threads", "process_cpu_usage",
+              "process_uptime_seconds", "holdfast_server_auth_failures_total"));
     }
   }
 

@@ -40,7 +40,11 @@ import picocli.CommandLine.Spec;
             + " goes to a history (history.jsonl.gz), which six checkers examine: C1 fenced safety, C2 token"
             + " uniqueness and order, C3 lease overlap, C4 linearizability, C5 no success after loss, C6 liveness.",
         "",
-        "Exit code: 0 without violations (C1+C2+C5), 1 with, 2 on bad options."})
+        "Exit code: 0 without violations (C1+C2+C5), 1 with, 2 on bad options."},
+    footer = {"", "Examples:",
+        "  holdfast verify",
+        "  holdfast verify --duration 15m --threads 6 --locks 48 --seed 301",
+        "  holdfast verify --target service --faults service-kill,client-pause"})
 public final class VerifyCommand implements Callable<Integer> {
   static final String DEFAULT_FAULTS = "client-pause,client-kill,client-clock,net-delay,net-cut,redis-pause,"
       + "redis-restart,redis-wipe,failover,service-pause,service-kill";
@@ -48,27 +52,27 @@ public final class VerifyCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
+  @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
       description = "How long the workload runs, quiet period included (default: ${DEFAULT-VALUE}).")
   Duration duration;
 
-  @Option(names = "--clients", defaultValue = "4", description = "Client JVMs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--clients", paramLabel = "N", defaultValue = "4", description = "Client JVMs (default: ${DEFAULT-VALUE}).")
   int clients;
 
-  @Option(names = "--threads", defaultValue = "4", description = "Workers per client (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "4", description = "Workers per client (default: ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(names = "--locks", defaultValue = "6", description = "Lock names (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--locks", paramLabel = "N", defaultValue = "6", description = "Lock names (default: ${DEFAULT-VALUE}).")
   int locks;
 
-  @Option(names = "--ttl", defaultValue = "1s", converter = DurationConverter.class,
+  @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
       description = "Lease TTL (default: ${DEFAULT-VALUE}).")
   Duration ttl;
 
-  @Option(names = "--seed", description = "Seed of the fault schedule and the workload (default: random).")
+  @Option(names = "--seed", paramLabel = "N", description = "Seed of the fault schedule and the workload (default: random).")
   Long seed;
 
-  @Option(names = "--faults", defaultValue = DEFAULT_FAULTS, split = ",",
+  @Option(names = "--faults", paramLabel = "KIND", defaultValue = DEFAULT_FAULTS, split = ",",
       description = "Fault kinds, or 'all' or 'none' (default: ${DEFAULT-VALUE}; also redis-clock, which needs"
           + " libfaketime). Kinds the topology cannot suffer are skipped (see --topology).")
   List<String> faults;
@@ -78,7 +82,7 @@ public final class VerifyCommand implements Callable<Integer> {
           + " Redis-side faults then).")
   URI redis;
 
-  @Option(names = "--fsync", defaultValue = "no",
+  @Option(names = "--fsync", paramLabel = "no|always", defaultValue = "no",
       description = "appendfsync of the Redis we start: no or always. Either way Redis writes its append-only file"
           + " before replying, so a process crash loses nothing acknowledged (default: ${DEFAULT-VALUE}).")
   String fsync;
@@ -119,19 +123,20 @@ public final class VerifyCommand implements Callable<Integer> {
           + " lease model).")
   Duration serviceLockDelay;
 
-  @Option(names = "--masters", defaultValue = "3",
+  @Option(names = "--masters", paramLabel = "3|5", defaultValue = "3",
       description = "Independent masters of the quorum topology: 3 or 5 (default: ${DEFAULT-VALUE}).")
   int masters;
 
-  @Option(names = "--quiet", converter = DurationConverter.class,
-      description = "Fault-free period at the end (default: 3 TTL).")
+  @Option(names = "--quiet-period", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Fault-free period at the end, for the liveness check (default: 3 TTL).")
   Duration quiet;
 
-  @Option(names = "--liveness-slack", defaultValue = "500ms", converter = DurationConverter.class,
+  @Option(names = "--liveness-slack", paramLabel = "DURATION", defaultValue = "500ms", converter = DurationConverter.class,
       description = "C6 slack on top of TTL + lock-delay (default: ${DEFAULT-VALUE}).")
   Duration slack;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: holdfast-verify/<time>).")
+  @Option(names = "--out", paramLabel = "DIR",
+      description = {"Output directory; by default, printed when the run starts:", "  ~/.holdfast/verify/TIME-seedN"})
   Path out;
 
   @Option(names = "--check", paramLabel = "HISTORY", description = "Only re-check a recorded history file.")
@@ -144,20 +149,20 @@ public final class VerifyCommand implements Callable<Integer> {
               + " most one leader per term and increasing terms, C3 one leader at a time."})
   String primitive;
 
-  @Option(names = "--lock", defaultValue = Workload.HOLDFAST, hidden = true,
+  @Option(names = "--lock", paramLabel = "NAME", defaultValue = Workload.HOLDFAST, hidden = true,
       description = "Lock under test: holdfast, or a negative control: tiny, tiny-release-by-del,"
           + " tiny-renew-without-owner-check, tiny-wall-clock-validity, tiny-reuses-tokens, tiny-expires-early,"
           + " tiny-expires-late; with --primitive election, election-local-terms.")
   String lock;
 
-  @Option(names = "--long-holds", defaultValue = "0.03",
+  @Option(names = "--long-holds", paramLabel = "FRACTION", defaultValue = "0.03",
       description = "Fraction of holds that run past the TTL (default: ${DEFAULT-VALUE}).")
   double longHolds;
 
   @Option(names = "--ignore-fencing", hidden = true, description = "Negative control: the resource accepts all.")
   boolean ignoreFencing;
 
-  @Option(names = "--c4-budget", defaultValue = "20000000", hidden = true,
+  @Option(names = "--c4-budget", paramLabel = "STEPS", defaultValue = "20000000", hidden = true,
       description = "Linearizability search steps per lock.")
   long c4Budget;
 
@@ -209,8 +214,10 @@ public final class VerifyCommand implements Callable<Integer> {
     }
     Duration quietPeriod = quiet != null ? quiet : RunConfig.defaultQuiet(ttl);
     long chosenSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000);
-    Path dir = out != null ? out : Path.of("holdfast-verify",
-        LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-seed" + chosenSeed);
+    // Runs go under the home directory, never into the current directory (a checkout) unless --out says so.
+    Path dir = (out != null ? out : Path.of(System.getProperty("user.home"), ".holdfast", "verify",
+        LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-seed" + chosenSeed))
+        .toAbsolutePath();
     try {
       return new RunConfig(duration, quietPeriod, clients, chosenSeed,
           FaultKind.parseList(String.join(",", faults)), TopologyKind.parse(topology), masters, redis, fsync,

@@ -99,6 +99,8 @@ class ConfigTest {
     assertThat(config.faults()).contains(FaultKind.CLIENT_PAUSE, FaultKind.CLIENT_KILL, FaultKind.REDIS_RESTART,
         FaultKind.REDIS_WIPE, FaultKind.NET_CUT).doesNotContain(FaultKind.REDIS_CLOCK);
     assertThat(config.quiet()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(config.outputDir()).as("never the current directory (a checkout)")
+        .startsWithRaw(java.nio.file.Path.of(System.getProperty("user.home"), ".holdfast", "verify")).isAbsolute();
   }
 
   @Test
