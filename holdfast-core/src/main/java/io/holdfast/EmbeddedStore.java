@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /*
  * The in-process store behind the embedded backend: the shared LockTable (the Redis scripts' rules, step by step,
@@ -29,7 +30,7 @@ final class EmbeddedStore {
     return thread;
   });
 
-  private final Map<String, List<Runnable>> listeners = new ConcurrentHashMap<>();
+  private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
   private final LockTable table = new LockTable(this::publish);
 
   private EmbeddedStore() {
@@ -40,8 +41,9 @@ final class EmbeddedStore {
     return STORES.computeIfAbsent(name, n -> new EmbeddedStore());
   }
 
-  AcquireOutcome tryAcquire(LockName name, OwnerToken owner, Duration ttl, long requestId) {
-    LockTable.Attempt attempt = table.acquire(name.value(), owner.value(), ttl, requestId, null);
+  /** {@code queueKeep}: null for the plain lock, else the fair mode's keep time of the caller's place in line. */
+  AcquireOutcome tryAcquire(LockName name, OwnerToken owner, Duration ttl, long requestId, Duration queueKeep) {
+    LockTable.Attempt attempt = table.acquire(name.value(), owner.value(), ttl, requestId, null, queueKeep);
     if (attempt instanceof LockTable.Granted granted) {
       return new AcquireOutcome.Granted(new FencingToken(granted.token()), granted.holds());
     }
@@ -67,7 +69,8 @@ final class EmbeddedStore {
         new FencingToken(view.token()), view.holds(), view.remaining()));
   }
 
-  Runnable subscribe(LockName name, Runnable listener) {
+  /** {@code listener} gets the owner a fair release hands off to, or "" (release.lua's message). */
+  Runnable subscribe(LockName name, Consumer<String> listener) {
     listeners.computeIfAbsent(name.value(), n -> new CopyOnWriteArrayList<>()).add(listener);
     return () -> listeners.computeIfPresent(name.value(), (n, list) -> {
       list.remove(listener);
@@ -79,10 +82,10 @@ final class EmbeddedStore {
     return table.sweep();
   }
 
-  private void publish(String name) {
-    List<Runnable> targets = listeners.get(name);
+  private void publish(String name, String head) {
+    List<Consumer<String>> targets = listeners.get(name);
     if (targets != null && !targets.isEmpty()) {
-      SHARED.execute(() -> targets.forEach(Runnable::run));
+      SHARED.execute(() -> targets.forEach(target -> target.accept(head)));
     }
   }
 }

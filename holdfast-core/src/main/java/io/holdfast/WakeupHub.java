@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * the last. A release wakes only the longest-waiting local waiter: only one of them can win, and waking all of
  * them would multiply Redis calls per grant by the number of local waiters (the thundering herd). If the woken
  * waiter loses the race to another process, the lock is held again and the next release wakes it again; if it
- * has already left, the next one in line is woken instead.
+ * has already left, the next one in line is woken instead. A fair lock's release names the waiter at the head of
+ * its line in Redis (release.lua): only that owner's waiter is woken, in whichever client it is, and no other, so
+ * a hand-off costs one attempt in the whole fleet and nobody else races the head.
  *
  * Thread safety: each Topic is guarded by its own monitor; the map entry is created and removed under that
  * monitor and the map's compute, so a late subscriber cannot join a topic that is being closed.
@@ -31,8 +33,16 @@ final class WakeupHub {
 
   /** Registers a waiter; the future completes when release messages for the lock will reach it. */
   Registration register(LockName name, Sleeper sleeper) {
+    return register(name, sleeper, null);
+  }
+
+  /**
+   * Registers a waiter of {@code owner} (null: a plain waiter); a fair lock's release that names that owner as the
+   * head of its line wakes it, and no other.
+   */
+  Registration register(LockName name, Sleeper sleeper, OwnerToken owner) {
     while (true) {
-      Registration joined = join(topics.computeIfAbsent(name, n -> new Topic(n)), sleeper);
+      Registration joined = join(topics.computeIfAbsent(name, n -> new Topic(n)), sleeper, owner);
       if (joined != null) {
         return joined;
       }
@@ -44,22 +54,23 @@ final class WakeupHub {
    * call. A waiter that joins before its first attempt needs no second attempt after a busy answer, since every
    * release after that attempt reaches the topic. Returns null when there is no live subscription to join.
    */
-  Registration joinIfSubscribed(LockName name, Sleeper sleeper) {
+  Registration joinIfSubscribed(LockName name, Sleeper sleeper, OwnerToken owner) {
     Topic topic = topics.get(name);
     if (topic == null || !topic.subscription.isDone() || topic.subscription.isCompletedExceptionally()) {
       return null;
     }
-    return join(topic, sleeper);
+    return join(topic, sleeper, owner);
   }
 
   /** Adds the sleeper unless the topic is closing (its last sleeper left); null then. */
-  private Registration join(Topic topic, Sleeper sleeper) {
+  private Registration join(Topic topic, Sleeper sleeper, OwnerToken owner) {
     synchronized (topic) {
       if (topic.closed) {
         return null;
       }
-      topic.sleepers.addLast(sleeper);
-      return new Registration(topic, sleeper);
+      Registration joined = new Registration(topic, sleeper, owner == null ? null : owner.value());
+      topic.sleepers.addLast(joined);
+      return joined;
     }
   }
 
@@ -75,10 +86,12 @@ final class WakeupHub {
   final class Registration implements WaitLoop.Registration {
     private final Topic topic;
     private final Sleeper sleeper;
+    private final String owner;
 
-    private Registration(Topic topic, Sleeper sleeper) {
+    private Registration(Topic topic, Sleeper sleeper, String owner) {
       this.topic = topic;
       this.sleeper = sleeper;
+      this.owner = owner;
     }
 
     @Override
@@ -88,36 +101,37 @@ final class WakeupHub {
 
     @Override
     public void close() {
-      topic.leave(sleeper);
+      topic.leave(this);
     }
   }
 
   private final class Topic {
     private final LockName name;
-    private final Deque<Sleeper> sleepers = new ArrayDeque<>();
+    private final Deque<Registration> sleepers = new ArrayDeque<>();
     private final CompletableFuture<ReleaseSubscription> subscription;
     private boolean closed;
 
     Topic(LockName name) {
       this.name = name;
-      this.subscription = backend.subscribe(name, this::released);
+      this.subscription = backend.subscribeHandOffs(name, this::released);
     }
 
-    private void released() {
-      Sleeper[] snapshot;
+    /* head: the owner a fair release hands off to, or "" for anyone (then the longest-waiting one is woken). */
+    private void released(String head) {
+      Registration[] snapshot;
       synchronized (this) {
-        snapshot = sleepers.toArray(new Sleeper[0]);
+        snapshot = sleepers.toArray(new Registration[0]);
       }
-      for (Sleeper sleeper : snapshot) {
-        if (sleeper.wake()) {
+      for (Registration waiter : snapshot) {
+        if (head.isEmpty() ? waiter.sleeper.wake() : head.equals(waiter.owner) && waiter.sleeper.wake()) {
           return;
         }
       }
     }
 
-    private void leave(Sleeper sleeper) {
+    private void leave(Registration waiter) {
       synchronized (this) {
-        sleepers.remove(sleeper);
+        sleepers.remove(waiter);
         if (!sleepers.isEmpty() || closed) {
           return;
         }

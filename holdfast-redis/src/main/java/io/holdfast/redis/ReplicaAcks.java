@@ -34,8 +34,18 @@ final class ReplicaAcks {
   }
 
   CompletableFuture<AcquireOutcome> acquire(LockName name, OwnerToken owner, Duration ttl, long requestId) {
+    return acquire(name, owner, scripts.acquireKeys(name), LockScripts.acquireArgs(owner, ttl, requestId));
+  }
+
+  /** acquire.lua in fair mode (the line of waiters is written like the grant, so it is acknowledged with it). */
+  CompletableFuture<AcquireOutcome> acquireFair(LockName name, OwnerToken owner, Duration ttl, long requestId,
+      Duration queueKeep) {
+    return acquire(name, owner, scripts.fairKeys(name), LockScripts.fairArgs(owner, ttl, requestId, queueKeep));
+  }
+
+  private CompletableFuture<AcquireOutcome> acquire(LockName name, OwnerToken owner, String[] keys, String[] args) {
     return LockScripts.ACQUIRE.<List<Object>, Long>runFollowedBy(scripts.commands(), ScriptOutputType.MULTI,
-            scripts.acquireKeys(name), LockScripts.acquireArgs(owner, ttl, requestId), this::waitForReplicas)
+            keys, args, this::waitForReplicas)
         .thenCompose(both -> {
           AcquireOutcome outcome = ScriptReplies.acquire(both.reply());
           if (!(outcome instanceof AcquireOutcome.Granted granted) || both.next() >= ack.replicas()) {
