@@ -81,7 +81,7 @@ public final class HoldfastServer implements AutoCloseable {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       ServiceMetrics metrics = new ServiceMetrics(registry);
       WaitRoom room = new WaitRoom();
-      store.onRelease(room::released);
+      store.onReleaseToHead(room::released);
       metrics.waiterGauges(room::waiters, room::watchers);
       Requests requests = new Requests(config);
       Calls calls = new Calls(metrics);
