@@ -349,8 +349,10 @@ public final class LockTable {
    */
   public long force(String name, long expectedToken, String expectedSession) {
     long token;
+    String head;
     synchronized (this) {
-      Grant grant = blocking(name, System.nanoTime());
+      long now = System.nanoTime();
+      Grant grant = blocking(name, now);
       if (grant == null) {
         return 0;
       }
@@ -360,8 +362,9 @@ public final class LockTable {
       }
       locks.remove(name);
       token = grant.token;
+      head = grant.fair ? handOff(name, now) : "";
     }
-    onRelease.accept(name, "");
+    onRelease.accept(name, head);
     return token;
   }
 

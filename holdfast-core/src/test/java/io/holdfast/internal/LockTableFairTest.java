@@ -59,6 +59,14 @@ class LockTableFairTest {
   }
 
   @Test
+  void force_fairGrantWithWaiter_namesTheHead() {
+    long held = token(fair("holder", KEEP));
+    assertThat(fair("a", KEEP)).isInstanceOf(LockTable.Busy.class);
+    assertThat(table.force("l", held, "")).isEqualTo(held);
+    assertThat(handOffs).containsExactly("l->a");
+  }
+
+  @Test
   void acquire_fairZeroKeepOnHeldLock_takesNoPlace() {
     long held = token(fair("holder", KEEP));
     assertThat(fair("tryOnce", Duration.ZERO)).isInstanceOf(LockTable.Busy.class);

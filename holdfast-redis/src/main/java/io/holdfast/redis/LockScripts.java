@@ -31,7 +31,7 @@ public final class LockScripts {
   static final LuaScript RELEASE = LuaScript.fromClasspath("lockstate.lua", "fairqueue.lua", "release.lua");
   static final LuaScript RENEW = LuaScript.fromClasspath("lockstate.lua", "renew.lua");
   static final LuaScript INSPECT = LuaScript.fromClasspath("lockstate.lua", "inspect.lua");
-  static final LuaScript FORCE = LuaScript.fromClasspath("lockstate.lua", "force.lua");
+  static final LuaScript FORCE = LuaScript.fromClasspath("lockstate.lua", "fairqueue.lua", "force.lua");
   static final LuaScript ADOPT = LuaScript.fromClasspath("adopt.lua");
   static final LuaScript UNDO = LuaScript.fromClasspath("lockstate.lua", "undo.lua");
   /** Loaded at start-up by every backend (adopt and undo only matter to the quorum mode, but cost nothing). */
@@ -254,7 +254,7 @@ public final class LockScripts {
    * @return the raw reply; fails with the Redis error
    */
   public CompletableFuture<List<Object>> force(String name, long expectedToken, String expectedSession) {
-    return FORCE.run(commands, ScriptOutputType.MULTI, new String[] {keys.lockKey(name)},
+    return FORCE.run(commands, ScriptOutputType.MULTI, releaseKeys(name),
         Long.toString(expectedToken), expectedSession, keys.releaseChannel(name), publishMode);
   }
 

@@ -95,6 +95,26 @@ class FairQueueScriptIT {
   }
 
   @Test
+  void force_fairGrantWithWaiter_namesTheHeadInItsMessage() throws InterruptedException {
+    LockName name = LockName.of("fair/force");
+    OwnerToken holder = OwnerToken.random();
+    OwnerToken head = OwnerToken.random();
+    LinkedBlockingQueue<String> heard = new LinkedBlockingQueue<>();
+    await(backend.subscribeHandOffs(name, heard::add));
+    AcquireOutcome grant = fair(name, holder, KEEP);
+    assertThat(fair(name, head, KEEP)).isInstanceOf(Busy.class);
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+    try (var connection = client.connect()) {
+      LockScripts scripts = new LockScripts(connection.async(), KeySpace.standalone("holdfast"), false);
+      List<Object> freed = await(scripts.force(name.value(), ((Granted) grant).fencingToken().value(), ""));
+      assertThat(freed.get(0)).isEqualTo(1L);
+    } finally {
+      client.shutdown();
+    }
+    assertThat(heard.poll(10, TimeUnit.SECONDS)).isEqualTo(head.value());
+  }
+
+  @Test
   void fairAcquire_headStopsAttempting_itsPlaceLapsesAfterKeep(RedisServer server) {
     LockName name = LockName.of("fair/lapse");
     OwnerToken holder = OwnerToken.random();
