@@ -69,6 +69,8 @@
 --
 -- Memory: a first library grant stores only o, t and r, so the hash fits the allocator's 64-byte class
 -- even with a 64-bit request id (with c it would spill into the 80-byte class): 16 bytes less per held lock.
+-- Fair mode adds the line's reads and writes (fairqueue.lua): 10 calls for a busy waiter already in line, 12 for
+-- one joining it, 12 for a grant to the head; a fair grant also stores q (docs/fair-lock.md has the table).
 --
 -- Tokens stay below 2^53 (TIME in microseconds reaches that in the year 2255), so Lua numbers hold
 -- them exactly; they are written with %.0f because Lua's default number format would round them.
