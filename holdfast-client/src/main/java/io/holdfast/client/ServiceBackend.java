@@ -108,7 +108,7 @@ final class ServiceBackend implements LockBackend {
         .setName(call.name().value()).setOwner(call.owner().value()).setLeaseTtlMs(call.ttl().toMillis())
         .setRequestId(call.requestId()).setWaitTimeoutMs(waitMs)
         .setWaiterHintMs(waitMs > 0 ? 0 : Math.min(waiterHint.toMillis(), maxWaitMs > 0 ? maxWaitMs : 60_000))
-        .setFair(call.queueKeep() != null).setQueueKeepMs(call.queueKeep() == null ? 0 : call.queueKeep().toMillis())
+        .setFair(call.queueKeep() != null).setQueueKeepMs(queueKeepMs(call.queueKeep()))
         .build();
     LockName name = call.name();
     return calls.tryAcquire(request).handle((reply, failure) -> {
@@ -121,6 +121,11 @@ final class ServiceBackend implements LockBackend {
       }
       throw Rpc.toHoldfast(failure, "acquire of lock '" + name + "'");
     }).thenCompose(stage -> stage);
+  }
+
+  /* The service refuses a keep longer than its longest wait; it keeps a waiting call's place itself anyway. */
+  private long queueKeepMs(Duration queueKeep) {
+    return queueKeep == null ? 0 : Math.min(queueKeep.toMillis(), maxWaitMs > 0 ? maxWaitMs : 60_000);
   }
 
   private AcquireOutcome outcome(Session open, LockName name, OwnerToken owner, Duration ttl,
