@@ -87,9 +87,21 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
     }
     Duration wait = min(loop.remainingWait(), backend.longestWait());
     waitedInBackend = !wait.isZero();
+    if (request.fair()) {
+      return backend.tryAcquireFair(request.name(), request.owner(), request.leaseTtl(), requestId, wait,
+          queueKeep());
+    }
     return waitedInBackend
         ? backend.tryAcquire(request.name(), request.owner(), request.leaseTtl(), requestId, wait)
         : backend.tryAcquire(request.name(), request.owner(), request.leaseTtl(), requestId);
+  }
+
+  /*
+   * A fair waiter's place in line must outlast its sleep between attempts (at most the re-check interval), so it
+   * lasts twice that; never past the caller's wait, so a waiter that gives up stops holding up the line by then.
+   */
+  private Duration queueKeep() {
+    return min(loop.remainingWait(), client.options().recheckInterval().multipliedBy(2));
   }
 
   @Override
@@ -154,7 +166,7 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
     if (primitive == null && !backend.longestWait().isZero()) {
       return NO_TOPIC;
     }
-    return client.wakeups().joinIfSubscribed(kind, request.name(), sleeper);
+    return client.wakeups().joinIfSubscribed(kind, request.name(), sleeper, fairOwner());
   }
 
   @Override
@@ -162,7 +174,7 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
     if (primitive == null && !backend.longestWait().isZero()) {
       return NO_TOPIC;
     }
-    WakeupHub.Registration joined = client.wakeups().register(kind, request.name(), sleeper);
+    WakeupHub.Registration joined = client.wakeups().register(kind, request.name(), sleeper, fairOwner());
     joined.live().whenComplete((subscription, failure) -> {
       if (failure != null) {
         log.warn("lock '{}' owner {}: release subscription failed ({}); waiting on re-check timer only",
@@ -170,6 +182,11 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
       }
     });
     return joined;
+  }
+
+  /** A fair waiter is woken only by a release that names its owner as the head of the line. */
+  private OwnerToken fairOwner() {
+    return request.fair() ? request.owner() : null;
   }
 
   /** The release topic of a backend that waits itself: nothing to join, always live. */

@@ -15,6 +15,7 @@ import java.util.Objects;
  *     waits until granted
  * @param autoRenew whether Holdfast renews the lease in the background until it is released
  * @param leaseLostListener told when the lease is lost while held; never null (use {@link #NO_LISTENER})
+ * @param fair whether waiters are granted in arrival order ({@link #withFair(boolean)}); false for the plain lock
  */
 public record AcquireRequest(
     LockName name,
@@ -22,7 +23,8 @@ public record AcquireRequest(
     Duration leaseTtl,
     Duration waitTimeout,
     boolean autoRenew,
-    LeaseLostListener leaseLostListener) {
+    LeaseLostListener leaseLostListener,
+    boolean fair) {
 
   /** The shortest lease accepted: shorter ones cannot be renewed reliably over a network. */
   public static final Duration MIN_TTL = Duration.ofMillis(10);
@@ -57,6 +59,16 @@ public record AcquireRequest(
   }
 
   /**
+   * A request for the plain (not fair) lock.
+   *
+   * @throws InvalidArgumentException as the canonical constructor
+   */
+  public AcquireRequest(LockName name, OwnerToken owner, Duration leaseTtl, Duration waitTimeout, boolean autoRenew,
+      LeaseLostListener leaseLostListener) {
+    this(name, owner, leaseTtl, waitTimeout, autoRenew, leaseLostListener, false);
+  }
+
+  /**
    * A request for {@code name} by a fresh random owner, waiting forever, with automatic renewal.
    *
    * @param name the lock name (validated as a {@link LockName})
@@ -75,7 +87,7 @@ public record AcquireRequest(
    * @return a new request
    */
   public AcquireRequest withOwner(OwnerToken newOwner) {
-    return new AcquireRequest(name, newOwner, leaseTtl, waitTimeout, autoRenew, leaseLostListener);
+    return new AcquireRequest(name, newOwner, leaseTtl, waitTimeout, autoRenew, leaseLostListener, fair);
   }
 
   /**
@@ -85,7 +97,7 @@ public record AcquireRequest(
    * @return a new request
    */
   public AcquireRequest withWait(Duration newWait) {
-    return new AcquireRequest(name, owner, leaseTtl, newWait, autoRenew, leaseLostListener);
+    return new AcquireRequest(name, owner, leaseTtl, newWait, autoRenew, leaseLostListener, fair);
   }
 
   /**
@@ -96,7 +108,7 @@ public record AcquireRequest(
    * @return a new request
    */
   public AcquireRequest withoutAutoRenew() {
-    return new AcquireRequest(name, owner, leaseTtl, waitTimeout, false, leaseLostListener);
+    return new AcquireRequest(name, owner, leaseTtl, waitTimeout, false, leaseLostListener, fair);
   }
 
   /**
@@ -106,7 +118,31 @@ public record AcquireRequest(
    * @return a new request
    */
   public AcquireRequest onLeaseLost(LeaseLostListener listener) {
-    return new AcquireRequest(name, owner, leaseTtl, waitTimeout, autoRenew, listener);
+    return new AcquireRequest(name, owner, leaseTtl, waitTimeout, autoRenew, listener, fair);
+  }
+
+  /**
+   * The same request in the fair mode of the lock ({@code true}) or the plain mode ({@code false}, the default).
+   *
+   * <p>Fair mode: waiters are granted the lock in the order they arrived, as the backend saw their first busy
+   * attempt (Redis orders them; no client clock is involved), and nobody passes a live waiter ahead of it, not
+   * even a newcomer that finds the lock free. A waiter keeps its place in line while it keeps attempting (every
+   * re-check, at least every {@link HoldfastOptions#recheckInterval()}); a waiter that stopped (crashed,
+   * partitioned, gave up) loses its place at most twice the re-check interval after its last attempt, so a dead
+   * waiter delays the line by at most that. A release wakes only the waiter at the head of the line. Re-entry,
+   * fencing tokens (from the same counter as the plain lock), renewal, lease-lost signals and release are exactly
+   * those of the plain lock, and a released fair lock with nobody in line leaves nothing in Redis.
+   *
+   * <p>The order holds among fair requests: a plain request for the same name does not look at the line and may
+   * pass it, so use one mode per lock name. A fair request with a zero wait takes no place in line but still does
+   * not pass anyone in it. Not available on independent masters ({@code redis-quorum://}): the acquire fails with
+   * {@link InvalidArgumentException} (docs/fair-lock.md says why).
+   *
+   * @param newFair true for the fair mode
+   * @return a new request
+   */
+  public AcquireRequest withFair(boolean newFair) {
+    return new AcquireRequest(name, owner, leaseTtl, waitTimeout, autoRenew, leaseLostListener, newFair);
   }
 
   /**

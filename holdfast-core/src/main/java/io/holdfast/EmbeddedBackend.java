@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /*
  * The embedded backend: a LockBackend over an in-process EmbeddedStore. All clients in one JVM that name the same
@@ -41,7 +42,13 @@ final class EmbeddedBackend implements LockBackend {
   @Override
   public CompletableFuture<AcquireOutcome> tryAcquire(LockName name, OwnerToken owner, Duration ttl,
       long requestId) {
-    return CompletableFuture.completedFuture(store.tryAcquire(name, owner, ttl, requestId));
+    return CompletableFuture.completedFuture(store.tryAcquire(name, owner, ttl, requestId, null));
+  }
+
+  @Override
+  public CompletableFuture<AcquireOutcome> tryAcquireFair(LockName name, OwnerToken owner, Duration ttl,
+      long requestId, Duration wait, Duration queueKeep) {
+    return CompletableFuture.completedFuture(store.tryAcquire(name, owner, ttl, requestId, queueKeep));
   }
 
   @Override
@@ -62,6 +69,11 @@ final class EmbeddedBackend implements LockBackend {
 
   @Override
   public CompletableFuture<ReleaseSubscription> subscribe(LockName name, Runnable onRelease) {
+    return subscribeHandOffs(name, head -> onRelease.run());
+  }
+
+  @Override
+  public CompletableFuture<ReleaseSubscription> subscribeHandOffs(LockName name, Consumer<String> onRelease) {
     Runnable unsubscribe = store.subscribe(name, onRelease);
     return CompletableFuture.completedFuture(unsubscribe::run);
   }

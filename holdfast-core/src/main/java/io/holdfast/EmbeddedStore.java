@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /*
  * The in-process store behind the embedded backend: the shared LockTable (the Redis scripts' rules, step by step,
@@ -30,9 +31,9 @@ final class EmbeddedStore {
     return thread;
   });
 
-  private final Map<String, List<Runnable>> listeners = new ConcurrentHashMap<>();
+  private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
   private final LockTable table = new LockTable(this::publish);
-  private final HolderTable holders = new HolderTable((space, name) -> publish(holdersChannel(space, name)));
+  private final HolderTable holders = new HolderTable((space, name) -> publish(holdersChannel(space, name), ""));
 
   private EmbeddedStore() {
     SHARED.scheduleWithFixedDelay(() -> {
@@ -45,8 +46,9 @@ final class EmbeddedStore {
     return STORES.computeIfAbsent(name, n -> new EmbeddedStore());
   }
 
-  AcquireOutcome tryAcquire(LockName name, OwnerToken owner, Duration ttl, long requestId) {
-    LockTable.Attempt attempt = table.acquire(name.value(), owner.value(), ttl, requestId, null);
+  /** {@code queueKeep}: null for the plain lock, else the fair mode's keep time of the caller's place in line. */
+  AcquireOutcome tryAcquire(LockName name, OwnerToken owner, Duration ttl, long requestId, Duration queueKeep) {
+    LockTable.Attempt attempt = table.acquire(name.value(), owner.value(), ttl, requestId, null, queueKeep);
     if (attempt instanceof LockTable.Granted granted) {
       return new AcquireOutcome.Granted(new FencingToken(granted.token()), granted.holds());
     }
@@ -72,7 +74,8 @@ final class EmbeddedStore {
         new FencingToken(view.token()), view.holds(), view.remaining()));
   }
 
-  Runnable subscribe(LockName name, Runnable listener) {
+  /** {@code listener} gets the owner a fair release hands off to, or "" (release.lua's message). */
+  Runnable subscribe(LockName name, Consumer<String> listener) {
     return subscribe(name.value(), listener);
   }
 
@@ -83,14 +86,14 @@ final class EmbeddedStore {
 
   /** Release notices of a read/write lock or a semaphore; braces keep them apart from lock names. */
   Runnable subscribe(HolderTable.Space space, LockName name, Runnable listener) {
-    return subscribe(holdersChannel(space, name.value()), listener);
+    return subscribe(holdersChannel(space, name.value()), head -> listener.run());
   }
 
   private static String holdersChannel(HolderTable.Space space, String name) {
     return "{" + space + "}" + name;
   }
 
-  private Runnable subscribe(String channel, Runnable listener) {
+  private Runnable subscribe(String channel, Consumer<String> listener) {
     listeners.computeIfAbsent(channel, n -> new CopyOnWriteArrayList<>()).add(listener);
     return () -> listeners.computeIfPresent(channel, (n, list) -> {
       list.remove(listener);
@@ -102,10 +105,10 @@ final class EmbeddedStore {
     return table.sweep() + holders.sweep();
   }
 
-  private void publish(String name) {
-    List<Runnable> targets = listeners.get(name);
+  private void publish(String name, String head) {
+    List<Consumer<String>> targets = listeners.get(name);
     if (targets != null && !targets.isEmpty()) {
-      SHARED.execute(() -> targets.forEach(Runnable::run));
+      SHARED.execute(() -> targets.forEach(target -> target.accept(head)));
     }
   }
 }

@@ -9,6 +9,7 @@ import io.holdfast.spi.RenewRequest;
 import io.holdfast.spi.SemaphoreBackend;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /*
  * The backend operations behind each LeaseKind, in one place, so that release, renewal and wake-ups route by the
@@ -72,11 +73,11 @@ final class PrimitiveCalls {
   }
 
   /** Read and write waiters of one name hear the same channel; the kind decides whom a message wakes. */
-  CompletableFuture<ReleaseSubscription> subscribe(LeaseKind kind, LockName name, Runnable onRelease) {
+  CompletableFuture<ReleaseSubscription> subscribe(LeaseKind kind, LockName name, Consumer<String> onRelease) {
     return switch (kind) {
-      case LOCK -> backend.subscribe(name, onRelease);
-      case READ, WRITE -> readWrite().subscribeReadWrite(name, onRelease);
-      case PERMIT -> semaphore().subscribePermits(name, onRelease);
+      case LOCK -> backend.subscribeHandOffs(name, onRelease);
+      case READ, WRITE -> readWrite().subscribeReadWrite(name, () -> onRelease.accept(""));
+      case PERMIT -> semaphore().subscribePermits(name, () -> onRelease.accept(""));
     };
   }
 

@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * longest-waiting local waiter (except read waiters, who may all get in at once): only one of them can win, and
  * waking all of them would multiply Redis calls per grant by the number of local waiters (the thundering herd).
  * If the woken waiter loses the race to another process, the lock is held again and the next release wakes it
- * again; if it has already left, the next one in line is woken instead.
+ * again; if it has already left, the next one in line is woken instead. A fair lock's release names the waiter at
+ * the head of its line in Redis (release.lua): only that owner's waiter is woken, in whichever client it is, and no
+ * other, so a hand-off costs one attempt in the whole fleet and nobody else races the head.
  *
  * Thread safety: each Topic is guarded by its own monitor; the map entry is created and removed under that
  * monitor and the map's compute, so a late subscriber cannot join a topic that is being closed.
@@ -34,9 +36,17 @@ final class WakeupHub {
 
   /** Registers a waiter; the future completes when release messages for the lock will reach it. */
   Registration register(LeaseKind kind, LockName name, Sleeper sleeper) {
+    return register(kind, name, sleeper, null);
+  }
+
+  /**
+   * Registers a waiter of {@code owner} (null: a plain waiter); a fair lock's release that names that owner as the
+   * head of its line wakes it, and no other.
+   */
+  Registration register(LeaseKind kind, LockName name, Sleeper sleeper, OwnerToken owner) {
     TopicKey key = new TopicKey(kind, name);
     while (true) {
-      Registration joined = join(topics.computeIfAbsent(key, k -> new Topic(k)), sleeper);
+      Registration joined = join(topics.computeIfAbsent(key, k -> new Topic(k)), sleeper, owner);
       if (joined != null) {
         return joined;
       }
@@ -48,22 +58,23 @@ final class WakeupHub {
    * call. A waiter that joins before its first attempt needs no second attempt after a busy answer, since every
    * release after that attempt reaches the topic. Returns null when there is no live subscription to join.
    */
-  Registration joinIfSubscribed(LeaseKind kind, LockName name, Sleeper sleeper) {
+  Registration joinIfSubscribed(LeaseKind kind, LockName name, Sleeper sleeper, OwnerToken owner) {
     Topic topic = topics.get(new TopicKey(kind, name));
     if (topic == null || !topic.subscription.isDone() || topic.subscription.isCompletedExceptionally()) {
       return null;
     }
-    return join(topic, sleeper);
+    return join(topic, sleeper, owner);
   }
 
   /** Adds the sleeper unless the topic is closing (its last sleeper left); null then. */
-  private Registration join(Topic topic, Sleeper sleeper) {
+  private Registration join(Topic topic, Sleeper sleeper, OwnerToken owner) {
     synchronized (topic) {
       if (topic.closed) {
         return null;
       }
-      topic.sleepers.addLast(sleeper);
-      return new Registration(topic, sleeper);
+      Registration joined = new Registration(topic, sleeper, owner == null ? null : owner.value());
+      topic.sleepers.addLast(joined);
+      return joined;
     }
   }
 
@@ -79,10 +90,12 @@ final class WakeupHub {
   final class Registration implements WaitLoop.Registration {
     private final Topic topic;
     private final Sleeper sleeper;
+    private final String owner;
 
-    private Registration(Topic topic, Sleeper sleeper) {
+    private Registration(Topic topic, Sleeper sleeper, String owner) {
       this.topic = topic;
       this.sleeper = sleeper;
+      this.owner = owner;
     }
 
     @Override
@@ -92,13 +105,13 @@ final class WakeupHub {
 
     @Override
     public void close() {
-      topic.leave(sleeper);
+      topic.leave(this);
     }
   }
 
   private final class Topic {
     private final TopicKey key;
-    private final Deque<Sleeper> sleepers = new ArrayDeque<>();
+    private final Deque<Registration> sleepers = new ArrayDeque<>();
     private final CompletableFuture<ReleaseSubscription> subscription;
     private boolean closed;
 
@@ -107,21 +120,23 @@ final class WakeupHub {
       this.subscription = CompletableFutures.safely(() -> calls.subscribe(key.kind(), key.name(), this::released));
     }
 
-    private void released() {
-      Sleeper[] snapshot;
+    /* head: the owner a fair release hands off to, or "" for anyone (then the longest-waiting one is woken). */
+    private void released(String head) {
+      Registration[] snapshot;
       synchronized (this) {
-        snapshot = sleepers.toArray(new Sleeper[0]);
+        snapshot = sleepers.toArray(new Registration[0]);
       }
-      for (Sleeper sleeper : snapshot) {
-        if (sleeper.wake() && !key.kind().wakesAll()) {
+      for (Registration waiter : snapshot) {
+        if (head.isEmpty() ? waiter.sleeper.wake() && !key.kind().wakesAll()
+            : head.equals(waiter.owner) && waiter.sleeper.wake()) {
           return;
         }
       }
     }
 
-    private void leave(Sleeper sleeper) {
+    private void leave(Registration waiter) {
       synchronized (this) {
-        sleepers.remove(sleeper);
+        sleepers.remove(waiter);
         if (!sleepers.isEmpty() || closed) {
           return;
         }

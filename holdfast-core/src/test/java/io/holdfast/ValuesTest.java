@@ -102,4 +102,14 @@ class ValuesTest {
     assertThat(HoldfastOptions.builder().build().driftAllowance(Duration.ofSeconds(1)))
         .isEqualTo(Duration.ofMillis(12));
   }
+
+  @Test
+  void acquireRequest_withFair_isKeptByEveryOtherWither() {
+    AcquireRequest plain = AcquireRequest.of("a", Duration.ofSeconds(1));
+    AcquireRequest fair = plain.withFair(true).withWait(Duration.ZERO).withOwner(OwnerToken.random())
+        .withoutAutoRenew().onLeaseLost(AcquireRequest.NO_LISTENER);
+    assertThat(plain.fair()).isFalse();
+    assertThat(fair.fair()).isTrue();
+    assertThat(fair.withFair(false).fair()).isFalse();
+  }
 }

@@ -19,12 +19,12 @@ import java.util.Optional;
 public record BenchConfig(Optional<String> redisUri, Path outDir, Profile profile, List<String> workloads,
     List<String> contenders) {
 
-  /** Every workload, in the order of issue 5, after the machine's ceilings. */
+  /** Every workload, in the order of issue 5, after the machine's ceilings; then issue 12's saturated fleet. */
   public static final List<String> WORKLOADS =
-      List.of("ceilings", "uncontended", "contended", "renewal", "memory", "fleet");
+      List.of("ceilings", "uncontended", "contended", "renewal", "memory", "fleet", "saturated");
   /** Every contender available in this module. */
   public static final List<String> CONTENDERS =
-      List.of("holdfast", "holdfast-service", "redisson", "redisson-fenced", "raw");
+      List.of("holdfast", "holdfast-service", "redisson", "redisson-fenced", "raw", "holdfast-fair");
   /** The default output directory, relative to the working directory. */
   public static final Path DEFAULT_OUT = Path.of("target", "bench");
 

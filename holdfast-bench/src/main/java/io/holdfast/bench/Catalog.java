@@ -20,6 +20,7 @@ final class Catalog {
   static Contender contender(String name, Scale scale, Path outDir) {
     return switch (name) {
       case "holdfast" -> new HoldfastContender();
+      case HoldfastContender.FAIR_NAME -> new HoldfastContender(true);
       case "redisson" -> new RedissonContender(false);
       case "redisson-fenced" -> new RedissonContender(true);
       case "raw" -> new RawContender();
@@ -37,6 +38,7 @@ final class Catalog {
       case "renewal" -> new RenewalWorkload();
       case "memory" -> new MemoryWorkload();
       case "fleet" -> new FleetWorkload();
+      case "saturated" -> new SaturatedWorkload();
       default -> throw new IllegalArgumentException("unknown workload '" + name + "'");
     };
   }

@@ -11,19 +11,37 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Holdfast as an application uses it: {@code Holdfast.connect} with default options (only the key prefix is
  * shortened to {@code hf}, so that its keys are as long as the others'), {@code tryAcquire(name, ttl, wait)}
- * with the default auto-renewal.
+ * with the default auto-renewal; {@code holdfast-fair} is the same in fair mode ({@code withFair(true)}), and runs
+ * only the saturated fleet, the workload that compares the two modes.
  */
 final class HoldfastContender implements Contender {
+  /** The fair mode's contender name. */
+  static final String FAIR_NAME = "holdfast-fair";
   private static final String PREFIX = "hf";
+
+  private final boolean fair;
+
+  HoldfastContender() {
+    this(false);
+  }
+
+  HoldfastContender(boolean fair) {
+    this.fair = fair;
+  }
 
   @Override
   public String name() {
-    return "holdfast";
+    return fair ? FAIR_NAME : "holdfast";
   }
 
   @Override
   public String tag() {
-    return "hf";
+    return fair ? "hff" : "hf";
+  }
+
+  @Override
+  public boolean runs(String workload) {
+    return !fair || workload.equals("saturated");
   }
 
   @Override
@@ -43,28 +61,36 @@ final class HoldfastContender implements Contender {
         .clientName(spec.instanceName())
         .keyPrefix(PREFIX)
         .build();
-    return new HoldfastLocker(Holdfast.connect(options), spec.leaseTtl());
+    return new HoldfastLocker(Holdfast.connect(options), spec.leaseTtl(), fair);
   }
 
   /** One Holdfast client, whatever its backend; the service contender uses it too. */
   static final class HoldfastLocker implements Locker {
     private final Holdfast holdfast;
     private final Duration ttl;
+    private final boolean fair;
 
     HoldfastLocker(Holdfast holdfast, Duration ttl) {
+      this(holdfast, ttl, false);
+    }
+
+    HoldfastLocker(Holdfast holdfast, Duration ttl, boolean fair) {
       this.holdfast = holdfast;
       this.ttl = ttl;
+      this.fair = fair;
     }
 
     @Override
     public Held acquire(String name, Duration wait) {
-      Optional<Lease> lease = holdfast.tryAcquire(name, ttl, wait);
+      Optional<Lease> lease = fair
+          ? holdfast.tryAcquire(AcquireRequest.of(name, ttl).withWait(wait).withFair(true))
+          : holdfast.tryAcquire(name, ttl, wait);
       return lease.map(LeaseHeld::new).orElse(null);
     }
 
     @Override
     public CompletableFuture<Held> acquireAsync(String name, boolean renew) {
-      AcquireRequest request = AcquireRequest.of(name, ttl).withWait(Duration.ZERO);
+      AcquireRequest request = AcquireRequest.of(name, ttl).withWait(Duration.ZERO).withFair(fair);
       return holdfast.tryAcquireAsync(renew ? request : request.withoutAutoRenew())
           .thenApply(lease -> new LeaseHeld(lease.orElseThrow(() -> new BusyException(name))));
     }

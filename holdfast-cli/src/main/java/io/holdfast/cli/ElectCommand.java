@@ -34,10 +34,17 @@ import picocli.CommandLine.Spec;
     name = "elect",
     mixinStandardHelpOptions = true,
     description = {"Campaigns in a leader election and runs a command while leader.",
-        "The command gets HOLDFAST_ELECTION and HOLDFAST_FENCING_TOKEN (the term, larger than every earlier",
-        "leader's) in its environment; pass the term to the resources it writes. Exit code: the command's;",
-        RunCommand.EXIT_NOT_ACQUIRED + " if not elected within --wait; " + RunCommand.EXIT_LEASE_LOST
-            + " if the leadership was lost and the command stopped."})
+        "",
+        "The command gets HOLDFAST_ELECTION and HOLDFAST_FENCING_TOKEN (the term, larger than every earlier"
+            + " leader's) in its environment; pass the term to the resources it writes. Exit code: the command's; "
+            + RunCommand.EXIT_NOT_ACQUIRED + " if not elected within --wait; " + RunCommand.EXIT_LEASE_LOST
+            + " if the leadership was lost and the command stopped.",
+        "",
+        "The command runs in a process group of its own; on lost leadership the whole group gets SIGTERM"
+            + " (SIGKILL 5 s later if it still runs)."},
+    footer = {"", "Examples:",
+        "  holdfast elect --name scheduler --value \"$(hostname)\" -- ./scheduler.sh",
+        "  holdfast elect --name compactor --wait 1m -- ./compact.sh"})
 final class ElectCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

@@ -66,6 +66,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--ttl", paramLabel = "DURATION", description = "Lease TTL, renewed while running (default 10s).")
   Duration ttl = Duration.ofSeconds(10);
 
+  @Option(names = "--fair", description = {"Wait in line: waiters get the lock in the order they arrived (ordered by",
+      "Redis), and nobody passes a waiter ahead of it. Use it for every holder of the lock (docs/fair-lock.md)."})
+  boolean fair;
+
   @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments, after --.")
   List<String> command;
 
@@ -131,6 +135,7 @@ final class RunCommand implements Callable<Integer> {
   private AcquireRequest request() {
     return AcquireRequest.of(lock, ttl)
         .withWait(waitTimeout == null ? AcquireRequest.WAIT_FOREVER : waitTimeout)
+        .withFair(fair)
         .onLeaseLost((lease, reason) -> {
           lost.set(reason);
           CommandGroup running = child.get();

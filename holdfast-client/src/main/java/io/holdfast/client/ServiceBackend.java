@@ -75,7 +75,16 @@ final class ServiceBackend implements LockBackend {
       long requestId, Duration wait) {
     return session.current().exceptionally(failure -> {
       throw Rpc.toHoldfast(failure, "opening a lock service session");
-    }).thenCompose(open -> attempt(open, new Attempt(name, owner, ttl, requestId, wait), true));
+    }).thenCompose(open -> attempt(open, new Attempt(name, owner, ttl, requestId, wait, null), true));
+  }
+
+  /* The service keeps the line in Redis (the library's acquire.lua) and wakes only the head of it. */
+  @Override
+  public CompletableFuture<AcquireOutcome> tryAcquireFair(LockName name, OwnerToken owner, Duration ttl,
+      long requestId, Duration wait, Duration queueKeep) {
+    return session.current().exceptionally(failure -> {
+      throw Rpc.toHoldfast(failure, "opening a lock service session");
+    }).thenCompose(open -> attempt(open, new Attempt(name, owner, ttl, requestId, wait, queueKeep), true));
   }
 
   @Override
@@ -88,8 +97,9 @@ final class ServiceBackend implements LockBackend {
     return calls.waitsOnServer() ? Duration.ofMillis(maxWaitMs) : Duration.ZERO;
   }
 
-  /** One acquire's arguments. */
-  private record Attempt(LockName name, OwnerToken owner, Duration ttl, long requestId, Duration serverWait) { }
+  /** One acquire's arguments; {@code queueKeep} is null for the plain lock. */
+  private record Attempt(LockName name, OwnerToken owner, Duration ttl, long requestId, Duration serverWait,
+      Duration queueKeep) { }
 
   private CompletableFuture<AcquireOutcome> attempt(Session open, Attempt call, boolean mayReopen) {
     maxWaitMs = open.getMaxWaitMs();
@@ -98,6 +108,7 @@ final class ServiceBackend implements LockBackend {
         .setName(call.name().value()).setOwner(call.owner().value()).setLeaseTtlMs(call.ttl().toMillis())
         .setRequestId(call.requestId()).setWaitTimeoutMs(waitMs)
         .setWaiterHintMs(waitMs > 0 ? 0 : Math.min(waiterHint.toMillis(), maxWaitMs > 0 ? maxWaitMs : 60_000))
+        .setFair(call.queueKeep() != null).setQueueKeepMs(queueKeepMs(call.queueKeep()))
         .build();
     LockName name = call.name();
     return calls.tryAcquire(request).handle((reply, failure) -> {
@@ -110,6 +121,11 @@ final class ServiceBackend implements LockBackend {
       }
       throw Rpc.toHoldfast(failure, "acquire of lock '" + name + "'");
     }).thenCompose(stage -> stage);
+  }
+
+  /* The service refuses a keep longer than its longest wait; it keeps a waiting call's place itself anyway. */
+  private long queueKeepMs(Duration queueKeep) {
+    return queueKeep == null ? 0 : Math.min(queueKeep.toMillis(), maxWaitMs > 0 ? maxWaitMs : 60_000);
   }
 
   private AcquireOutcome outcome(Session open, LockName name, OwnerToken owner, Duration ttl,

@@ -14,6 +14,8 @@ final class Grant {
   final long token;
   int holds = 1;
   long requestId;
+  /** Whether it was granted in fair mode (the hash's q): its release names the head of the line. */
+  boolean fair;
   /** A request id answered twice (a repeat): undo must not give its hold back. 0: none. */
   long repeated;
   final String sessionId;

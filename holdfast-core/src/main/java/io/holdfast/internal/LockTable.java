@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -107,7 +108,8 @@ public final class LockTable {
   }
 
   private final TreeMap<String, Grant> locks = new TreeMap<>();
-  private final Consumer<String> onRelease;
+  private final FairLines lines = new FairLines();
+  private final BiConsumer<String, String> onRelease;
   private long fence;
 
   /**
@@ -117,6 +119,18 @@ public final class LockTable {
    *     the table's monitor; it must not block
    */
   public LockTable(Consumer<String> onRelease) {
+    this((name, head) -> onRelease.accept(name));
+    Objects.requireNonNull(onRelease, "onRelease");
+  }
+
+  /**
+   * A new, empty table that also says whom a fair lock's release hands off to.
+   *
+   * @param onRelease told the name of every lock freed by a release or a force-release (not by expiry) and the
+   *     member at the head of its line of waiters when the freed grant was a fair one ({@code "<owner>"}, or
+   *     {@code "<session id> <owner>"}), else the empty string; outside the table's monitor; it must not block
+   */
+  public LockTable(BiConsumer<String, String> onRelease) {
     this.onRelease = Objects.requireNonNull(onRelease, "onRelease");
   }
 
@@ -130,17 +144,41 @@ public final class LockTable {
    * @param session the session's terms, or null for a library grant
    * @return the outcome
    */
-  public synchronized Attempt acquire(String name, String owner, Duration ttl, long requestId, Session session) {
+  public Attempt acquire(String name, String owner, Duration ttl, long requestId, Session session) {
+    return acquire(name, owner, ttl, requestId, session, null);
+  }
+
+  /**
+   * acquire.lua, in fair mode when {@code queueKeep} is not null: a caller that does not hold the lock is granted
+   * it only when it is free and nobody live is ahead of it in the lock's line; else it keeps (or takes) its place
+   * in line for {@code queueKeep} after this attempt (zero: it takes no place) and is told busy.
+   *
+   * @param queueKeep null for the plain lock, else how long the caller's place in line lasts without an attempt
+   * @return the outcome
+   */
+  public synchronized Attempt acquire(String name, String owner, Duration ttl, long requestId, Session session,
+      Duration queueKeep) {
     long now = System.nanoTime();
     if (session != null && now - session.expiryNanos() >= 0) {
       return new SessionExpired();
     }
     Grant grant = blocking(name, now);
+    String member = session == null ? owner : session.id() + " " + owner;
+    if (queueKeep != null && (grant == null || !grant.owner.equals(owner))) {
+      Busy ahead = lines.ahead(name, member, grant != null, now, queueKeep);
+      if (ahead != null) {
+        return ahead;
+      }
+    }
     if (grant == null) {
       grant = Grant.fresh(owner, Math.max(fence + 1, System.currentTimeMillis() * 1000), requestId, ttl, session,
           now);
       fence = grant.token;
       locks.put(name, grant);
+      if (queueKeep != null) {
+        grant.fair = true;
+        lines.leave(name, member);
+      }
       return new Granted(grant.token, 1);
     }
     if (!grant.owner.equals(owner) || !grant.held(now)
@@ -178,7 +216,7 @@ public final class LockTable {
       }
       locks.remove(name);
     }
-    onRelease.accept(name);
+    onRelease.accept(name, "");
     return true;
   }
 
@@ -207,6 +245,7 @@ public final class LockTable {
    * @return the holds left, or -1 when not held by that owner under that token for that principal
    */
   public long release(String name, String owner, long token, long requestId, String principal) {
+    String head;
     synchronized (this) {
       long now = System.nanoTime();
       Grant grant = blocking(name, now);
@@ -222,8 +261,9 @@ public final class LockTable {
         return grant.holds;
       }
       locks.remove(name);
+      head = grant.fair ? handOff(name, now) : "";
     }
-    onRelease.accept(name);
+    onRelease.accept(name, head);
     return 0;
   }
 
@@ -309,8 +349,10 @@ public final class LockTable {
    */
   public long force(String name, long expectedToken, String expectedSession) {
     long token;
+    String head;
     synchronized (this) {
-      Grant grant = blocking(name, System.nanoTime());
+      long now = System.nanoTime();
+      Grant grant = blocking(name, now);
       if (grant == null) {
         return 0;
       }
@@ -320,12 +362,16 @@ public final class LockTable {
       }
       locks.remove(name);
       token = grant.token;
+      head = grant.fair ? handOff(name, now) : "";
     }
-    onRelease.accept(name);
+    onRelease.accept(name, head);
     return token;
   }
 
-  /** Drops grants that no longer block anyone (the keys Redis would have expired); returns how many are left. */
+  /**
+   * Drops grants that no longer block anyone and fair waiters whose place lapsed (the keys Redis would have
+   * expired); returns how many grants are left.
+   */
   public synchronized int sweep() {
     long now = System.nanoTime();
     for (Iterator<Grant> it = locks.values().iterator(); it.hasNext(); ) {
@@ -333,7 +379,19 @@ public final class LockTable {
         it.remove();
       }
     }
+    lines.sweep(now);
     return locks.size();
+  }
+
+  /** Fair locks with someone live in line (a line is two keys in Redis); for tests of "nothing left behind". */
+  synchronized int lines() {
+    return lines.sweep(System.nanoTime());
+  }
+
+  /** release.lua's message for a fair grant: the live head of the line, or "" when nobody waits. */
+  private String handOff(String name, long now) {
+    Map.Entry<String, Long> head = lines.head(name, now);
+    return head == null ? "" : head.getKey();
   }
 
   /** The grant that blocks others now, dropping an entry past its free instant. */

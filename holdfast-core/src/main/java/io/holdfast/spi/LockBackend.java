@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The primitive, atomic lock operations a backend provides. The Holdfast client builds everything else on top
@@ -50,6 +51,40 @@ public interface LockBackend extends AutoCloseable {
   default CompletableFuture<AcquireOutcome> tryAcquire(LockName name, OwnerToken owner, Duration ttl,
       long requestId, Duration wait) {
     return tryAcquire(name, owner, ttl, requestId);
+  }
+
+  /**
+   * The fair mode of {@link #tryAcquire(LockName, OwnerToken, Duration, long, Duration)}: an owner that does not hold
+   * the lock is granted it only when it is free and no live waiter is ahead of it in the lock's line, which the
+   * backend keeps in arrival order as the backend (never a client's clock) sees it. Otherwise the caller takes, or
+   * keeps, its place in line and is told busy; its place lapses {@code queueKeep} after its last attempt unless it
+   * attempts again, so a dead waiter is dropped in bounded time. Re-entry, fencing tokens, renewal and release are
+   * those of the plain lock; the release of a fair grant names the next head in its release message
+   * ({@link #subscribeHandOffs}). The default refuses: a backend that cannot keep the order must not pretend to.
+   *
+   * @param wait as in the plain mode: how long a backend that waits itself may wait; ignored by the others
+   * @param queueKeep how long the caller's place lasts after this attempt; zero takes no place (a single try that
+   *     still does not pass anyone in line)
+   * @return the outcome; fails with {@link io.holdfast.InvalidArgumentException} on a backend without fair mode
+   */
+  default CompletableFuture<AcquireOutcome> tryAcquireFair(LockName name, OwnerToken owner, Duration ttl,
+      long requestId, Duration wait, Duration queueKeep) {
+    return CompletableFuture.failedFuture(new io.holdfast.InvalidArgumentException(
+        "fair locks are not available on " + describe() + " (lock '" + name + "')"));
+  }
+
+  /**
+   * Like {@link #subscribe}, but tells each release's hand-off: the owner token at the head of a fair lock's line
+   * when the release freed a fair grant and someone waits in line, else the empty string (anyone may try). A
+   * client wakes only that owner's waiter, so a hand-off costs one attempt, not one per waiting client. The default
+   * knows no hand-off and always passes the empty string.
+   *
+   * @param name the lock
+   * @param onRelease called for each release of the lock's last hold, with the head's owner token or ""
+   * @return the subscription
+   */
+  default CompletableFuture<ReleaseSubscription> subscribeHandOffs(LockName name, Consumer<String> onRelease) {
+    return subscribe(name, () -> onRelease.accept(""));
   }
 
   /**

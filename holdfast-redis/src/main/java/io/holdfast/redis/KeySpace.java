@@ -181,4 +181,24 @@ public final class KeySpace {
   public String waitersKey(String name) {
     return lockKey(name) + ":waiters";
   }
+
+  /**
+   * A fair lock's line of waiters, scored by ticket (fairqueue.lua); in the lock's slot.
+   *
+   * @param name a lock name's value
+   * @return {@code <prefix>:{<name>}:queue}
+   */
+  public String queueKey(String name) {
+    return lockKey(name) + ":queue";
+  }
+
+  /**
+   * The deadlines of a fair lock's waiters in line (fairqueue.lua); in the lock's slot.
+   *
+   * @param name a lock name's value
+   * @return {@code <prefix>:{<name>}:queue:until}
+   */
+  public String queueDeadlinesKey(String name) {
+    return lockKey(name) + ":queue:until";
+  }
 }

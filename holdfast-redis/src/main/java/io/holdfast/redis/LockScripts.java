@@ -8,6 +8,7 @@ import io.holdfast.spi.RenewRequest;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -26,11 +27,11 @@ import java.util.concurrent.CompletableFuture;
  * <p>Safe: immutable; Lettuce's async commands are thread-safe.
  */
 public final class LockScripts {
-  static final LuaScript ACQUIRE = LuaScript.fromClasspath("lockstate.lua", "acquire.lua");
-  static final LuaScript RELEASE = LuaScript.fromClasspath("lockstate.lua", "release.lua");
+  static final LuaScript ACQUIRE = LuaScript.fromClasspath("lockstate.lua", "fairqueue.lua", "acquire.lua");
+  static final LuaScript RELEASE = LuaScript.fromClasspath("lockstate.lua", "fairqueue.lua", "release.lua");
   static final LuaScript RENEW = LuaScript.fromClasspath("lockstate.lua", "renew.lua");
   static final LuaScript INSPECT = LuaScript.fromClasspath("lockstate.lua", "inspect.lua");
-  static final LuaScript FORCE = LuaScript.fromClasspath("lockstate.lua", "force.lua");
+  static final LuaScript FORCE = LuaScript.fromClasspath("lockstate.lua", "fairqueue.lua", "force.lua");
   static final LuaScript ADOPT = LuaScript.fromClasspath("adopt.lua");
   static final LuaScript UNDO = LuaScript.fromClasspath("lockstate.lua", "undo.lua");
   /** Loaded at start-up by every backend (adopt and undo only matter to the quorum mode, but cost nothing). */
@@ -145,14 +146,35 @@ public final class LockScripts {
    */
   public CompletableFuture<List<Object>> acquireInSession(String name, String owner, Duration leaseTtl,
       long requestId, SessionTerms session, Duration waiterListing, SessionKeys colocated) {
-    String[] keyArgs = colocated == null
-        ? new String[] {keys.lockKey(name), keys.fenceKey(name), keys.waitersKey(name)}
-        : new String[] {keys.lockKey(name), keys.fenceKey(name), keys.waitersKey(name), colocated.session(),
-            colocated.sessionLocks(), colocated.lockIndex(), colocated.lockIndexGenerations()};
-    return ACQUIRE.run(commands, ScriptOutputType.MULTI, keyArgs,
-        owner, Long.toString(leaseTtl.toMillis()), Long.toString(requestId), session.sessionId(),
-        Long.toString(session.expiryMillis()), Long.toString(session.lockDelay().toMillis()), session.clientName(),
-        Long.toString(waiterListing.toMillis()), name, session.principal());
+    return acquireInSession(name, owner, leaseTtl, requestId, session, waiterListing, colocated, null);
+  }
+
+  /**
+   * acquire.lua in a session, in fair mode when {@code queueKeep} is not null: as
+   * {@link #acquireInSession(String, String, Duration, long, SessionTerms, Duration, SessionKeys)}, and the caller
+   * is granted a free lock only when nobody live is ahead of it in the lock's line; else it keeps its place in
+   * line (fairqueue.lua) for {@code queueKeep} after this attempt (zero: it takes no place).
+   *
+   * @param queueKeep null for the plain lock; else how long the caller's place in line lasts without an attempt
+   * @return the raw reply; fails with the Redis error
+   */
+  public CompletableFuture<List<Object>> acquireInSession(String name, String owner, Duration leaseTtl,
+      long requestId, SessionTerms session, Duration waiterListing, SessionKeys colocated, Duration queueKeep) {
+    List<String> keyArgs = new ArrayList<>(List.of(keys.lockKey(name), keys.fenceKey(name), keys.waitersKey(name)));
+    if (colocated != null) {
+      keyArgs.addAll(List.of(colocated.session(), colocated.sessionLocks(), colocated.lockIndex(),
+          colocated.lockIndexGenerations()));
+    }
+    List<String> args = new ArrayList<>(List.of(owner, Long.toString(leaseTtl.toMillis()),
+        Long.toString(requestId), session.sessionId(), Long.toString(session.expiryMillis()),
+        Long.toString(session.lockDelay().toMillis()), session.clientName(), Long.toString(waiterListing.toMillis()),
+        name, session.principal()));
+    if (queueKeep != null) {
+      keyArgs.add(keys.queueKey(name));
+      keyArgs.add(keys.queueDeadlinesKey(name));
+      args.add(Long.toString(queueKeep.toMillis()));
+    }
+    return ACQUIRE.run(commands, ScriptOutputType.MULTI, keyArgs.toArray(String[]::new), args.toArray(String[]::new));
   }
 
   /**
@@ -166,7 +188,7 @@ public final class LockScripts {
    * @return the raw reply; fails with the Redis error
    */
   public CompletableFuture<Long> release(String name, String owner, long token, long requestId) {
-    return RELEASE.run(commands, ScriptOutputType.INTEGER, new String[] {keys.lockKey(name)}, owner,
+    return RELEASE.run(commands, ScriptOutputType.INTEGER, releaseKeys(name), owner,
         Long.toString(token), Long.toString(requestId), keys.releaseChannel(name), publishMode);
   }
 
@@ -183,8 +205,13 @@ public final class LockScripts {
    */
   public CompletableFuture<Long> releaseInSession(String name, String owner, long token, long requestId,
       String principal) {
-    return RELEASE.run(commands, ScriptOutputType.INTEGER, new String[] {keys.lockKey(name)}, owner,
+    return RELEASE.run(commands, ScriptOutputType.INTEGER, releaseKeys(name), owner,
         Long.toString(token), Long.toString(requestId), keys.releaseChannel(name), publishMode, principal);
+  }
+
+  /* The line of waiters is read only when a fair grant is released, but is always named: a script's keys. */
+  private String[] releaseKeys(String name) {
+    return new String[] {keys.lockKey(name), keys.queueKey(name), keys.queueDeadlinesKey(name)};
   }
 
   /**
@@ -227,7 +254,7 @@ public final class LockScripts {
    * @return the raw reply; fails with the Redis error
    */
   public CompletableFuture<List<Object>> force(String name, long expectedToken, String expectedSession) {
-    return FORCE.run(commands, ScriptOutputType.MULTI, new String[] {keys.lockKey(name)},
+    return FORCE.run(commands, ScriptOutputType.MULTI, releaseKeys(name),
         Long.toString(expectedToken), expectedSession, keys.releaseChannel(name), publishMode);
   }
 
@@ -280,6 +307,26 @@ public final class LockScripts {
   /** acquire.lua: {@code {1, token, holds, fresh}} or {@code {0, pttl}}. */
   CompletableFuture<List<Object>> acquire(LockName name, OwnerToken owner, Duration ttl, long requestId) {
     return ACQUIRE.run(commands, ScriptOutputType.MULTI, acquireKeys(name), acquireArgs(owner, ttl, requestId));
+  }
+
+  /**
+   * acquire.lua in fair mode for a library caller: granted only when nobody live is ahead in line; else the
+   * caller keeps its place for {@code queueKeep} after this attempt (zero: it takes no place).
+   */
+  CompletableFuture<List<Object>> acquireFair(LockName name, OwnerToken owner, Duration ttl, long requestId,
+      Duration queueKeep) {
+    return ACQUIRE.run(commands, ScriptOutputType.MULTI, fairKeys(name), fairArgs(owner, ttl, requestId, queueKeep));
+  }
+
+  String[] fairKeys(LockName name) {
+    return new String[] {keys.lockKey(name), keys.fenceKey(name), keys.queueKey(name.value()),
+        keys.queueDeadlinesKey(name.value())};
+  }
+
+  /* ARGV[4..10] are the session's; empty for a library caller (acquire.lua's header). */
+  static String[] fairArgs(OwnerToken owner, Duration ttl, long requestId, Duration queueKeep) {
+    return new String[] {owner.value(), ttlMillis(ttl), Long.toString(requestId), "", "", "", "", "", "", "",
+        Long.toString(queueKeep.toMillis())};
   }
 
   /** release.lua: remaining holds, or -1 when not the owner under that token. */

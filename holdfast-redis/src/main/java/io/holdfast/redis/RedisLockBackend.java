@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -93,6 +94,15 @@ final class RedisLockBackend implements LockBackend {
       return call(() -> acks.acquire(name, owner, ttl, requestId));
     }
     return call(() -> scripts.acquire(name, owner, ttl, requestId).thenApply(ScriptReplies::acquire));
+  }
+
+  @Override
+  public CompletableFuture<AcquireOutcome> tryAcquireFair(LockName name, OwnerToken owner, Duration ttl,
+      long requestId, Duration wait, Duration queueKeep) {
+    if (acks != null) {
+      return call(() -> acks.acquireFair(name, owner, ttl, requestId, queueKeep));
+    }
+    return call(() -> scripts.acquireFair(name, owner, ttl, requestId, queueKeep).thenApply(ScriptReplies::acquire));
   }
 
   @Override
@@ -211,6 +221,15 @@ final class RedisLockBackend implements LockBackend {
   public CompletableFuture<Optional<Instant>> time() {
     return redis.commands.time().toCompletableFuture().thenApply(reply -> Optional.of(Instant.ofEpochSecond(
         Long.parseLong(reply.get(0)), Long.parseLong(reply.get(1)) * 1_000)));
+  }
+
+  /* release.lua's message is "<token>", or "<token> <head>" when a fair grant hands off to the head of its line. */
+  @Override
+  public CompletableFuture<ReleaseSubscription> subscribeHandOffs(LockName name, Consumer<String> onRelease) {
+    return call(() -> channels.subscribe(scripts.keys().releaseChannel(name), (String message) -> {
+      int space = message.indexOf(' ');
+      onRelease.accept(space < 0 ? "" : message.substring(space + 1));
+    }));
   }
 
   @Override

@@ -36,8 +36,18 @@ final class ReplicaAcks {
   }
 
   CompletableFuture<AcquireOutcome> acquire(LockName name, OwnerToken owner, Duration ttl, long requestId) {
-    return acquire(LockScripts.ACQUIRE, scripts.acquireKeys(name), LockScripts.acquireArgs(owner, ttl, requestId),
-        ScriptReplies::acquire,
+    return acquireLock(name, owner, scripts.acquireKeys(name), LockScripts.acquireArgs(owner, ttl, requestId));
+  }
+
+  /** acquire.lua in fair mode (the line of waiters is written like the grant, so it is acknowledged with it). */
+  CompletableFuture<AcquireOutcome> acquireFair(LockName name, OwnerToken owner, Duration ttl, long requestId,
+      Duration queueKeep) {
+    return acquireLock(name, owner, scripts.fairKeys(name), LockScripts.fairArgs(owner, ttl, requestId, queueKeep));
+  }
+
+  private CompletableFuture<AcquireOutcome> acquireLock(LockName name, OwnerToken owner, String[] keys,
+      String[] args) {
+    return acquire(LockScripts.ACQUIRE, keys, args, ScriptReplies::acquire,
         granted -> scripts.release(name, owner, granted.fencingToken(), ThreadLocalRandom.current().nextLong()),
         "the grant of lock '" + name + "'");
   }

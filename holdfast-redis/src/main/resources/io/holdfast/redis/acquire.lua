@@ -14,6 +14,8 @@
 --                     grant then reads the session's real expiry, binds itself to the session and enters
 --                     the listing in the same atomic step, so an acquire costs one script. Without them the
 --                     caller does those steps itself (the lock service on Cluster).
+-- KEYS[n-1], KEYS[n]  (fair mode only, after all the others) the lock's line of waiters and their deadlines,
+--                     <prefix>:{<name>}:queue and <prefix>:{<name>}:queue:until (fairqueue.lua)
 -- ARGV[1]  owner token
 -- ARGV[2]  lease TTL in milliseconds: positive; 0 (sessions only) binds the grant to the session alone
 -- ARGV[3]  request id (a long, as a decimal string)
@@ -24,6 +26,14 @@
 -- ARGV[8]  when busy, list the caller among the waiters until now + this many ms; 0: don't
 -- ARGV[9]  (with KEYS[4..7]) the lock's name as the listing index holds it
 -- ARGV[10] the session's principal, stored as P: only a session of the same principal re-enters the grant
+-- ARGV[11] (fair mode only; a library caller passes '' for ARGV[4..10]) how long the caller keeps its place in
+--          line after this attempt, in ms; 0: try once without taking a place (a zero wait)
+--
+-- Fair mode: an owner that does not hold the lock is granted it only if it is free AND nobody live is ahead of
+-- it in line (the line is empty, or the caller is its head); otherwise it takes (or keeps) its place in line and
+-- is told busy, with the holder's PTTL, or, when the lock is free but another waiter is the head, with the time
+-- until that head's place lapses. A fair grant leaves the line and marks the hash q = 1, so that its release
+-- names the next head in the release message (release.lua), which wakes that waiter only.
 --
 -- Returns  {1, token, holds, fresh}  granted: fresh = 1 for a new grant (holds = 1); fresh = 0 for a
 --                                    re-entry (same owner, and for a session caller a session of the
@@ -59,6 +69,8 @@
 --
 -- Memory: a first library grant stores only o, t and r, so the hash fits the allocator's 64-byte class
 -- even with a 64-bit request id (with c it would spill into the 80-byte class): 16 bytes less per held lock.
+-- Fair mode adds the line's reads and writes (fairqueue.lua): 10 calls for a busy waiter already in line, 12 for
+-- one joining it, 12 for a grant to the head; a fair grant also stores q (docs/fair-lock.md has the table).
 --
 -- Tokens stay below 2^53 (TIME in microseconds reaches that in the year 2255), so Lua numbers hold
 -- them exactly; they are written with %.0f because Lua's default number format would round them.
@@ -77,13 +89,30 @@ local function bind_and_list(lock, session, bound, index, generations, name)
   redis.call('HINCRBY', generations, name, 1)
 end
 
-local key, fence, waiters, session = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local owner, ttl, request, sid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local fair = ARGV[11]
+local nkeys = fair and #KEYS - 2 or #KEYS
+local key, fence, waiters, session = KEYS[1], KEYS[2], KEYS[3], nkeys >= 4 and KEYS[4] or nil
+local owner, ttl, request, sid = ARGV[1], ARGV[2], ARGV[3], ARGV[4] ~= '' and ARGV[4] or nil
+local queue, deadlines = fair and KEYS[#KEYS - 1], fair and KEYS[#KEYS]
+local member = sid and (sid .. ' ' .. owner) or owner
 -- The session's expiry: the session's own where it is in reach (it only grows while the session is live),
 -- else what the caller last read, which is never later.
 local se = session and (redis.call('HGET', session, 'e') or '0') or ARGV[5]
 
 local holder = redis.call('HGET', key, 'o')
+if fair and holder ~= owner then
+  -- Nobody passes a live waiter ahead in line: a newcomer, or a waiter behind the head, takes its place and waits.
+  local now_ms, now_us = fair_time()
+  local head, head_until = fair_head(queue, deadlines, now_ms)
+  if holder or (head and head ~= member) then
+    if tonumber(fair) > 0 then
+      fair_join(queue, deadlines, member, now_ms, now_us, tonumber(fair))
+    end
+    if not holder then
+      return {0, math.max(1, head_until - now_ms), 0}
+    end
+  end
+end
 if not holder then
   local now = redis.call('TIME')
   local ms
@@ -104,6 +133,10 @@ if not holder then
   if not sid then
     redis.call('HSET', key, 'o', owner, 't', token, 'r', request)
     redis.call('PEXPIRE', key, ttl)
+    if fair then
+      fair_leave(queue, deadlines, member)
+      redis.call('HSET', key, 'q', 1)
+    end
     return {1, tonumber(token), 1, 1}
   end
   local lease = tonumber(ttl)
@@ -112,6 +145,10 @@ if not holder then
     'x', string.format('%.0f', x), 'a', string.format('%.0f', ms), 'n', ARGV[7], 'P', ARGV[10] or '')
   expire_at_free(key, tonumber(se), x, tonumber(ARGV[6]), ms)
   redis.call('ZREM', waiters, sid .. ' ' .. owner)
+  if fair then
+    fair_leave(queue, deadlines, member)
+    redis.call('HSET', key, 'q', 1)
+  end
   if session then
     bind_and_list(key, session, KEYS[5], KEYS[6], KEYS[7], ARGV[9])
   end

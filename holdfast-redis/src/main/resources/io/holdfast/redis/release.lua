@@ -2,6 +2,8 @@
 -- (lockstate.lua, prepended, describes the lock hash and the state rule).
 --
 -- KEYS[1]  lock key   <prefix>:{<name>}
+-- KEYS[2], KEYS[3]    the lock's line of waiters and their deadlines (fairqueue.lua); read only when the grant
+--                     is a fair one (q), to name the next head in the release message
 -- ARGV[1]  owner token
 -- ARGV[2]  fencing token of the grant being released (decimal string)
 -- ARGV[3]  request id (a long, as a decimal string)
@@ -14,7 +16,9 @@
 -- ARGV[6]  optional (the lock service): the principal of the caller's session; the grant must carry it (P)
 --
 -- Returns  n >= 0  the holds the owner has left; 0: the key is deleted and the fencing token was
---                  published on the channel, so waiters retry at once
+--                  published on the channel, so waiters retry at once; for a fair grant with waiters in line
+--                  the message is "<token> <head>", head being the member at the head of the line (the owner
+--                  token, or "<session id> <owner>"), and only that waiter is woken
 --          -1      not held by this owner under this token (expired, in lock-delay, taken by another
 --                  owner, or a newer grant to the same owner), or, with ARGV[6], another principal's;
 --                  nothing changed
@@ -29,7 +33,7 @@
 local key = KEYS[1]
 local owner, token, request, channel = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 
-local held = redis.call('HMGET', key, 'o', 't', 'c', 'r', 'e', 'x', 'P')
+local held = redis.call('HMGET', key, 'o', 't', 'c', 'r', 'e', 'x', 'P', 'q')
 if held[1] ~= owner or held[2] ~= token or (ARGV[6] and (held[7] or '') ~= ARGV[6]) then
   return -1
 end
@@ -43,7 +47,8 @@ end
 holds = holds - 1
 if holds <= 0 then
   redis.call('DEL', key)
-  publish_release(channel, token, ARGV[5])
+  local head = held[8] and KEYS[2] and fair_head(KEYS[2], KEYS[3], (fair_time()))
+  publish_release(channel, head and (token .. ' ' .. head) or token, ARGV[5])
   return 0
 end
 if holds == 1 then

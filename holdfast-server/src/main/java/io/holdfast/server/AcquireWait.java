@@ -27,9 +27,18 @@ final class AcquireWait implements WaitLoop.Attempts<AcquireResult>, WaitLoop.Wa
   record Setting(LockStore store, WaitRoom room, ScheduledExecutorService timers, ServiceMetrics metrics,
       Duration recheck) { }
 
-  /** What to acquire. */
+  /**
+   * What to acquire. {@code queueKeep} is null for the plain lock; in the fair mode it is the place's keep time the
+   * caller asked for, used when the caller waits on its own (zero wait); a waiting call keeps its place itself.
+   */
   record Target(SessionRef session, LockKey lock, String owner, Duration leaseTtl, long requestId,
-      Duration waitTimeout, Duration waiterHint) { }
+      Duration waitTimeout, Duration waiterHint, Duration queueKeep) {
+    /** A target of the plain lock. */
+    Target(SessionRef session, LockKey lock, String owner, Duration leaseTtl, long requestId, Duration waitTimeout,
+        Duration waiterHint) {
+      this(session, lock, owner, leaseTtl, requestId, waitTimeout, waiterHint, null);
+    }
+  }
 
   private static final Duration LISTING_MARGIN = Duration.ofSeconds(1);
   private static final Logger log = LoggerFactory.getLogger(AcquireWait.class);
@@ -104,7 +113,18 @@ final class AcquireWait implements WaitLoop.Attempts<AcquireResult>, WaitLoop.Wa
     Duration listing = target.waitTimeout().isZero() ? target.waiterHint()
         : loop.remainingWait().plus(LISTING_MARGIN);
     return Errors.started(() -> setting.store().acquire(target.session(), target.lock(), target.owner(),
-        target.leaseTtl(), target.requestId(), listing));
+        target.leaseTtl(), target.requestId(), listing, queueKeep()));
+  }
+
+  /*
+   * A waiting fair call re-attempts at least every re-check, so its place lasts twice that; it is not cut to the
+   * call's wait, because a client whose wait is longer than one call comes back with the next call.
+   */
+  private Duration queueKeep() {
+    if (target.queueKeep() == null || target.waitTimeout().isZero()) {
+      return target.queueKeep();
+    }
+    return setting.recheck().multipliedBy(2);
   }
 
   @Override
@@ -142,7 +162,8 @@ final class AcquireWait implements WaitLoop.Attempts<AcquireResult>, WaitLoop.Wa
 
   @Override
   public WaitLoop.Registration joinEarly(WaitLoop.Sleeper sleeper) {
-    return setting.room().waiter(target.lock().fullName(), sleeper);
+    return setting.room().waiter(target.lock().fullName(), sleeper,
+        target.queueKeep() == null ? null : target.session().id() + " " + target.owner());
   }
 
   @Override

@@ -93,7 +93,7 @@ public final class HoldfastServer implements AutoCloseable {
       ServiceMetrics metrics = new ServiceMetrics(registry);
       jvmMeters = JvmMeters.bind(registry);
       WaitRoom room = new WaitRoom();
-      store.onRelease(room::released);
+      store.onReleaseToHead(room::released);
       metrics.waiterGauges(room::waiters, room::watchers);
       Requests requests = new Requests(config);
       Calls calls = new Calls(metrics);

@@ -64,7 +64,8 @@ final class LockServiceImpl extends LockServiceGrpc.LockServiceImplBase {
       AcquireWait.Target target = new AcquireWait.Target(session, requests.lock(caller, request.getName()),
           requests.owner(request.getOwner(), session.id()), requests.leaseTtl(request.getLeaseTtlMs(), true),
           requests.requestId(request.getRequestId()), requests.waitTimeout(request.getWaitTimeoutMs()),
-          requests.waiterHint(request.getWaiterHintMs()));
+          requests.waiterHint(request.getWaiterHintMs()),
+          requests.queueKeep(request.getFair(), request.getQueueKeepMs()));
       AcquireWait wait = new AcquireWait(waits, target);
       active.add(wait);
       // Made only when the caller goes: an exception's stack trace per acquire was measurable service CPU.

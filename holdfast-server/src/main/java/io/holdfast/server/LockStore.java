@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -52,6 +53,21 @@ interface LockStore extends AutoCloseable {
    */
   CompletableFuture<AcquireResult> acquire(SessionRef session, LockKey lock, String owner, Duration leaseTtl,
       long requestId, Duration waiterListing);
+
+  /**
+   * One attempt in the fair mode when {@code queueKeep} is not null (acquire.lua's, docs/fair-lock.md): granted
+   * only when no live waiter is ahead in the lock's line; a busy attempt takes or keeps the caller's place
+   * ({@code "<session id> <owner>"}) for {@code queueKeep} (zero: no place). The default serves the plain mode and
+   * refuses the fair one with INVALID_ARGUMENT: a store that cannot keep the order must not pretend to.
+   */
+  default CompletableFuture<AcquireResult> acquire(SessionRef session, LockKey lock, String owner, Duration leaseTtl,
+      long requestId, Duration waiterListing, Duration queueKeep) {
+    if (queueKeep == null) {
+      return acquire(session, lock, owner, leaseTtl, requestId, waiterListing);
+    }
+    return CompletableFuture.failedFuture(ServiceException.badRequest("fair locks are not available on "
+        + describe() + " (lock '" + lock.name() + "')"));
+  }
 
   /**
    * Gives back the hold that the acquire with {@code requestId} added, for a grant that reached no caller (the
@@ -95,6 +111,15 @@ interface LockStore extends AutoCloseable {
    * force-release), on a store thread; the consumer must not block. Call once, before serving.
    */
   void onRelease(Consumer<String> fullName);
+
+  /**
+   * As {@link #onRelease}, with the member at the head of a fair lock's line that the release hands off to
+   * ({@code "<session id> <owner>"}), or "" when any waiter may try; the default always says "". Call once
+   * (instead of {@link #onRelease}), before serving.
+   */
+  default void onReleaseToHead(BiConsumer<String, String> fullNameAndHead) {
+    onRelease(fullName -> fullNameAndHead.accept(fullName, ""));
+  }
 
   /** A one-line description for logs, e.g. {@code redis://127.0.0.1:6379 (Redis 7.0.15)}. */
   String describe();

@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /*
@@ -41,7 +42,7 @@ final class MemoryStore implements LockStore {
     thread.setDaemon(true);
     return thread;
   });
-  private volatile Consumer<String> releases = name -> { };
+  private volatile BiConsumer<String, String> releases = (name, head) -> { };
 
   MemoryStore(Duration retention) {
     this.retentionNanos = retention.toNanos();
@@ -105,6 +106,12 @@ final class MemoryStore implements LockStore {
   @Override
   public CompletableFuture<AcquireResult> acquire(SessionRef ref, LockKey key, String owner, Duration leaseTtl,
       long requestId, Duration waiterListing) {
+    return acquire(ref, key, owner, leaseTtl, requestId, waiterListing, null);
+  }
+
+  @Override
+  public CompletableFuture<AcquireResult> acquire(SessionRef ref, LockKey key, String owner, Duration leaseTtl,
+      long requestId, Duration waiterListing, Duration queueKeep) {
     return atomically(() -> {
       long now = System.nanoTime();
       String member = ref.id() + " " + owner;
@@ -118,7 +125,7 @@ final class MemoryStore implements LockStore {
       }
       LockTable.Attempt attempt = table.acquire(key.fullName(), owner, leaseTtl, requestId,
           new LockTable.Session(ref.id(), session.expiresAt, Duration.ofNanos(session.delayNanos),
-              session.clientName, session.principal));
+              session.clientName, session.principal), queueKeep);
       if (attempt instanceof LockTable.Granted granted) {
         session.locks.put(key.fullName(), granted.token());
         waiters.remove(member);
@@ -241,7 +248,12 @@ final class MemoryStore implements LockStore {
 
   @Override
   public void onRelease(Consumer<String> fullName) {
-    releases = fullName;
+    releases = (name, head) -> fullName.accept(name);
+  }
+
+  @Override
+  public void onReleaseToHead(BiConsumer<String, String> fullNameAndHead) {
+    releases = fullNameAndHead;
   }
 
   @Override
@@ -259,9 +271,9 @@ final class MemoryStore implements LockStore {
         view.sessionId(), view.acquiredAtMillis(), view.clientName());
   }
 
-  private void publish(String fullName) {
+  private void publish(String fullName, String head) {
     try {
-      notifier.execute(() -> releases.accept(fullName));
+      notifier.execute(() -> releases.accept(fullName, head));
     } catch (java.util.concurrent.RejectedExecutionException closed) {
       // The store is closing; nobody is left to wake.
     }

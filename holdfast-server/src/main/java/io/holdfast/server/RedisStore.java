@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,15 +115,22 @@ final class RedisStore implements LockStore {
   @Override
   public CompletableFuture<AcquireResult> acquire(SessionRef session, LockKey lock, String owner, Duration leaseTtl,
       long requestId, Duration waiterListing) {
+    return acquire(session, lock, owner, leaseTtl, requestId, waiterListing, null);
+  }
+
+  /* The fair mode is acquire.lua's, with the line's keys in the lock's slot: the same steps on every deployment. */
+  @Override
+  public CompletableFuture<AcquireResult> acquire(SessionRef session, LockKey lock, String owner, Duration leaseTtl,
+      long requestId, Duration waiterListing, Duration queueKeep) {
     CompletableFuture<SessionCache.Known> start = known(session, "acquire of lock '" + lock.name() + "'");
-    return start.thenCompose(facts -> attempt(session, lock, owner, leaseTtl, requestId, waiterListing, facts))
+    return start.thenCompose(facts -> attempt(session, lock, owner, leaseTtl, requestId, waiterListing, facts, queueKeep))
         .thenCompose(result -> {
           if (result != null) {
             return CompletableFuture.completedFuture(result);
           }
           // The cached expiry had passed: another instance may have extended the session; read it again.
           return check(session, "acquire of lock '" + lock.name() + "'").thenCompose(fresh -> attempt(session, lock, owner, leaseTtl, requestId,
-              waiterListing, fresh)).thenApply(again -> {
+              waiterListing, fresh, queueKeep)).thenApply(again -> {
                 if (again == null) {
                   throw ServiceException.sessionExpired(session.id());
                 }
@@ -165,13 +173,13 @@ final class RedisStore implements LockStore {
    * grant and comes before the answer (a grant whose session is gone is given back and refused, never answered).
    */
   private CompletableFuture<AcquireResult> attempt(SessionRef session, LockKey lock, String owner,
-      Duration leaseTtl, long requestId, Duration waiterListing, SessionCache.Known known) {
+      Duration leaseTtl, long requestId, Duration waiterListing, SessionCache.Known known, Duration queueKeep) {
     String what = "acquire of lock '" + lock.name() + "'";
     if (!calls.link().cluster()) {
       SessionKeys colocated = new SessionKeys(keys.session(session.id()), keys.sessionLocks(session.id()),
           keys.lockIndex(), keys.lockIndexGenerations());
       return calls.lock(scripts -> scripts.acquireInSession(lock.fullName(), owner, leaseTtl, requestId,
-          known.terms(session), waiterListing, colocated), what).thenCompose(reply -> {
+          known.terms(session), waiterListing, colocated, queueKeep), what).thenCompose(reply -> {
             AcquireResult result = decode(session, reply);
             if (!(result instanceof Granted granted)) {
               return CompletableFuture.completedFuture(result);
@@ -183,7 +191,7 @@ final class RedisStore implements LockStore {
     CompletableFuture<List<Object>> touched = calls.run(SCRIPTS.indexTouch, what,
         List.of(keys.lockIndex(), keys.lockIndexGenerations()), List.of(lock.fullName()));
     return calls.lock(scripts -> scripts.acquireInSession(lock.fullName(), owner, leaseTtl, requestId,
-        known.terms(session), waiterListing, null), what).thenCompose(reply -> {
+        known.terms(session), waiterListing, null, queueKeep), what).thenCompose(reply -> {
           AcquireResult result = decode(session, reply);
           if (!(result instanceof Granted granted)) {
             return CompletableFuture.completedFuture(result);
@@ -319,10 +327,17 @@ final class RedisStore implements LockStore {
 
   @Override
   public void onRelease(Consumer<String> fullName) {
+    onReleaseToHead((name, head) -> fullName.accept(name));
+  }
+
+  /* release.lua's message is "<token>", or "<token> <session id> <owner>" for a fair hand-off to that waiter. */
+  @Override
+  public void onReleaseToHead(BiConsumer<String, String> fullNameAndHead) {
     calls.link().psubscribe(keys.releasePattern(), (channel, message) -> {
       String name = keys.fullNameOfChannel(channel);
       if (name != null) {
-        fullName.accept(name);
+        int space = message.indexOf(' ');
+        fullNameAndHead.accept(name, space < 0 ? "" : message.substring(space + 1));
       }
     });
   }

@@ -92,6 +92,18 @@ final class Requests {
     return Duration.ofMillis(ms);
   }
 
+  /** Fair mode's keep time of the caller's place in line (null for the plain lock); bounded like a waiter hint. */
+  Duration queueKeep(boolean fair, long ms) {
+    if (!fair) {
+      return null;
+    }
+    if (ms < 0 || ms > config.maxWait().toMillis()) {
+      throw ServiceException.badRequest("queue_keep_ms must be between 0 and " + config.maxWait().toMillis()
+          + ", was " + ms);
+    }
+    return Duration.ofMillis(ms);
+  }
+
   long token(long token) {
     if (token <= 0) {
       throw ServiceException.badRequest("fencing_token must be positive, was " + token);

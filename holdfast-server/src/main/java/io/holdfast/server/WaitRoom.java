@@ -14,7 +14,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * all would turn each release into N Redis calls. If the woken one loses to another instance, the lock is held
  * again and the next release wakes the next waiter; each waiter also re-checks on a bounded timer in case a
  * message is lost. Lists are copy-on-write and entries are removed with the map's atomic compute, so a release
- * racing a registration is delivered or the registrant's first attempt sees the lock free.
+ * racing a registration is delivered or the registrant's first attempt sees the lock free. A fair lock's release
+ * names the head of its line (release.lua): then only the waiting acquire of that member is woken, on whichever
+ * instance it waits, and no other, so nobody races the head.
  */
 final class WaitRoom {
   /**
@@ -33,19 +35,30 @@ final class WaitRoom {
 
   private static final CompletableFuture<Void> LIVE = CompletableFuture.completedFuture(null);
 
-  private record Entry(WaitLoop.Sleeper waker, boolean exclusive) { }
+  /** member: the fair waiter's place in line ("<session id> <owner>"), null for a plain waiter or a watcher. */
+  private record Entry(WaitLoop.Sleeper waker, boolean exclusive, String member) { }
 
   private final Map<String, List<Entry>> byName = new ConcurrentHashMap<>();
 
   Registration waiter(String fullName, WaitLoop.Sleeper waker) {
-    return add(fullName, new Entry(waker, true));
+    return waiter(fullName, waker, null);
+  }
+
+  /** A waiting acquire; {@code member} is its place in a fair lock's line, or null for the plain lock. */
+  Registration waiter(String fullName, WaitLoop.Sleeper waker, String member) {
+    return add(fullName, new Entry(waker, true, member));
   }
 
   Registration watcher(String fullName, WaitLoop.Sleeper waker) {
-    return add(fullName, new Entry(waker, false));
+    return add(fullName, new Entry(waker, false, null));
   }
 
   void released(String fullName) {
+    released(fullName, "");
+  }
+
+  /** head: the member a fair release hands off to, or "" when the longest-waiting acquire may try. */
+  void released(String fullName, String head) {
     List<Entry> entries = byName.get(fullName);
     if (entries == null) {
       return;
@@ -54,7 +67,7 @@ final class WaitRoom {
     for (Entry entry : entries) {
       if (!entry.exclusive()) {
         entry.waker().wake();
-      } else if (!wokeWaiter) {
+      } else if (!wokeWaiter && (head.isEmpty() || head.equals(entry.member()))) {
         wokeWaiter = entry.waker().wake();
       }
     }

@@ -20,6 +20,8 @@
 --   P:{F}:released        release channel (the library's)
 --   P:{F}:waiters         zset "<session id> <owner>" scored by the waiter's deadline (Redis ms), written by
 --                         the library's acquire.lua for session callers
+--   P:{F}:queue, P:{F}:queue:until  a fair lock's line, "<session id> <owner>" by ticket and by deadline
+--                         (the library's fairqueue.lua); gone once nobody waits in line
 --   P:session:{sid}       session hash: T tenant, p principal (the id of the token that opened it), n client
 --                         name, l TTL ms, d lock-delay ms, e expiry (Redis ms), c created (Redis ms); kept
 --                         until e + d + retention

@@ -1,0 +1,47 @@
+package io.holdfast.server;
+
+import io.holdfast.HoldfastOptions;
+import io.holdfast.client.ServiceAdmin;
+import io.holdfast.testkit.contract.FairLockContractTest;
+import io.holdfast.testkit.redis.ClusterTopology;
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The fair-lock contract through the lock service on a 3-master Redis Cluster: the line is in the lock's slot, the
+ * session steps on other slots, and the hand-off message reaches the service's pattern subscription.
+ */
+class ServiceClusterFairLockContractIT extends FairLockContractTest {
+  private static ClusterTopology cluster;
+  private static HoldfastServer server;
+  private static ServiceAdmin admin;
+
+  /* A re-check of 5 s keeps a waiting call's place for 10 s, as the contract's stopped-waiter test asks. */
+  @BeforeAll
+  static void start() {
+    cluster = ClusterTopology.start();
+    server = HoldfastServer.start(ServerConfig.builder().port(0).redis(URI.create(cluster.uri()))
+        .recheckInterval(Duration.ofSeconds(5)).build());
+    admin = ServiceAdmin.connect(server.uri().toString(), Duration.ofSeconds(10));
+  }
+
+  @AfterAll
+  static void stop() {
+    admin.close();
+    server.close();
+    cluster.close();
+  }
+
+  @Override
+  protected HoldfastOptions.Builder options() {
+    return HoldfastOptions.builder().backend(server.uri().toString());
+  }
+
+  /* The service waits for its callers: the waiters it lists are those in line behind the holder. */
+  @Override
+  protected int inLine(String name) {
+    return admin.listWaiters(name).size();
+  }
+}

@@ -1,0 +1,48 @@
+package io.holdfast.server;
+
+import io.holdfast.HoldfastOptions;
+import io.holdfast.client.ServiceAdmin;
+import io.holdfast.testkit.contract.FairLockContractTest;
+import io.holdfast.testkit.redis.RedisExtension;
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The fair-lock contract through the lock service on a real redis-server: the service waits for its callers, keeps
+ * their places in the library's line (acquire.lua) and its wait room wakes only the head.
+ */
+class ServiceFairLockContractIT extends FairLockContractTest {
+  @RegisterExtension
+  static RedisExtension redis = new RedisExtension();
+
+  private static HoldfastServer server;
+  private static ServiceAdmin admin;
+
+  /* A re-check of 5 s keeps a waiting call's place for 10 s, as the contract's stopped-waiter test asks. */
+  @BeforeAll
+  static void startServer() {
+    server = HoldfastServer.start(ServerConfig.builder().port(0).redis(URI.create(redis.uri()))
+        .recheckInterval(Duration.ofSeconds(5)).build());
+    admin = ServiceAdmin.connect(server.uri().toString(), Duration.ofSeconds(10));
+  }
+
+  @AfterAll
+  static void stopServer() {
+    admin.close();
+    server.close();
+  }
+
+  @Override
+  protected HoldfastOptions.Builder options() {
+    return HoldfastOptions.builder().backend(server.uri().toString());
+  }
+
+  /* The service waits for its callers: the waiters it lists are those in line behind the holder. */
+  @Override
+  protected int inLine(String name) {
+    return admin.listWaiters(name).size();
+  }
+}
