@@ -58,7 +58,7 @@ final class HoldfastContender implements Contender {
 
     @Override
     public Held acquire(String name, Duration wait) {
-      Optional<Lease> lease = holdfast.tryAcquire(name, ttl, wait);
+      Optional<Lease> lease = holdfast.tryAcquire(AcquireRequest.of(name, ttl).withWait(wait));
       return lease.map(LeaseHeld::new).orElse(null);
     }
 
