@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 
@@ -72,6 +73,7 @@ public final class HoldfastLock implements Lock {
   private final LeaseLostListener listener;
   /* The calling thread's hold; no other thread reads or writes it, so it needs no further guard. */
   private final ThreadLocal<Hold> holds = new ThreadLocal<>();
+  private final AtomicInteger holdingThreads = new AtomicInteger();
 
   private HoldfastLock(Builder builder) {
     this.holdfast = builder.holdfast;
@@ -142,7 +144,7 @@ public final class HoldfastLock implements Lock {
     try {
       while (true) {
         try {
-          holds.set(new Hold(holdfast.acquire(request)));
+          hold(holdfast.acquire(request));
           return;
         } catch (HoldfastException e) {
           if (e.code() != ErrorCode.INTERRUPTED) {
@@ -171,7 +173,7 @@ public final class HoldfastLock implements Lock {
       throw new InterruptedException("lockInterruptibly of lock '" + name + "'");
     }
     if (!reenter()) {
-      holds.set(new Hold(interruptibly(() -> holdfast.acquire(request(leaseTtl, AcquireRequest.WAIT_FOREVER)))));
+      hold(interruptibly(() -> holdfast.acquire(request(leaseTtl, AcquireRequest.WAIT_FOREVER))));
     }
   }
 
@@ -187,7 +189,7 @@ public final class HoldfastLock implements Lock {
       return true;
     }
     Optional<Lease> lease = holdfast.tryAcquire(request(leaseTtl, Duration.ZERO));
-    lease.ifPresent(l -> holds.set(new Hold(l)));
+    lease.ifPresent(this::hold);
     return lease.isPresent();
   }
 
@@ -236,7 +238,7 @@ public final class HoldfastLock implements Lock {
     }
     Duration wait = waitTimeout.isNegative() ? Duration.ZERO : waitTimeout;
     Optional<Lease> lease = interruptibly(() -> holdfast.tryAcquire(request(leaseTtl, wait)));
-    lease.ifPresent(l -> holds.set(new Hold(l)));
+    lease.ifPresent(this::hold);
     return lease.isPresent();
   }
 
@@ -260,6 +262,7 @@ public final class HoldfastLock implements Lock {
       return;
     }
     holds.remove();
+    holdingThreads.decrementAndGet();
     hold.lease.release();
   }
 
@@ -330,6 +333,21 @@ public final class HoldfastLock implements Lock {
     Hold hold = holds.get();
     return "HoldfastLock[" + name + (hold == null ? ", not held by this thread]"
         : ", held by this thread " + hold.count + "x, token " + hold.lease.fencingToken() + "]");
+  }
+
+  /**
+   * Whether some thread of this process holds the lock through this object (a lost hold counts until it is
+   * unlocked). For housekeeping such as dropping unused lock objects; says nothing about other processes.
+   *
+   * @return true while any thread's holds are not all unlocked
+   */
+  public boolean isHeldInThisProcess() {
+    return holdingThreads.get() > 0;
+  }
+
+  private void hold(Lease lease) {
+    holds.set(new Hold(lease));
+    holdingThreads.incrementAndGet();
   }
 
   private boolean reenter() {

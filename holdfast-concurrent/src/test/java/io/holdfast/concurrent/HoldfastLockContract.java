@@ -76,9 +76,12 @@ abstract class HoldfastLockContract {
     lock.lock();
     assertThat(lock.isHeldByCurrentThread()).isTrue();
     assertThat(onOtherThread(lock::tryLock)).isFalse();
+    assertThat(onOtherThread(lock::isHeldByCurrentThread)).isFalse();
+    assertThat(onOtherThread(lock::isHeldInThisProcess)).isTrue();
     HoldfastLock elsewhere = HoldfastLock.of(client(), name);
     assertThat(onOtherThread(elsewhere::tryLock)).isFalse();
     lock.unlock();
+    assertThat(lock.isHeldInThisProcess()).isFalse();
     assertThat(onOtherThread(() -> {
       boolean taken = elsewhere.tryLock();
       elsewhere.unlock();
