@@ -14,15 +14,16 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 
 /**
  * A Holdfast lock behind {@link Lock}, for code written against {@code java.util.concurrent} (and libraries that
- * take a {@code Lock}). Each thread is its own owner, as with {@link java.util.concurrent.locks.ReentrantLock}:
- * the lock excludes other threads of this process as well as other processes, a thread re-enters a lock it holds
- * (a local count, no backend call), and only the thread that locked may unlock.
+ * take a {@code Lock}). By default each thread is its own owner, as with
+ * {@link java.util.concurrent.locks.ReentrantLock}: the lock excludes other threads of this process as well as other
+ * processes, a thread re-enters a lock it holds (a local count, no backend call), and only the thread that locked may
+ * unlock. {@link Ownership#SHARED} makes one owner of all the threads using the lock object instead (lock on one
+ * thread, unlock on another); "this thread" below then means "this lock object".
  *
  * <pre>{@code
  * Lock lock = HoldfastLock.builder(holdfast, "orders/42").leaseTtl(Duration.ofSeconds(10)).build();
@@ -71,15 +72,14 @@ public final class HoldfastLock implements Lock {
   private final LockName name;
   private final Duration leaseTtl;
   private final LeaseLostListener listener;
-  /* The calling thread's hold; no other thread reads or writes it, so it needs no further guard. */
-  private final ThreadLocal<Hold> holds = new ThreadLocal<>();
-  private final AtomicInteger holdingThreads = new AtomicInteger();
+  private final Holds holds;
 
   private HoldfastLock(Builder builder) {
     this.holdfast = builder.holdfast;
     this.name = builder.name;
     this.leaseTtl = builder.leaseTtl;
     this.listener = builder.listener;
+    this.holds = builder.ownership == Ownership.SHARED ? new SharedHolds() : new ThreadHolds();
     // Validates the TTL now rather than at the first lock.
     AcquireRequest.of(name.value(), leaseTtl);
   }
@@ -253,17 +253,10 @@ public final class HoldfastLock implements Lock {
    */
   @Override
   public void unlock() {
-    Hold hold = holds.get();
-    if (hold == null) {
-      throw new IllegalMonitorStateException("lock '" + name + "' is not held by thread "
-          + Thread.currentThread().getName());
+    Lease last = holds.remove(name.value());
+    if (last != null) {
+      last.release();
     }
-    if (--hold.count > 0) {
-      return;
-    }
-    holds.remove();
-    holdingThreads.decrementAndGet();
-    hold.lease.release();
   }
 
   /**
@@ -284,8 +277,8 @@ public final class HoldfastLock implements Lock {
    * @return false when not locked by this thread or when the lease is lost
    */
   public boolean isHeldByCurrentThread() {
-    Hold hold = holds.get();
-    return hold != null && hold.lease.isValid();
+    Lease lease = holds.current();
+    return lease != null && lease.isValid();
   }
 
   /**
@@ -294,8 +287,7 @@ public final class HoldfastLock implements Lock {
    * @return zero when not locked by this thread
    */
   public int getHoldCount() {
-    Hold hold = holds.get();
-    return hold == null ? 0 : hold.count;
+    return holds.count();
   }
 
   /**
@@ -306,15 +298,15 @@ public final class HoldfastLock implements Lock {
    * @throws LeaseLostException when the lease is lost (or no longer valid by the local view)
    */
   public FencingToken fencingToken() {
-    Hold hold = holds.get();
-    if (hold == null) {
+    Lease lease = holds.current();
+    if (lease == null) {
       throw new IllegalMonitorStateException("lock '" + name + "' is not held by thread "
           + Thread.currentThread().getName());
     }
-    if (!hold.lease.isValid()) {
+    if (!lease.isValid()) {
       throw lost();
     }
-    return hold.lease.fencingToken();
+    return lease.fencingToken();
   }
 
   /**
@@ -324,15 +316,14 @@ public final class HoldfastLock implements Lock {
    * @return the lease, or empty when this thread does not hold the lock
    */
   public Optional<Lease> currentLease() {
-    Hold hold = holds.get();
-    return hold == null ? Optional.empty() : Optional.of(hold.lease);
+    return Optional.ofNullable(holds.current());
   }
 
   @Override
   public String toString() {
-    Hold hold = holds.get();
-    return "HoldfastLock[" + name + (hold == null ? ", not held by this thread]"
-        : ", held by this thread " + hold.count + "x, token " + hold.lease.fencingToken() + "]");
+    Lease lease = holds.current();
+    return "HoldfastLock[" + name + (lease == null ? ", not held by this thread]"
+        : ", held by this thread " + holds.count() + "x, token " + lease.fencingToken() + "]");
   }
 
   /**
@@ -342,24 +333,22 @@ public final class HoldfastLock implements Lock {
    * @return true while any thread's holds are not all unlocked
    */
   public boolean isHeldInThisProcess() {
-    return holdingThreads.get() > 0;
+    return holds.anyHeld();
   }
 
   private void hold(Lease lease) {
-    holds.set(new Hold(lease));
-    holdingThreads.incrementAndGet();
+    holds.add(lease);
   }
 
   private boolean reenter() {
-    Hold hold = holds.get();
-    if (hold == null) {
+    Lease lease = holds.current();
+    if (lease == null) {
       return false;
     }
-    if (!hold.lease.isValid()) {
+    if (!lease.isValid()) {
       throw lost();
     }
-    hold.count++;
-    return true;
+    return holds.reenterLocally();
   }
 
   private LeaseLostException lost() {
@@ -368,7 +357,8 @@ public final class HoldfastLock implements Lock {
   }
 
   private AcquireRequest request(Duration ttl, Duration wait) {
-    return AcquireRequest.of(name.value(), ttl).withWait(wait).onLeaseLost(listener);
+    AcquireRequest request = AcquireRequest.of(name.value(), ttl).withWait(wait).onLeaseLost(listener);
+    return holds.owner() == null ? request : request.withOwner(holds.owner());
   }
 
   /* Holdfast reports an interrupted wait as INTERRUPTED with the flag set again; Lock callers expect the checked
@@ -392,22 +382,13 @@ public final class HoldfastLock implements Lock {
     T run();
   }
 
-  /* One thread's hold: the lease of its first lock and how many unlocks it still owes. */
-  private static final class Hold {
-    private final Lease lease;
-    private int count = 1;
-
-    Hold(Lease lease) {
-      this.lease = lease;
-    }
-  }
-
   /** Configures a {@link HoldfastLock}; not thread-safe. */
   public static final class Builder {
     private final Holdfast holdfast;
     private final LockName name;
     private Duration leaseTtl = DEFAULT_LEASE_TTL;
     private LeaseLostListener listener = AcquireRequest.NO_LISTENER;
+    private Ownership ownership = Ownership.PER_THREAD;
 
     private Builder(Holdfast holdfast, LockName name) {
       this.holdfast = Objects.requireNonNull(holdfast, "holdfast");
@@ -434,6 +415,17 @@ public final class HoldfastLock implements Lock {
      */
     public Builder onLeaseLost(LeaseLostListener value) {
       this.listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /**
+     * Sets who owns the holds: {@link Ownership#PER_THREAD} (the default) or {@link Ownership#SHARED}.
+     *
+     * @param value the ownership
+     * @return this builder
+     */
+    public Builder ownership(Ownership value) {
+      this.ownership = Objects.requireNonNull(value, "ownership");
       return this;
     }
 

@@ -272,6 +272,39 @@ abstract class HoldfastLockContract {
   }
 
   @Test
+  void sharedOwnership_lockedOnOneThread_unlockedOnAnother() throws Exception {
+    HoldfastLock lock = HoldfastLock.builder(holdfast, name).ownership(Ownership.SHARED).build();
+    assertThat(onOtherThread(() -> {
+      lock.lock();
+      return lock.isHeldByCurrentThread();
+    })).isTrue();
+    HoldfastLock elsewhere = HoldfastLock.of(client(), name);
+    assertThat(elsewhere.tryLock()).isFalse();
+    lock.unlock();
+    assertThat(lock.isHeldInThisProcess()).isFalse();
+    assertThat(elsewhere.tryLock(Duration.ofSeconds(30))).isTrue();
+    elsewhere.unlock();
+  }
+
+  @Test
+  void sharedOwnership_threadsOfOneObjectShareTheGrant_otherObjectsExcluded() throws Exception {
+    HoldfastLock lock = HoldfastLock.builder(holdfast, name).ownership(Ownership.SHARED).build();
+    HoldfastLock other = HoldfastLock.builder(holdfast, name).ownership(Ownership.SHARED).build();
+    lock.lock();
+    FencingToken token = lock.fencingToken();
+    assertThat(onOtherThread(lock::tryLock)).as("another thread of the same owner re-enters").isTrue();
+    assertThat(lock.getHoldCount()).isEqualTo(2);
+    assertThat(lock.fencingToken()).isEqualTo(token);
+    assertThat(onOtherThread(other::tryLock)).as("another lock object is another owner").isFalse();
+    lock.unlock();
+    assertThat(other.tryLock()).as("one hold left").isFalse();
+    lock.unlock();
+    assertThatThrownBy(lock::unlock).isInstanceOf(IllegalMonitorStateException.class);
+    assertThat(other.tryLock(Duration.ofSeconds(30))).isTrue();
+    other.unlock();
+  }
+
+  @Test
   void builder_ttlOutOfRange_rejected() {
     assertThatThrownBy(() -> HoldfastLock.builder(holdfast, name).leaseTtl(Duration.ofMillis(1)).build())
         .isInstanceOf(io.holdfast.InvalidArgumentException.class).hasMessageContaining("lease TTL");
