@@ -6,11 +6,14 @@ import io.holdfast.Lease;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import net.javacrumbs.shedlock.core.ExtensibleLockProvider;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.SimpleLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * ShedLock's {@link net.javacrumbs.shedlock.core.LockProvider} on Holdfast: {@code @SchedulerLock} tasks run on one
@@ -47,6 +50,8 @@ import net.javacrumbs.shedlock.core.SimpleLock;
 public final class HoldfastLockProvider implements ExtensibleLockProvider, AutoCloseable {
   /** The prefix of every lock name unless another is given. */
   public static final String DEFAULT_PREFIX = "shedlock/";
+
+  private static final Logger log = LoggerFactory.getLogger(HoldfastLockProvider.class);
 
   private final Holdfast holdfast;
   private final String prefix;
@@ -112,7 +117,13 @@ public final class HoldfastLockProvider implements ExtensibleLockProvider, AutoC
   }
 
   void releaseLater(Duration delay, Runnable release) {
-    timer.schedule(release, delay.toNanos(), TimeUnit.NANOSECONDS);
+    try {
+      timer.schedule(release, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closed) {
+      // Releasing now would cut lockAtLeastFor short; the lease ends at its lockAtMostFor TTL instead.
+      log.warn("HoldfastLockProvider is closed: a lock unlocked within its lockAtLeastFor stays held until its"
+          + " lockAtMostFor ends");
+    }
   }
 
   @Override

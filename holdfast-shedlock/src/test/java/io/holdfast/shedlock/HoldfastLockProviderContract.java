@@ -181,6 +181,22 @@ abstract class HoldfastLockProviderContract {
   }
 
   @Test
+  void unlock_withinLockAtLeastForAfterClose_staysHeldUntilLockAtMostFor() {
+    long lockedAt = System.nanoTime();
+    SimpleLock lock = provider.lock(config(Duration.ofSeconds(3), Duration.ofMillis(2_900))).orElseThrow();
+    provider.close();
+    lock.unlock();
+    Optional<SimpleLock> early = otherNode.lock(config());
+    if (System.nanoTime() - lockedAt < Duration.ofMillis(2_500).toNanos()) {
+      assertThat(early).as("neither released at once nor failed").isEmpty();
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> otherNode.lock(config()).map(l -> {
+      l.unlock();
+      return true;
+    }).orElse(false));
+  }
+
+  @Test
   void executeWithLock_manyThreadsOnTwoNodes_neverOverlap() throws Exception {
     List<LockingTaskExecutor> executors =
         List.of(new DefaultLockingTaskExecutor(provider), new DefaultLockingTaskExecutor(otherNode));
