@@ -145,11 +145,11 @@ abstract class HoldfastLockProviderContract {
 
   @Test
   void extend_held_keepsTheLockPastTheFirstLockAtMostFor() throws Exception {
-    SimpleLock lock = provider.lock(config(Duration.ofSeconds(1), Duration.ZERO)).orElseThrow();
+    SimpleLock lock = provider.lock(config(Duration.ofSeconds(3), Duration.ZERO)).orElseThrow();
     Optional<SimpleLock> extended = lock.extend(Duration.ofSeconds(60), Duration.ZERO);
     assertThat(extended).isPresent();
     assertThatThrownBy(lock::unlock).as("the old lock is spent").isInstanceOf(IllegalStateException.class);
-    Thread.sleep(1_500);
+    Thread.sleep(3_500);
     assertThat(otherNode.lock(config())).as("still held past the first lockAtMostFor").isEmpty();
     extended.get().unlock();
     Optional<SimpleLock> next = otherNode.lock(config());
@@ -172,9 +172,9 @@ abstract class HoldfastLockProviderContract {
     LockingTaskExecutor executor = new DefaultLockingTaskExecutor(provider);
     executor.executeWithLock((LockingTaskExecutor.Task) () -> {
       LockExtender.extendActiveLock(Duration.ofSeconds(60), Duration.ZERO);
-      Thread.sleep(1_500);
+      Thread.sleep(3_500);
       assertThat(otherNode.lock(config())).isEmpty();
-    }, config(Duration.ofSeconds(1), Duration.ZERO));
+    }, config(Duration.ofSeconds(3), Duration.ZERO));
     Optional<SimpleLock> next = otherNode.lock(config());
     assertThat(next).as("the executor unlocked the extended lock").isPresent();
     next.get().unlock();
