@@ -86,7 +86,11 @@ public interface Holdfast extends AutoCloseable {
    * @param waitTimeout how long to wait; {@link Duration#ZERO} tries once
    * @return the lease, or empty when the lock stayed held by another owner for the whole wait
    * @throws BackendUnavailableException when the wait ran out while the backend was unreachable
+   * @deprecated two {@code Duration}s in a row are easy to swap without the compiler noticing, and Redisson's
+   *     {@code tryLock(wait, lease, unit)} takes them in the opposite order; say which is which with
+   *     {@code tryAcquire(AcquireRequest.of(name, leaseTtl).withWait(waitTimeout))}.
    */
+  @Deprecated
   Optional<Lease> tryAcquire(String name, Duration leaseTtl, Duration waitTimeout);
 
   /**

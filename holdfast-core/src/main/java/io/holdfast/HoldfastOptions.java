@@ -83,8 +83,10 @@ public record HoldfastOptions(
   }
 
   /**
-   * A builder with the defaults: embedded backend, 3 s operation timeout, 10 s retry budget, backoff 10 ms to
-   * 1 s, 2 s re-check, renewal at 1/3 of the TTL, 1% drift, batches of 10,000.
+   * A builder with the defaults: 3 s operation timeout, 10 s retry budget, backoff 10 ms to 1 s, 2 s re-check,
+   * renewal at 1/3 of the TTL, 1% drift, batches of 10,000. The backend has no default: {@link Builder#build()}
+   * fails until {@link Builder#backend(String)} or {@link Builder#embedded()} names one, because an in-process
+   * default would exclude nothing across processes, silently.
    *
    * @return a new builder
    */
@@ -111,7 +113,10 @@ public record HoldfastOptions(
 
   /** Builds {@link HoldfastOptions}; not thread-safe. */
   public static final class Builder {
-    private URI backend = URI.create("embedded:default");
+    private static final String NO_BACKEND = "no backend chosen: call backend(\"redis://host:6379\") for Redis (the"
+        + " README's table lists Sentinel, Cluster and Redlock URIs), backend(\"holdfast://TOKEN@host:7420\") for"
+        + " the lock service, or embedded() for an in-process store that excludes only within this JVM";
+    private URI backend;
     private String clientName = "holdfast-" + ProcessHandle.current().pid();
     private String keyPrefix = "holdfast";
     private MeterRegistry meterRegistry;
@@ -144,7 +149,8 @@ public record HoldfastOptions(
     }
 
     /**
-     * Uses the in-process store named {@code default}, shared by every embedded client in this JVM.
+     * Uses the in-process store named {@code default}, shared by every embedded client in this JVM. It excludes
+     * only within this JVM: for tests and single-process use, never for exclusion across processes.
      *
      * @return this builder
      */
@@ -279,9 +285,12 @@ public record HoldfastOptions(
      * Validates and builds the options.
      *
      * @return the options
-     * @throws InvalidArgumentException on a bad value
+     * @throws InvalidArgumentException on a bad value, or when no backend was chosen
      */
     public HoldfastOptions build() {
+      if (backend == null) {
+        throw new InvalidArgumentException(NO_BACKEND);
+      }
       MeterRegistry registry = meterRegistry != null ? meterRegistry : new SimpleMeterRegistry();
       return new HoldfastOptions(backend, clientName, keyPrefix, registry, wallClock, operationTimeout,
           retryBudget, initialBackoff, maxBackoff, recheckInterval, renewalFraction, driftFactor,

@@ -70,6 +70,7 @@ final class LockClient implements Holdfast {
   }
 
   @Override
+  @Deprecated
   public Optional<Lease> tryAcquire(String name, Duration leaseTtl, Duration waitTimeout) {
     return tryAcquire(AcquireRequest.of(name, leaseTtl).withWait(waitTimeout));
   }

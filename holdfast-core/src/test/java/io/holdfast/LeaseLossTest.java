@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 class LeaseLossTest {
   private final ScriptedBackend backend = new ScriptedBackend();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final LockClient client = new LockClient(HoldfastOptions.builder().meterRegistry(registry)
+  private final LockClient client = new LockClient(HoldfastOptions.builder().embedded().meterRegistry(registry)
       .clientName("lease-loss-test").backoff(Duration.ofMillis(20), Duration.ofMillis(20))
       .retryBudget(Duration.ofSeconds(2)).build(), backend);
 

@@ -26,7 +26,7 @@ class LockClientEngineTest {
    * release_replyLost_retryReportsReleased there). The down-past-budget tests wait the budget out once.
    */
   private LockClient client(HoldfastOptions.Builder builder) {
-    return new LockClient(builder.meterRegistry(registry).clientName("engine-test")
+    return new LockClient(builder.embedded().meterRegistry(registry).clientName("engine-test")
         .backoff(Duration.ofMillis(1), Duration.ofMillis(20)).retryBudget(Duration.ofSeconds(2)).build(), backend);
   }
 
@@ -160,7 +160,8 @@ class LockClientEngineTest {
   @Test
   void tryAcquire_backendDown_throwsUnavailableRatherThanEmpty() {
     backend.failAll = true;
-    assertThatThrownBy(() -> client.tryAcquire("down-try", Duration.ofSeconds(5), Duration.ofMillis(100)))
+    assertThatThrownBy(() -> client.tryAcquire(AcquireRequest.of("down-try", Duration.ofSeconds(5))
+        .withWait(Duration.ofMillis(100))))
         .isInstanceOf(BackendUnavailableException.class);
   }
 
@@ -227,7 +228,8 @@ class LockClientEngineTest {
   @Test
   void metrics_grantAndTimeout_recordedByOutcome() {
     Lease held = client.acquire("metered", Duration.ofSeconds(5));
-    assertThat(client.tryAcquire("metered", Duration.ofSeconds(5), Duration.ZERO)).isEmpty();
+    assertThat(client.tryAcquire(AcquireRequest.of("metered", Duration.ofSeconds(5))
+        .withWait(Duration.ZERO))).isEmpty();
     held.release();
     assertThat(registry.get("holdfast.acquire").tag("outcome", "granted").timer().count()).isEqualTo(1);
     assertThat(registry.get("holdfast.acquire").tag("outcome", "timeout").timer().count()).isEqualTo(1);

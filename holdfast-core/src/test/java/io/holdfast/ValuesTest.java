@@ -74,12 +74,29 @@ class ValuesTest {
 
   @Test
   void options_badValues_rejectedWithValue() {
-    assertThatThrownBy(() -> HoldfastOptions.builder().renewalFraction(0.9).build()).hasMessageContaining("0.9");
-    assertThatThrownBy(() -> HoldfastOptions.builder().keyPrefix("a b").build()).hasMessageContaining("a b");
+    HoldfastOptions.Builder embedded = HoldfastOptions.builder().embedded();
+    assertThatThrownBy(() -> embedded.renewalFraction(0.9).build()).hasMessageContaining("0.9");
+    assertThatThrownBy(() -> HoldfastOptions.builder().embedded().keyPrefix("a b").build())
+        .hasMessageContaining("a b");
     assertThatThrownBy(() -> HoldfastOptions.builder().backend("::not a uri").build())
         .isInstanceOf(InvalidArgumentException.class);
-    assertThatThrownBy(() -> HoldfastOptions.builder().backoff(Duration.ofSeconds(2), Duration.ofSeconds(1))
-        .build()).hasMessageContaining("max backoff");
+    assertThatThrownBy(() -> HoldfastOptions.builder().embedded()
+        .backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)).build()).hasMessageContaining("max backoff");
+  }
+
+  @Test
+  void options_noBackend_failSayingHowToChooseOne() {
+    assertThatThrownBy(() -> HoldfastOptions.builder().build())
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageStartingWith("no backend chosen")
+        .hasMessageContaining("backend(\"redis://host:6379\")")
+        .hasMessageContaining("backend(\"holdfast://TOKEN@host:7420\")")
+        .hasMessageContaining("embedded()");
+  }
+
+  @Test
+  void options_embedded_isTheSharedInProcessStore() {
+    assertThat(HoldfastOptions.builder().embedded().build().backend()).hasToString("embedded:default");
   }
 
   @Test
@@ -99,7 +116,7 @@ class ValuesTest {
 
   @Test
   void driftAllowance_oneSecondTtl_isTwelveMillis() {
-    assertThat(HoldfastOptions.builder().build().driftAllowance(Duration.ofSeconds(1)))
+    assertThat(HoldfastOptions.builder().embedded().build().driftAllowance(Duration.ofSeconds(1)))
         .isEqualTo(Duration.ofMillis(12));
   }
 

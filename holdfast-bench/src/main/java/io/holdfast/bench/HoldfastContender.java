@@ -82,9 +82,7 @@ final class HoldfastContender implements Contender {
 
     @Override
     public Held acquire(String name, Duration wait) {
-      Optional<Lease> lease = fair
-          ? holdfast.tryAcquire(AcquireRequest.of(name, ttl).withWait(wait).withFair(true))
-          : holdfast.tryAcquire(name, ttl, wait);
+      Optional<Lease> lease = holdfast.tryAcquire(AcquireRequest.of(name, ttl).withWait(wait).withFair(fair));
       return lease.map(LeaseHeld::new).orElse(null);
     }
 

@@ -1,5 +1,6 @@
 package io.holdfast.bench;
 
+import io.holdfast.AcquireRequest;
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.Lease;
@@ -104,7 +105,8 @@ final class HoldfastServiceContender implements Contender {
         String name = "prime-" + System.nanoTime() + "-" + i;
         Thread thread = new Thread(() -> {
           while (System.nanoTime() - deadline < 0) {
-            holdfast.tryAcquire(name, Duration.ofSeconds(30), Duration.ofSeconds(1)).ifPresent(Lease::release);
+            holdfast.tryAcquire(AcquireRequest.of(name, Duration.ofSeconds(30))
+                .withWait(Duration.ofSeconds(1))).ifPresent(Lease::release);
           }
         }, name);
         thread.setDaemon(true);

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  *
  * <p>Time is the monotonic clock ({@link System#nanoTime()}), the table's "server clock"; a library grant is held
  * until its lease ends, a session grant (made with {@link Session} terms) until {@code min(session expiry, lease
- * end)}, then stays in lock-delay until {@link #freeAt}. Tokens are {@code max(counter + 1, wall clock in
+ * end)}, then stays in lock-delay until {@code freeAt}. Tokens are {@code max(counter + 1, wall clock in
  * microseconds)}, so they keep growing across a restart of the process as Redis's TIME floor keeps them growing
  * across data loss.
  *

@@ -3,6 +3,7 @@ package io.holdfast.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.holdfast.AcquireRequest;
 import io.holdfast.BackendUnavailableException;
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
@@ -108,13 +109,13 @@ class QuorumBackendIT {
       String name = fresh();
       masters.master(0).kill();
       masters.master(1).kill();
-      assertThatThrownBy(() -> client.tryAcquire(name, TTL, Duration.ofMillis(500)))
+      assertThatThrownBy(() -> client.tryAcquire(AcquireRequest.of(name, TTL).withWait(Duration.ofMillis(500))))
           .isInstanceOf(BackendUnavailableException.class)
           .hasMessageContaining("independent masters");
       Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
           assertThat(masters.master(2).command("EXISTS", lockKey(name))).as("undone on the live master").isEqualTo(0L));
       masters.heal();
-      assertThat(client.tryAcquire(name, TTL, Duration.ofSeconds(5))).isPresent();
+      assertThat(client.tryAcquire(AcquireRequest.of(name, TTL).withWait(Duration.ofSeconds(5)))).isPresent();
     }
   }
 
@@ -131,7 +132,7 @@ class QuorumBackendIT {
       long high = 5_000_000_000_000_000L; // far above Redis TIME in microseconds, below 2^53
       masters.master(1).command("SET", "holdfast:fence", Long.toString(high));
       masters.master(2).kill(); // the grant must come from {0, 1}
-      Lease lease = client.tryAcquire(name, TTL, Duration.ofSeconds(5)).orElseThrow();
+      Lease lease = client.tryAcquire(AcquireRequest.of(name, TTL).withWait(Duration.ofSeconds(5))).orElseThrow();
       assertThat(lease.fencingToken().value()).isEqualTo(high + 1);
       for (RedisServer master : List.of(masters.master(0), masters.master(1))) {
         assertThat(master.command("GET", "holdfast:fence")).isEqualTo(Long.toString(high + 1));
@@ -140,7 +141,7 @@ class QuorumBackendIT {
       lease.release();
       masters.master(2).restart();
       masters.master(1).kill(); // the master that drew the high token is gone
-      Lease next = client.tryAcquire(name, TTL, Duration.ofSeconds(5)).orElseThrow();
+      Lease next = client.tryAcquire(AcquireRequest.of(name, TTL).withWait(Duration.ofSeconds(5))).orElseThrow();
       assertThat(next.fencingToken()).isGreaterThan(lease.fencingToken());
       next.release();
       masters.heal();
@@ -156,7 +157,7 @@ class QuorumBackendIT {
       masters.master(0).restart();
       String name = fresh();
       Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        Lease lease = client.tryAcquire(name, TTL, Duration.ofSeconds(5)).orElseThrow();
+        Lease lease = client.tryAcquire(AcquireRequest.of(name, TTL).withWait(Duration.ofSeconds(5))).orElseThrow();
         try {
           assertThat(masters.master(0).command("HGET", lockKey(name), "t"))
               .isEqualTo(Long.toString(lease.fencingToken().value()));
@@ -194,10 +195,10 @@ class QuorumBackendIT {
       String name = fresh();
       five.master(0).kill();
       five.master(3).kill();
-      assertThat(client.tryAcquire(name, TTL, Duration.ofSeconds(5))).isPresent().get()
+      assertThat(client.tryAcquire(AcquireRequest.of(name, TTL).withWait(Duration.ofSeconds(5)))).isPresent().get()
           .satisfies(Lease::release);
       five.master(4).kill();
-      assertThatThrownBy(() -> client.tryAcquire(name, TTL, Duration.ofMillis(300)))
+      assertThatThrownBy(() -> client.tryAcquire(AcquireRequest.of(name, TTL).withWait(Duration.ofMillis(300))))
           .isInstanceOf(BackendUnavailableException.class);
     }
   }
@@ -238,7 +239,7 @@ class QuorumBackendIT {
   }
 
   private static long acquireAndRelease(Holdfast client, String name) {
-    Lease lease = client.tryAcquire(name, TTL, Duration.ofSeconds(5)).orElseThrow();
+    Lease lease = client.tryAcquire(AcquireRequest.of(name, TTL).withWait(Duration.ofSeconds(5))).orElseThrow();
     lease.release();
     return lease.fencingToken().value();
   }

@@ -86,7 +86,8 @@ class RedisClientFaultIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (after.isEmpty() && System.nanoTime() < deadline) {
       try {
-        after = holdfast.tryAcquire("restart/lock", Duration.ofSeconds(5), Duration.ofSeconds(1));
+        after = holdfast.tryAcquire(AcquireRequest.of("restart/lock", Duration.ofSeconds(5))
+            .withWait(Duration.ofSeconds(1)));
       } catch (BackendUnavailableException stillReconnecting) {
         Thread.sleep(100);
       }

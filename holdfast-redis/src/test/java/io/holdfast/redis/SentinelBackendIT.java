@@ -3,6 +3,7 @@ package io.holdfast.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.holdfast.AcquireRequest;
 import io.holdfast.BackendUnavailableException;
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
@@ -54,7 +55,8 @@ class SentinelBackendIT {
   @Test
   void waitReplicas_moreThanAcknowledge_failsTheAcquireAndReleasesTheGrant() {
     try (Holdfast client = connect("&waitReplicas=3&waitTimeout=50ms")) {
-      assertThatThrownBy(() -> client.tryAcquire("sentinel/unacked", Duration.ofSeconds(10), Duration.ofMillis(300)))
+      assertThatThrownBy(() -> client.tryAcquire(AcquireRequest.of("sentinel/unacked", Duration.ofSeconds(10))
+          .withWait(Duration.ofMillis(300))))
           .isInstanceOf(BackendUnavailableException.class)
           .hasMessageContaining("replicas");
       assertThat(sentinel.master().command("EXISTS", "holdfast:{sentinel/unacked}")).isEqualTo(0L);

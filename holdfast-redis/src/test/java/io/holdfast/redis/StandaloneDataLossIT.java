@@ -44,7 +44,7 @@ class StandaloneDataLossIT {
       Optional<Lease> taken = Optional.empty();
       while (taken.isEmpty()) {
         try {
-          taken = other.tryAcquire("data-loss/lock", Duration.ofSeconds(30), Duration.ZERO);
+          taken = other.tryAcquire(AcquireRequest.of("data-loss/lock", Duration.ofSeconds(30)).withWait(Duration.ZERO));
         } catch (io.holdfast.BackendUnavailableException reconnecting) {
           Thread.onSpinWait();
         }

@@ -104,7 +104,8 @@ class CallStreamIT {
         Holdfast holder = Holdfast.connect(server.uri().toString());
         Holdfast waiter = Holdfast.connect(server.uri().toString())) {
       String name = "stream/" + UUID.randomUUID();
-      Lease held = holder.tryAcquire(name, Duration.ofSeconds(30), Duration.ZERO).orElseThrow();
+      Lease held = holder.tryAcquire(io.holdfast.AcquireRequest.of(name, Duration.ofSeconds(30))
+          .withWait(Duration.ZERO)).orElseThrow();
       CompletableFuture<Optional<Lease>> waiting = waiter.tryAcquireAsync(
           io.holdfast.AcquireRequest.of(name, Duration.ofSeconds(30)).withWait(Duration.ofSeconds(30)));
       await().atMost(Duration.ofSeconds(40)).until(() -> gauge(server, "holdfast_server_waiters") == 1);
@@ -123,7 +124,8 @@ class CallStreamIT {
         Holdfast holder = Holdfast.connect(server.uri().toString());
         Holdfast waiter = Holdfast.connect(server.uri().toString())) {
       String name = "stream/" + UUID.randomUUID();
-      Lease held = holder.tryAcquire(name, Duration.ofSeconds(30), Duration.ZERO).orElseThrow();
+      Lease held = holder.tryAcquire(io.holdfast.AcquireRequest.of(name, Duration.ofSeconds(30))
+          .withWait(Duration.ZERO)).orElseThrow();
       Duration ttl = Duration.ofSeconds(4);
       CompletableFuture<Optional<Lease>> waiting = waiter.tryAcquireAsync(
           io.holdfast.AcquireRequest.of(name, ttl).withWait(Duration.ofSeconds(30)).withoutAutoRenew());
@@ -190,7 +192,8 @@ class CallStreamIT {
         Holdfast holder = Holdfast.connect(server.uri().toString());
         Holdfast waiter = Holdfast.connect(server.uri().toString())) {
       String name = "stream/" + UUID.randomUUID();
-      Lease held = holder.tryAcquire(name, Duration.ofSeconds(30), Duration.ZERO).orElseThrow();
+      Lease held = holder.tryAcquire(io.holdfast.AcquireRequest.of(name, Duration.ofSeconds(30))
+          .withWait(Duration.ZERO)).orElseThrow();
       CompletableFuture<Optional<Lease>> waiting = waiter.tryAcquireAsync(
           io.holdfast.AcquireRequest.of(name, Duration.ofSeconds(30)).withWait(Duration.ofSeconds(60)));
       await().atMost(Duration.ofSeconds(40)).until(() -> gauge(server, "holdfast_server_waiters") == 1);

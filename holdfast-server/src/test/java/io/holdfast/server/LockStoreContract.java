@@ -43,7 +43,7 @@ abstract class LockStoreContract extends SessionOwnershipContract {
       viaLibrary.release();
       Granted viaService = acquire(session, lock, "svc");
       assertThat(viaService.token()).isGreaterThan(viaLibrary.fencingToken().value());
-      assertThat(library.tryAcquire(lock.fullName(), Duration.ofSeconds(5), Duration.ZERO))
+      assertThat(library.tryAcquire(AcquireRequest.of(lock.fullName(), Duration.ofSeconds(5)).withWait(Duration.ZERO)))
           .as("the library sees the service's grant").isEmpty();
       join(store().release(session, lock, "svc", viaService.token(), 2));
       Lease again = library.acquire(AcquireRequest.of(lock.fullName(), Duration.ofSeconds(10)));
@@ -82,7 +82,7 @@ abstract class LockStoreContract extends SessionOwnershipContract {
    * grant returned, so load only lengthens what is measured.
    */
   static Duration earliestTakeover(Duration held) {
-    return held.minus(HoldfastOptions.builder().build().driftAllowance(held));
+    return held.minus(HoldfastOptions.builder().embedded().build().driftAllowance(held));
   }
 
   @Test

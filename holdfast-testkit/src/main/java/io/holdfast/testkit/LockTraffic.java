@@ -1,5 +1,6 @@
 package io.holdfast.testkit;
 
+import io.holdfast.AcquireRequest;
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastException;
 import io.holdfast.Lease;
@@ -70,7 +71,7 @@ public final class LockTraffic implements AutoCloseable {
     while (running) {
       long started = System.nanoTime();
       try {
-        Optional<Lease> lease = client.tryAcquire(name, ttl, Duration.ofSeconds(2));
+        Optional<Lease> lease = client.tryAcquire(AcquireRequest.of(name, ttl).withWait(Duration.ofSeconds(2)));
         if (lease.isEmpty()) {
           continue;
         }

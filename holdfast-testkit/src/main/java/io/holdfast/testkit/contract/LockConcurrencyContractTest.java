@@ -94,7 +94,7 @@ public abstract class LockConcurrencyContractTest extends LockContractTest {
     // Minutes of offset would show as minutes here; the round trip under load may take most of the TTL.
     assertThat(first.remainingValidity()).isPositive().isLessThanOrEqualTo(Duration.ofMillis(600));
     assertThat(first.acquiredAt()).isBefore(Instant.now().minus(Duration.ofMinutes(20)));
-    assertThat(early.tryAcquire(name, Duration.ofSeconds(5), Duration.ZERO)).isEmpty();
+    assertThat(early.tryAcquire(AcquireRequest.of(name, Duration.ofSeconds(5)).withWait(Duration.ZERO))).isEmpty();
     Lease second = early.acquire(AcquireRequest.of(name, Duration.ofSeconds(5)).withWait(Duration.ofSeconds(5)));
     assertThat(first.isValid()).isFalse();
     assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
@@ -155,7 +155,8 @@ public abstract class LockConcurrencyContractTest extends LockContractTest {
     assertThatThrownBy(() -> client.acquire("", Duration.ofSeconds(1))).hasMessageContaining("empty");
     assertThatThrownBy(() -> client.acquire("x".repeat(600), Duration.ofSeconds(1))).hasMessageContaining("600");
     assertThatThrownBy(() -> client.acquire(freshName(), Duration.ofMillis(-5))).hasMessageContaining("-0.005");
-    assertThatThrownBy(() -> client.tryAcquire(freshName(), Duration.ofSeconds(1), Duration.ofSeconds(-1)))
+    assertThatThrownBy(() -> client.tryAcquire(AcquireRequest.of(freshName(), Duration.ofSeconds(1))
+        .withWait(Duration.ofSeconds(-1))))
         .hasMessageContaining("wait timeout must not be negative");
   }
 

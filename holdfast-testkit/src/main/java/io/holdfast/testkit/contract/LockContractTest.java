@@ -105,7 +105,8 @@ public abstract class LockContractTest {
     Holdfast other = client();
     try (Lease held = holder.acquire(name, Duration.ofSeconds(10))) {
       long start = System.nanoTime();
-      Optional<Lease> attempt = other.tryAcquire(name, Duration.ofSeconds(5), Duration.ofMillis(300));
+      Optional<Lease> attempt = other.tryAcquire(AcquireRequest.of(name, Duration.ofSeconds(5))
+          .withWait(Duration.ofMillis(300)));
       long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertThat(attempt).isEmpty();
       assertThat(waitedMillis).isGreaterThanOrEqualTo(290);
@@ -117,7 +118,7 @@ public abstract class LockContractTest {
   void tryAcquire_zeroWaitOnHeldLock_returnsEmpty() {
     String name = freshName();
     try (Lease held = client().acquire(name, Duration.ofSeconds(10))) {
-      assertThat(client().tryAcquire(name, Duration.ofSeconds(5), Duration.ZERO)).isEmpty();
+      assertThat(client().tryAcquire(AcquireRequest.of(name, Duration.ofSeconds(5)).withWait(Duration.ZERO))).isEmpty();
     }
   }
 
@@ -141,7 +142,7 @@ public abstract class LockContractTest {
     assertThat(second.fencingToken()).isEqualTo(first.fencingToken());
     assertThat(second.holdCount()).isEqualTo(2);
     first.release();
-    assertThat(client().tryAcquire(name, Duration.ofSeconds(5), Duration.ZERO)).isEmpty();
+    assertThat(client().tryAcquire(AcquireRequest.of(name, Duration.ofSeconds(5)).withWait(Duration.ZERO))).isEmpty();
     assertThat(client.inspect(name)).get().extracting(LockState::holdCount).isEqualTo(1);
     second.release();
     assertThat(client.inspect(name)).isEmpty();
@@ -194,7 +195,7 @@ public abstract class LockContractTest {
     // Ask without waiting, again and again: the grant shows within one attempt of when the backend first allows
     // it, whatever remaining TTL its busy answers report.
     while (next.isEmpty() && System.nanoTime() - beforeSend < EXPIRY_TTL.plusSeconds(5).toNanos()) {
-      next = other.tryAcquire(name, Duration.ofSeconds(5), Duration.ZERO);
+      next = other.tryAcquire(AcquireRequest.of(name, Duration.ofSeconds(5)).withWait(Duration.ZERO));
       Thread.sleep(5);
     }
     Duration grantedAfter = Duration.ofNanos(System.nanoTime() - beforeSend);
@@ -270,10 +271,11 @@ public abstract class LockContractTest {
       for (int i = 0; i < 6; i++) {
         Thread.sleep(700);
         assertThat(lease.isValid()).as("valid after %d ms", (i + 1) * 700).isTrue();
-        assertThat(client().tryAcquire(name, Duration.ofSeconds(1), Duration.ZERO)).isEmpty();
+        assertThat(client().tryAcquire(AcquireRequest.of(name, Duration.ofSeconds(1))
+            .withWait(Duration.ZERO))).isEmpty();
       }
     }
-    assertThat(client().tryAcquire(name, Duration.ofSeconds(1), Duration.ZERO)).isPresent();
+    assertThat(client().tryAcquire(AcquireRequest.of(name, Duration.ofSeconds(1)).withWait(Duration.ZERO))).isPresent();
   }
 
   @Test
@@ -306,7 +308,7 @@ public abstract class LockContractTest {
     Holdfast closing = Holdfast.connect(options().build());
     closing.acquire(name, Duration.ofSeconds(30));
     closing.close();
-    assertThat(client().tryAcquire(name, Duration.ofSeconds(5), Duration.ZERO)).isPresent();
+    assertThat(client().tryAcquire(AcquireRequest.of(name, Duration.ofSeconds(5)).withWait(Duration.ZERO))).isPresent();
     assertThatThrownBy(() -> closing.acquire(freshName(), Duration.ofSeconds(1)))
         .isInstanceOf(HoldfastException.class)
         .satisfies(e -> assertThat(((HoldfastException) e).code()).isEqualTo(ErrorCode.CLOSED));
