@@ -56,7 +56,7 @@ final class ServiceChannel implements AutoCloseable {
     this.watches = stub(protocol, target, Duration.ZERO).maxResponseLength(0)
         .build(LockServiceGrpc.LockServiceStub.class);
     this.streams = stub(protocol, target, Duration.ZERO).maxResponseLength(0)
-        .addHeader(WireBatching.REPLY_BATCH_HEADER, "1")
+        .addHeader(WireBatching.BATCH_HEADER, "1")
         .build(CallStreamGrpc.CallStreamStub.class);
   }
 

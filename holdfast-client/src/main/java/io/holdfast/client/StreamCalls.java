@@ -1,8 +1,13 @@
 package io.holdfast.client;
 
+import com.linecorp.armeria.client.ClientRequestContext;
+import com.linecorp.armeria.client.ClientRequestContextCaptor;
+import com.linecorp.armeria.client.Clients;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.holdfast.api.v1.AcquireRequest;
 import io.holdfast.api.v1.AcquireResponse;
@@ -19,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -36,7 +42,9 @@ import java.util.function.Supplier;
  * that stream (it ends once its calls are answered), so that a retry can move to another instance as a unary
  * call would. A server without CallStream answers
  * UNIMPLEMENTED, after which this client uses the unary calls for good. The client asks for batched replies
- * (WireBatching.REPLY_BATCH_HEADER): a reply message may answer several calls, each matched by its own call id.
+ * (WireBatching.BATCH_HEADER): a reply message may answer several calls, each matched by its own call id; and once
+ * the server's response headers say it takes batched calls, calls leave through the stream's CallOutbox, which
+ * sends those made together as one message.
  *
  * Thread-safety: the request side of a gRPC stream is not thread-safe, so the current stream is opened, written
  * and retired under this object's monitor; each stream's pending calls are in a concurrent map.
@@ -87,7 +95,7 @@ final class StreamCalls implements AutoCloseable {
         return; // the server ends the waits of an ended stream itself
       }
       try {
-        on.requests.onNext(StreamCall.newBuilder().setCallId(ids.incrementAndGet()).setCancel(callId).build());
+        on.outbox.write(StreamCall.newBuilder().setCallId(ids.incrementAndGet()).setCancel(callId).build());
       } catch (RuntimeException gone) {
         // The stream is going; its end ends the wait on the server.
       }
@@ -136,12 +144,12 @@ final class StreamCalls implements AutoCloseable {
       }
       if (stream == null || stream.ended || stream.retired) {
         stream = new Stream();
-        stream.requests = channel.streams.calls(stream);
+        stream.outbox = open(stream);
       }
       on = stream;
       on.pending.put(id, reply);
       try {
-        on.requests.onNext(call.setCallId(id).build());
+        on.outbox.write(call.setCallId(id).build());
       } catch (RuntimeException e) {
         on.pending.remove(id);
         return CompletableFuture.failedFuture(e);
@@ -166,6 +174,19 @@ final class StreamCalls implements AutoCloseable {
             : failure));
   }
 
+  /* Opens a stream to {@code replies}, noting its event loop and whether the server's headers announce batches. */
+  private CallOutbox open(Stream replies) {
+    AtomicReference<Metadata> headers = new AtomicReference<>();
+    try (ClientRequestContextCaptor captor = Clients.newContextCaptor()) {
+      StreamObserver<StreamCall> requests = channel.streams
+          .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(headers, new AtomicReference<>()))
+          .calls(replies);
+      ClientRequestContext ctx = captor.getOrNull();
+      return new CallOutbox(requests, ctx == null ? null : ctx.eventLoop(),
+          () -> WireBatching.announced(headers.get()));
+    }
+  }
+
   /**
    * Sends no more calls on the current stream (the server still answers those in flight): an instance that
    * answered UNAVAILABLE may have lost its Redis, and the next call's new stream goes to a healthy instance.
@@ -180,7 +201,7 @@ final class StreamCalls implements AutoCloseable {
         stream = null;
       }
     }
-    answered.requests.onCompleted();
+    answered.outbox.halfClose();
   }
 
   private static StatusRuntimeException unavailable(String why) {
@@ -203,7 +224,7 @@ final class StreamCalls implements AutoCloseable {
   /* One stream and the calls waiting for an answer on it; see the class comment for why it is safe. */
   private final class Stream implements StreamObserver<StreamReply> {
     final Map<Long, CompletableFuture<StreamReply>> pending = new ConcurrentHashMap<>();
-    StreamObserver<StreamCall> requests;
+    CallOutbox outbox;
     boolean ended; // guarded by StreamCalls.this
     boolean retired; // guarded by StreamCalls.this: no new call is sent on it, and it was half-closed
 

@@ -48,7 +48,7 @@ class BatchedRepliesTest {
     @Override
     public StreamObserver<StreamCall> calls(StreamObserver<StreamReply> replies) {
       batchHeader.complete(ServiceRequestContext.current().request().headers()
-          .get(WireBatching.REPLY_BATCH_HEADER, "absent"));
+          .get(WireBatching.BATCH_HEADER, "absent"));
       List<StreamReply> held = new ArrayList<>();
       return new StreamObserver<>() {
         @Override

@@ -41,7 +41,10 @@ final class CallStreamImpl extends CallStreamGrpc.CallStreamImplBase {
     ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
     StreamAnswers replies = ctx == null ? new StreamAnswers(observer, Runnable::run, false)
         : new StreamAnswers(observer, ctx.eventLoop(),
-            "1".equals(ctx.request().headers().get(WireBatching.REPLY_BATCH_HEADER)));
+            "1".equals(ctx.request().headers().get(WireBatching.BATCH_HEADER)));
+    if (ctx != null) {
+      ctx.mutateAdditionalResponseHeaders(headers -> headers.set(WireBatching.BATCH_HEADER, "1")); // takes batches
+    }
     open.add(replies);
     if (observer instanceof ServerCallStreamObserver<StreamReply> server) {
       server.setOnCancelHandler(() -> {
@@ -53,6 +56,15 @@ final class CallStreamImpl extends CallStreamGrpc.CallStreamImplBase {
       @Override
       public void onNext(StreamCall call) {
         dispatch(replies, call);
+        for (StreamCall more : call.getBatchList()) {
+          if (more.getBatchCount() > 0) {
+            replies.<AcquireResponse>answer(more.getCallId(), StreamReply.Builder::setAcquired).onError(
+                ServiceException.badRequest("stream call " + more.getCallId() + " is in a batch and carries a batch"
+                    + " of its own; batches do not nest"));
+          } else {
+            dispatch(replies, more);
+          }
+        }
       }
 
       @Override

@@ -123,7 +123,7 @@ final class StreamAnswers {
     synchronized (writes) {
       try {
         if (batches) {
-          for (int from = 0; from < batch.size(); from += WireBatching.MAX_REPLIES_PER_MESSAGE) {
+          for (int from = 0; from < batch.size(); from += WireBatching.MAX_PER_MESSAGE) {
             observer.onNext(oneMessage(batch, from));
           }
         } else {
@@ -141,9 +141,9 @@ final class StreamAnswers {
     completeIfDone();
   }
 
-  /* Replies from index from on, at most MAX_REPLIES_PER_MESSAGE, as one message: the first, batching the rest. */
+  /* Replies from index from on, at most MAX_PER_MESSAGE, as one message: the first, batching the rest. */
   private static StreamReply oneMessage(List<StreamReply> replies, int from) {
-    int to = Math.min(replies.size(), from + WireBatching.MAX_REPLIES_PER_MESSAGE);
+    int to = Math.min(replies.size(), from + WireBatching.MAX_PER_MESSAGE);
     if (to - from == 1) {
       return replies.get(from);
     }

@@ -87,6 +87,37 @@ class CallStreamIT {
   }
 
   @Test
+  void batchedCalls_areEachAnswered_andTheServerAnnouncesItTakesThem() throws Exception {
+    try (HoldfastServer server = HoldfastServer.start(config())) {
+      String session = new TestStubs(server, null).openSession(30_000);
+      Replies stream = new Replies(server);
+      StreamCall.Builder first = StreamCall.newBuilder().setCallId(1).setKeepAlive(
+          KeepAliveRequest.newBuilder().setSessionId(session));
+      for (int id = 2; id <= 4; id++) {
+        first.addBatch(StreamCall.newBuilder().setCallId(id).setKeepAlive(
+            KeepAliveRequest.newBuilder().setSessionId(session)));
+      }
+      first.addBatch(StreamCall.newBuilder().setCallId(5).addBatch(StreamCall.newBuilder().setCallId(6)));
+      Map<Long, CompletableFuture<StreamReply>> answers = new java.util.HashMap<>();
+      for (long id = 1; id <= 6; id++) {
+        CompletableFuture<StreamReply> answer = new CompletableFuture<>();
+        stream.waiting.put(id, answer);
+        answers.put(id, answer);
+      }
+
+      stream.requests.onNext(first.build());
+
+      for (long id = 1; id <= 4; id++) {
+        assertThat(answers.get(id).get(10, TimeUnit.SECONDS).getKeptAlive().getTtlMs()).isEqualTo(30_000);
+      }
+      assertThat(answers.get(5L).get(10, TimeUnit.SECONDS).getError().getCode())
+          .as("a nested batch is refused, not dropped").isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+      assertThat(answers.get(6L)).as("inside the refused call: never run").isNotDone();
+      assertThat(stream.batchHeader.get(10, TimeUnit.SECONDS)).isEqualTo("1");
+    }
+  }
+
+  @Test
   void shutdown_endsTheStreamAborted() throws Exception {
     Replies stream;
     try (HoldfastServer server = HoldfastServer.start(config())) {
@@ -221,9 +252,15 @@ class CallStreamIT {
     final CompletableFuture<Status.Code> ended = new CompletableFuture<>();
     final StreamObserver<StreamCall> requests;
 
+    final CompletableFuture<String> batchHeader = new CompletableFuture<>();
+
     Replies(HoldfastServer server) {
       requests = com.linecorp.armeria.client.grpc.GrpcClients.builder("http://127.0.0.1:" + server.port())
-          .responseTimeout(Duration.ZERO).build(CallStreamGrpc.CallStreamStub.class).calls(this);
+          .responseTimeout(Duration.ZERO).decorator((delegate, ctx, req) -> {
+            ctx.log().whenAvailable(com.linecorp.armeria.common.logging.RequestLogProperty.RESPONSE_HEADERS)
+                .thenAccept(log -> batchHeader.complete(log.responseHeaders().get("holdfast-batch", "absent")));
+            return delegate.execute(ctx, req);
+          }).build(CallStreamGrpc.CallStreamStub.class).calls(this);
     }
 
     StreamReply call(StreamCall.Builder call) throws Exception {

@@ -51,12 +51,12 @@ class StreamAnswersTest {
   @Test
   void drain_moreRepliesThanOneMessageTakes_splitsThemAndLosesNone() {
     StreamAnswers answers = new StreamAnswers(written, loop, true);
-    int replies = WireBatching.MAX_REPLIES_PER_MESSAGE + 44;
+    int replies = WireBatching.MAX_PER_MESSAGE + 44;
     answerKeepAlives(answers, LongStream.rangeClosed(1, replies).toArray());
     runLoop();
 
     assertThat(written.messages).hasSize(2);
-    assertThat(written.messages.get(0).getBatchCount()).isEqualTo(WireBatching.MAX_REPLIES_PER_MESSAGE - 1);
+    assertThat(written.messages.get(0).getBatchCount()).isEqualTo(WireBatching.MAX_PER_MESSAGE - 1);
     assertThat(written.callIds()).containsExactlyElementsOf(LongStream.rangeClosed(1, replies).boxed().toList());
   }
 
