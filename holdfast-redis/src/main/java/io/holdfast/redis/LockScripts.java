@@ -188,8 +188,8 @@ public final class LockScripts {
    * @return the raw reply; fails with the Redis error
    */
   public CompletableFuture<Long> release(String name, String owner, long token, long requestId) {
-    return RELEASE.run(commands, ScriptOutputType.INTEGER, releaseKeys(name), owner,
-        Long.toString(token), Long.toString(requestId), keys.releaseChannel(name), publishMode);
+    return releaseNamingTheLineIfFair(name, owner, Long.toString(token), Long.toString(requestId),
+        keys.releaseChannel(name), publishMode);
   }
 
   /**
@@ -205,11 +205,24 @@ public final class LockScripts {
    */
   public CompletableFuture<Long> releaseInSession(String name, String owner, long token, long requestId,
       String principal) {
-    return RELEASE.run(commands, ScriptOutputType.INTEGER, releaseKeys(name), owner,
-        Long.toString(token), Long.toString(requestId), keys.releaseChannel(name), publishMode, principal);
+    return releaseNamingTheLineIfFair(name, owner, Long.toString(token), Long.toString(requestId),
+        keys.releaseChannel(name), publishMode, principal);
   }
 
-  /* The line of waiters is read only when a fair grant is released, but is always named: a script's keys. */
+  /*
+   * release.lua names only the lock's key first: in Redis Cluster a script naming keys that do not exist is refused
+   * with TRYAGAIN while its slot migrates, and a plain lock has no line of waiters, so a plain release must not name
+   * one. The last hold of a fair grant answers -2 and changes nothing; it is released again naming the line, so that
+   * the head is told (a fair release costs a second script; a plain one, none).
+   */
+  private CompletableFuture<Long> releaseNamingTheLineIfFair(String name, String... args) {
+    return RELEASE.<Long>run(commands, ScriptOutputType.INTEGER, new String[] {keys.lockKey(name)}, args)
+        .thenCompose(reply -> reply == -2
+            ? RELEASE.run(commands, ScriptOutputType.INTEGER, releaseKeys(name), args)
+            : CompletableFuture.completedFuture(reply));
+  }
+
+  /* The lock's key and its line of waiters: what a fair release and a force-release name. */
   private String[] releaseKeys(String name) {
     return new String[] {keys.lockKey(name), keys.queueKey(name), keys.queueDeadlinesKey(name)};
   }

@@ -2,8 +2,10 @@
 -- (lockstate.lua, prepended, describes the lock hash and the state rule).
 --
 -- KEYS[1]  lock key   <prefix>:{<name>}
--- KEYS[2], KEYS[3]    the lock's line of waiters and their deadlines (fairqueue.lua); read only when the grant
---                     is a fair one (q), to name the next head in the release message
+-- KEYS[2], KEYS[3]    optional: the lock's line of waiters and their deadlines (fairqueue.lua); read only when
+--                     the grant is a fair one (q), to name the next head in the release message. Plain releases
+--                     name only KEYS[1]: in Redis Cluster a script naming keys that do not exist is refused with
+--                     TRYAGAIN while its slot migrates, and a plain lock has no line.
 -- ARGV[1]  owner token
 -- ARGV[2]  fencing token of the grant being released (decimal string)
 -- ARGV[3]  request id (a long, as a decimal string)
@@ -19,6 +21,8 @@
 --                  published on the channel, so waiters retry at once; for a fair grant with waiters in line
 --                  the message is "<token> <head>", head being the member at the head of the line (the owner
 --                  token, or "<session id> <owner>"), and only that waiter is woken
+--          -2      the last hold of a fair grant, released without KEYS[2], KEYS[3]: nothing changed; release
+--                  again naming them (so that the head of the line is told)
 --          -1      not held by this owner under this token (expired, in lock-delay, taken by another
 --                  owner, or a newer grant to the same owner), or, with ARGV[6], another principal's;
 --                  nothing changed
@@ -46,6 +50,9 @@ if held[4] == request then
 end
 holds = holds - 1
 if holds <= 0 then
+  if held[8] and not KEYS[2] then
+    return -2
+  end
   redis.call('DEL', key)
   local head = held[8] and KEYS[2] and fair_head(KEYS[2], KEYS[3], (fair_time()))
   publish_release(channel, head and (token .. ' ' .. head) or token, ARGV[5])
