@@ -10,10 +10,13 @@ import java.util.concurrent.CompletableFuture;
  * (won, lease lost, resigned, client closing, withdrawn) happens under this object's monitor, and each one's event is
  * queued while the monitor is held onto the client's single listener thread, which runs them in queue order.
  *
- * A grant may race with the caller's cancellation and with its own loss. The grant is first "pending" (LEADER with
- * announced = false): the campaign's future is completed outside the monitor (it runs the caller's callbacks), and
- * only if that succeeds is the leadership announced, followed by any loss that arrived meanwhile. If the future was
- * already cancelled, the leadership is withdrawn silently and its lease given back.
+ * A grant may race with the caller's cancellation, with its own loss and with the client's close. A grant whose
+ * future was already cancelled is withdrawn silently and its lease given back. Otherwise the leadership is announced
+ * (and registered to end when the client closes) under the monitor before the campaign's future is completed
+ * outside it (that runs the caller's callbacks), so a caller that closes its client right after its campaign
+ * returned still hears "elected" then "lost CLIENT_CLOSED" (the race that ElectionContractTest caught on a loaded
+ * machine). A cancel that lands between the two ends the announced leadership as a resignation. A loss while
+ * campaigning waits for the announcement (pendingLoss).
  */
 final class Candidacy implements Leadership {
   private enum State { CAMPAIGNING, LEADER, ENDED }
@@ -51,32 +54,34 @@ final class Candidacy implements Leadership {
   }
 
   /**
-   * The backend granted the lock: completes {@code result} and announces the leadership, or gives the lease back
+   * The backend granted the lock: announces the leadership, then completes {@code result}; gives the lease back
    * when the campaign was withdrawn or the future already cancelled.
+   *
+   * <p>Why announce first: a caller whose campaign returned may close its client at once, and the close must find
+   * this leadership among the things to end (whenClosing) with its "elected" already queued, so that the listener
+   * hears "elected" then "lost CLIENT_CLOSED". A cancel that lands between the announcement and the completion
+   * ends the leadership as a resignation: the listener then hears "elected" then "lost RESIGNED", still once each.
    */
   void granted(Lease granted, CompletableFuture<Optional<Leadership>> result) {
     synchronized (this) {
-      if (state != State.CAMPAIGNING) {
-        giveBack(granted);
-        return;
-      }
-      lease = granted;
-      state = State.LEADER;
-    }
-    boolean won = result.complete(Optional.of(this));
-    synchronized (this) {
-      if (!won) {
+      if (state != State.CAMPAIGNING || result.isDone()) {
         state = State.ENDED;
         ended = true;
         giveBack(granted);
         return;
       }
+      lease = granted;
+      state = State.LEADER;
       announced = true;
       client.whenClosing(onClientClose);
       client.runListener(() -> listener.elected(this), "elected", election);
       if (pendingLoss != null) {
         end(pendingLoss);
       }
+    }
+    if (!result.complete(Optional.of(this))) {
+      end(LeadershipLoss.RESIGNED);
+      giveBack(granted);
     }
   }
 
