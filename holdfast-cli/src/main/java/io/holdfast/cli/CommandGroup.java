@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -81,6 +82,26 @@ final class CommandGroup {
     }
     this.signal("KILL");
     return awaitGone(grace);
+  }
+
+  /** {@link #stop} off the calling thread: SIGTERM to the group now, SIGKILL after {@code grace}. */
+  void stopInBackground(Duration grace) {
+    CompletableFuture.runAsync(() -> {
+      try {
+        stop("TERM", grace);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+  }
+
+  /** Removes a shutdown hook that forwards a stop to a command, unless the JVM is already running it. */
+  static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is already stopping; the hook stops the command.
+    }
   }
 
   /** Waits up to {@code timeout} for the whole group to be gone; returns whether it is. */

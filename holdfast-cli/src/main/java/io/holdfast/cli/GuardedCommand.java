@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /*
  * The command that `holdfast elect` runs while it leads, stopped when it loses the leadership. The process handling
@@ -44,7 +43,7 @@ final class GuardedCommand {
       }
       group = started;
       if (stopRequested) {
-        stopLater(started);
+        started.stopInBackground(KILL_GRACE);
       }
     }
     Thread forwarder = new Thread(() -> started.signal("TERM"), "holdfast-stop-command");
@@ -52,7 +51,7 @@ final class GuardedCommand {
     try {
       return started.waitFor();
     } finally {
-      removeHook(forwarder);
+      CommandGroup.removeHook(forwarder);
     }
   }
 
@@ -64,26 +63,7 @@ final class GuardedCommand {
       running = group;
     }
     if (running != null) {
-      stopLater(running);
-    }
-  }
-
-  /** SIGTERM to the group now, SIGKILL after the grace period, off the calling thread. */
-  private static void stopLater(CommandGroup running) {
-    CompletableFuture.runAsync(() -> {
-      try {
-        running.stop("TERM", KILL_GRACE);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // The JVM is already stopping; the hook stops the command.
+      running.stopInBackground(KILL_GRACE);
     }
   }
 }

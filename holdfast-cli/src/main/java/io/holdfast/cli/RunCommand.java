@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -140,7 +139,7 @@ final class RunCommand implements Callable<Integer> {
           lost.set(reason);
           CommandGroup running = child.get();
           if (running != null) {
-            stopLater(running);
+            running.stopInBackground(KILL_GRACE);
           }
         });
   }
@@ -160,7 +159,7 @@ final class RunCommand implements Callable<Integer> {
     child.set(process);
     if (lost.get() != null || signalled) {
       // The signal or the loss came before the command was published to the handler and listener.
-      stopLater(process);
+      process.stopInBackground(KILL_GRACE);
     }
     Thread forwarder = new Thread(() -> process.signal("TERM"), "holdfast-run-stop-command");
     Runtime.getRuntime().addShutdownHook(forwarder);
@@ -168,7 +167,7 @@ final class RunCommand implements Callable<Integer> {
     try {
       exitCode = waitFor(process);
     } finally {
-      removeHook(forwarder);
+      CommandGroup.removeHook(forwarder);
     }
     if (lost.get() != null) {
       err.println("holdfast: lease on lock '" + lock + "' was lost (" + lost.get() + "): the command was killed");
@@ -202,25 +201,6 @@ final class RunCommand implements Callable<Integer> {
     }
     if (running != null && (signalled || lost.get() != null)) {
       running.awaitGone(KILL_GRACE.multipliedBy(3));
-    }
-  }
-
-  /** SIGTERM to the command's group now, SIGKILL after the grace period, off the calling thread. */
-  private static void stopLater(CommandGroup process) {
-    CompletableFuture.runAsync(() -> {
-      try {
-        process.stop("TERM", KILL_GRACE);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // The JVM is already stopping; the hook stops the command.
     }
   }
 
