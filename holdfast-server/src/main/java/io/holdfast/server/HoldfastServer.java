@@ -115,7 +115,7 @@ public final class HoldfastServer implements AutoCloseable {
           .exceptionHandler(wireErrors)
           .build();
       Server server = listener(config, grpc, housekeeper, registry)
-          .service(HotLocksRoute.PATH, new HotLocksRoute(authenticator, metrics.locks().hot()))
+          .route().get(HotLocksRoute.PATH).build(new HotLocksRoute(authenticator, metrics.locks().hot()))
           .errorHandler(wireErrors).build();
       bind(server, config);
       housekeeper.start();

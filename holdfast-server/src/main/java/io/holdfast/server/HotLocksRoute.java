@@ -2,7 +2,6 @@ package io.holdfast.server;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
@@ -13,10 +12,11 @@ import io.holdfast.api.v1.Reason;
 import java.util.concurrent.TimeUnit;
 
 /*
- * GET /v1/admin/hot-locks?limit=N: the caller's tenant's most contended locks on this instance (HotLocks), as
- * JSON. A plain HTTP route, not an AdminService RPC, so the wire API is unchanged; it authenticates with the same
- * Authenticator as the gRPC calls (a refused token is counted and logged the same way), and, like the listings,
- * any token sees its own tenant's locks. Stateless; the tracker it reads is thread-safe.
+ * GET /v1/admin/hot-locks?limit=N: the caller's tenant's most contended locks on this instance (HotLocks), as JSON.
+ * A plain HTTP route, not an AdminService RPC, so the wire API is unchanged; it is routed for GET only (another
+ * method gets the server's 405 JSON error). It authenticates with the same Authenticator as the gRPC calls (a
+ * refused token is counted and logged the same way), and, like the listings, any token sees its own tenant's
+ * locks. Stateless; the tracker it reads is thread-safe.
  */
 final class HotLocksRoute implements HttpService {
   /** The path of the route. */
@@ -36,9 +36,6 @@ final class HotLocksRoute implements HttpService {
     Principal caller;
     int limit;
     try {
-      if (req.method() != HttpMethod.GET) {
-        throw ServiceException.badRequest("method not allowed: " + req.method() + " " + PATH + "; it is GET");
-      }
       caller = authenticator.authenticate(req.headers().get("authorization"));
       limit = limit(ctx.queryParam("limit"));
     } catch (ServiceException e) {

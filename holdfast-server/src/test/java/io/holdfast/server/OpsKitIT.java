@@ -130,6 +130,7 @@ class OpsKitIT {
     assertThat(admin.get(HotLocksRoute.PATH + "?limit=1").body()).contains("\"contended\":1")
         .contains("\"waits\":1");
     assertThat(admin.get(HotLocksRoute.PATH + "?limit=0").statusCode()).isEqualTo(400);
+    assertThat(admin.post(HotLocksRoute.PATH, "{}").statusCode()).isEqualTo(405);
   }
 
   private static ServerConfig config() {
