@@ -49,6 +49,7 @@ final class AcquireWait implements WaitLoop.Attempts<AcquireResult>, WaitLoop.Wa
   private final CompletableFuture<AcquireResult> result;
   private final AtomicBoolean givenBack = new AtomicBoolean();
   private final long startNanos = System.nanoTime();
+  private volatile boolean sawBusy;
 
   AcquireWait(Setting setting, Target target) {
     this.setting = setting;
@@ -60,7 +61,20 @@ final class AcquireWait implements WaitLoop.Attempts<AcquireResult>, WaitLoop.Wa
         Errors.started(() -> setting.store().removeWaiter(target.lock(), target.session().id(), target.owner()))
             .exceptionally(e -> null);
       }
+      count(outcome);
     });
+  }
+
+  /* Per-lock statistics: a first hold starts a hold time; a call that met a held lock and waited ends a wait. */
+  private void count(WaitLoop.Outcome<AcquireResult> outcome) {
+    LockStats stats = setting.metrics().locks();
+    boolean granted = outcome != null && outcome.answer() instanceof Granted;
+    if (granted && ((Granted) outcome.answer()).holds() == 1) {
+      stats.granted(target.lock().fullName(), ((Granted) outcome.answer()).token());
+    }
+    if (sawBusy && !target.waitTimeout().isZero()) {
+      stats.waited(target.lock().fullName(), granted, System.nanoTime() - startNanos);
+    }
   }
 
   /*
@@ -134,6 +148,10 @@ final class AcquireWait implements WaitLoop.Attempts<AcquireResult>, WaitLoop.Wa
     }
     if (busy.delayed()) {
       setting.metrics().lockDelayHit();
+    }
+    if (!sawBusy) {
+      sawBusy = true; // attempts of one wait are sequential: only one thread sees it unset
+      setting.metrics().locks().contended(target.lock().fullName());
     }
     return Optional.of(busy.remaining());
   }

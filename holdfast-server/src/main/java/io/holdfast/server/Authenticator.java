@@ -94,7 +94,7 @@ final class Authenticator implements ServerInterceptor {
    * once a second with the number left unlogged in between, so a client retrying a wrong token cannot flood the log.
    * The token itself is never logged.
    */
-  private void refused(ServiceException e, java.net.SocketAddress from) {
+  void refused(ServiceException e, java.net.SocketAddress from) {
     metrics.authFailure();
     long now = System.nanoTime();
     long last = lastLogged.get();

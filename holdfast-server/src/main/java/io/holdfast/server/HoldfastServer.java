@@ -103,17 +103,20 @@ public final class HoldfastServer implements AutoCloseable {
       CallStreamImpl streams = new CallStreamImpl(locks, sessions);
       Housekeeper housekeeper = new Housekeeper(store, metrics, timers);
       WireErrors wireErrors = new WireErrors(config.maxMessageBytes());
+      Authenticator authenticator = new Authenticator(config.tokens(), metrics);
       GrpcService grpc = GrpcService.builder()
           .addService(sessions)
           .addService(locks)
           .addService(streams)
           .addService(new AdminServiceImpl(store, requests, calls))
-          .intercept(new Authenticator(config.tokens(), metrics))
+          .intercept(authenticator)
           .enableHttpJsonTranscoding(true)
           .maxRequestMessageLength(config.maxMessageBytes())
           .exceptionHandler(wireErrors)
           .build();
-      Server server = listener(config, grpc, housekeeper, registry).errorHandler(wireErrors).build();
+      Server server = listener(config, grpc, housekeeper, registry)
+          .route().get(HotLocksRoute.PATH).build(new HotLocksRoute(authenticator, metrics.locks().hot()))
+          .errorHandler(wireErrors).build();
       bind(server, config);
       housekeeper.start();
       HoldfastServer running = new HoldfastServer(config, store, server, locks, streams, housekeeper, timers,

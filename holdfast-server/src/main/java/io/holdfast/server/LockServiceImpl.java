@@ -102,9 +102,15 @@ final class LockServiceImpl extends LockServiceGrpc.LockServiceImplBase {
     Principal caller = Principal.current();
     calls.unary("release", observer, () -> {
       SessionRef session = requests.session(caller, request.getSessionId());
-      return store.release(session, requests.lock(caller, request.getName()),
-          requests.owner(request.getOwner(), session.id()), requests.token(request.getFencingToken()),
-          requests.requestId(request.getRequestId()));
+      LockKey lock = requests.lock(caller, request.getName());
+      long token = requests.token(request.getFencingToken());
+      return store.release(session, lock, requests.owner(request.getOwner(), session.id()), token,
+          requests.requestId(request.getRequestId())).thenApply(remaining -> {
+            if (remaining == 0) {
+              waits.metrics().locks().released(lock.fullName(), token);
+            }
+            return remaining;
+          });
     }, remaining -> ReleaseResponse.newBuilder().setRemainingHolds(remaining).build());
   }
 

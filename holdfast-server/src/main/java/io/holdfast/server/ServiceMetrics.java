@@ -33,6 +33,7 @@ final class ServiceMetrics {
   private final AtomicLong activeSessions = new AtomicLong();
   private final AtomicLong indexedLocks = new AtomicLong();
   private final AtomicLong redisUp = new AtomicLong();
+  private final LockStats lockStats;
 
   ServiceMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -51,6 +52,7 @@ final class ServiceMetrics {
         .description("Locks held or in lock-delay (pruned lazily)").register(registry);
     Gauge.builder("holdfast.server.redis.up", redisUp, AtomicLong::get)
         .description("1 while the store answers health checks").register(registry);
+    this.lockStats = new LockStats(registry);
   }
 
   void waiterGauges(Supplier<Number> waiters, Supplier<Number> watchers) {
@@ -95,6 +97,11 @@ final class ServiceMetrics {
 
   void storeUp(boolean up) {
     redisUp.set(up ? 1 : 0);
+  }
+
+  /** Per-lock wait, hold and contention statistics of this instance. */
+  LockStats locks() {
+    return lockStats;
   }
 
   MeterRegistry registry() {
