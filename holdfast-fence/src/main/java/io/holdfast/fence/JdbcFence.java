@@ -46,7 +46,11 @@ import java.util.regex.Pattern;
  *
  * <p><b>Transactions.</b> The guard runs in the caller's connection and never commits or rolls back: with
  * auto-commit off, the row stays locked until the caller commits, and the write is visible (and fences others)
- * only then. Commit promptly.
+ * only then. Commit promptly. Use auto-commit or READ COMMITTED (PostgreSQL's default): after an update that
+ * matched nothing, the guard reads the row's fence to tell a refusal from a missing row, and at REPEATABLE READ
+ * (MySQL's default) that read sees the transaction's old snapshot, so the guard may fail with {@code INTERNAL}
+ * instead of deciding; PostgreSQL at REPEATABLE READ or SERIALIZABLE may also fail the update with a
+ * serialization error (SQLSTATE 40001), which the caller retries as it would any other.
  *
  * <p><b>Names</b> of the table and columns are put into the SQL as given, so they must be plain identifiers
  * (letters, digits, {@code _}, {@code $}, optionally qualified with {@code .}); quote nothing, the check refuses
@@ -58,6 +62,9 @@ import java.util.regex.Pattern;
  */
 public final class JdbcFence {
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)?");
+
+  /* Each round ends in a decision unless another writer changed the row under it; three is plenty. */
+  private static final int ROUNDS = 3;
 
   private final String table;
   private final String idColumn;
@@ -94,7 +101,7 @@ public final class JdbcFence {
    * @throws BackendUnavailableException when the database connection failed
    */
   public FenceVerdict write(Connection connection, FencingToken token, Object id, Map<String, ?> values) {
-    for (int round = 0; round < 3; round++) {
+    for (int round = 0; round < ROUNDS; round++) {
       Optional<FenceVerdict> updated = tryUpdate(connection, token, id, values);
       if (updated.isPresent()) {
         return updated.get();
@@ -106,7 +113,7 @@ public final class JdbcFence {
     }
     // Only a row deleted and re-inserted by others between every update and insert gets here.
     throw new HoldfastException(ErrorCode.INTERNAL, "row " + id + " of " + table + " was neither updatable nor"
-        + " insertable in three rounds; is " + idColumn + " its primary key, and is it being deleted?");
+        + " insertable in " + ROUNDS + " rounds; is " + idColumn + " its primary key, and is it being deleted?");
   }
 
   /**
@@ -126,28 +133,46 @@ public final class JdbcFence {
         "no row " + id + " in " + table + " to update"));
   }
 
-  /* The fenced update, then, when it matched nothing, the fence that refused it; empty when the row is absent. */
+  /*
+   * The fenced update, then, when it matched nothing, the fence that refused it; empty when the row is absent.
+   * Matching nothing does not prove a higher fence: at READ COMMITTED the update may have run before another
+   * writer's insert of the row committed, and the read after it sees that row with a fence at or below ours. The
+   * update is then run again (the fence only grows, so each round either applies or meets a higher fence).
+   */
   private Optional<FenceVerdict> tryUpdate(Connection connection, FencingToken token, Object id,
       Map<String, ?> values) {
-    List<String> columns = columns(values);
-    StringBuilder sql = new StringBuilder("UPDATE ").append(table).append(" SET ");
-    for (String column : columns) {
-      sql.append(column).append(" = ?, ");
-    }
-    sql.append(fenceColumn).append(" = ? WHERE ").append(idColumn).append(" = ? AND ").append(fenceColumn)
-        .append(" <= ?");
-    try (PreparedStatement update = connection.prepareStatement(sql.toString())) {
+    String sql = updateSql(columns(values));
+    try (PreparedStatement update = connection.prepareStatement(sql)) {
       int index = bind(update, values);
       update.setLong(index++, token.value());
       update.setObject(index++, id);
       update.setLong(index, token.value());
-      if (update.executeUpdate() > 0) {
-        return Optional.of(FenceVerdict.applied(token, "1"));
+      for (int round = 0; round < ROUNDS; round++) {
+        if (update.executeUpdate() > 0) {
+          return Optional.of(FenceVerdict.applied(token, "1"));
+        }
+        Optional<FencingToken> highest = highest(connection, id);
+        if (highest.isEmpty()) {
+          return Optional.empty();
+        }
+        if (highest.get().isNewerThan(token)) {
+          return Optional.of(FenceVerdict.refused(highest.get()));
+        }
       }
-      return highest(connection, id).map(FenceVerdict::refused);
+      throw new HoldfastException(ErrorCode.INTERNAL, "fenced update of " + table + " row " + id + " matched"
+          + " nothing " + ROUNDS + " times although its fence was not above " + token);
     } catch (SQLException e) {
       throw failure("fenced update of " + table + " row " + id, e);
     }
+  }
+
+  private String updateSql(List<String> columns) {
+    StringBuilder sql = new StringBuilder("UPDATE ").append(table).append(" SET ");
+    for (String column : columns) {
+      sql.append(column).append(" = ?, ");
+    }
+    return sql.append(fenceColumn).append(" = ? WHERE ").append(idColumn).append(" = ? AND ").append(fenceColumn)
+        .append(" <= ?").toString();
   }
 
   private Optional<FencingToken> highest(Connection connection, Object id) throws SQLException {
@@ -155,7 +180,6 @@ public final class JdbcFence {
     try (PreparedStatement select = connection.prepareStatement(sql)) {
       select.setObject(1, id);
       try (ResultSet row = select.executeQuery()) {
-        // The fence only grows, so a fence read after the update refused us is still above our token.
         return row.next() ? Optional.of(new FencingToken(row.getLong(1))) : Optional.empty();
       }
     }
