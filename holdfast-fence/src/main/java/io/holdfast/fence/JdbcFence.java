@@ -96,8 +96,10 @@ public final class JdbcFence {
    * @param connection the caller's connection, left open and uncommitted
    * @param token the writer's fencing token
    * @param id the row's id, bound with {@code setObject}
-   * @param values column to value, at least one; bound with {@code setObject} in iteration order
+   * @param values column to value, at least one, neither the id nor the fence column; bound with
+   *     {@code setObject} in iteration order
    * @return applied (reply {@code "1"}), or refused with the row's higher fence
+   * @throws InvalidArgumentException when {@code values} is empty or names the id or fence column
    * @throws BackendUnavailableException when the database connection failed
    */
   public FenceVerdict write(Connection connection, FencingToken token, Object id, Map<String, ?> values) {
@@ -123,9 +125,10 @@ public final class JdbcFence {
    * @param connection the caller's connection, left open and uncommitted
    * @param token the writer's fencing token
    * @param id the row's id
-   * @param values column to value, at least one
+   * @param values column to value, at least one, neither the id nor the fence column
    * @return applied (reply {@code "1"}), or refused with the row's higher fence
-   * @throws InvalidArgumentException when there is no such row (nothing changed)
+   * @throws InvalidArgumentException when there is no such row (nothing changed), or {@code values} is empty or
+   *     names the id or fence column
    * @throws BackendUnavailableException when the database connection failed
    */
   public FenceVerdict update(Connection connection, FencingToken token, Object id, Map<String, ?> values) {
@@ -221,12 +224,15 @@ public final class JdbcFence {
         || (e.getSQLState() != null && e.getSQLState().startsWith("23"));
   }
 
-  private static List<String> columns(Map<String, ?> values) {
+  private List<String> columns(Map<String, ?> values) {
     if (values.isEmpty()) {
       throw new InvalidArgumentException("a fenced write needs at least one column to set");
     }
     List<String> columns = new ArrayList<>(values.size());
     for (String column : values.keySet()) {
+      if (column.equalsIgnoreCase(idColumn) || column.equalsIgnoreCase(fenceColumn)) {
+        throw new InvalidArgumentException("column " + column + " is the guard's own (id or fence); leave it out");
+      }
       columns.add(identifier(column, "column"));
     }
     return columns;

@@ -10,6 +10,7 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The resource's side of fencing for data kept in Redis: {@code SET}, {@code HSET} and {@code XADD} that apply only
@@ -42,8 +45,10 @@ import java.util.concurrent.ExecutionException;
  * {@code HSET} is harmless; a repeated {@code XADD} appends a second entry, so an {@code XADD} whose outcome is
  * unknown (a timeout) must not be blindly repeated. The guard itself never retries.
  *
- * <p><b>Failures.</b> The synchronous methods wait as long as the connection's command timeout. A connection
- * failure or timeout throws {@link BackendUnavailableException} (the write may or may not have been applied); any
+ * <p><b>Failures.</b> The synchronous methods wait at most the guard's timeout ({@link #DEFAULT_TIMEOUT}, the
+ * same as Lettuce's synchronous commands; {@link #withTimeout(Duration)} sets another), since Lettuce's async
+ * commands do not time out unless the client enables {@code TimeoutOptions}. A connection failure or a timeout
+ * throws {@link BackendUnavailableException} (the write may or may not have been applied); any
  * other Redis error (the key holds another type) throws {@link HoldfastException} with code {@code INTERNAL},
  * and then neither the data nor the fence changed.
  *
@@ -53,12 +58,20 @@ public final class RedisFence {
   /** The prefix of every fence key; see {@link #fenceKeyOf(String)}. */
   public static final String FENCE_KEY_PREFIX = "holdfast-fence:";
 
+  /** How long a synchronous write waits for Redis unless told otherwise: Lettuce's default command timeout. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
   private static final LuaScript SCRIPT = LuaScript.load(RedisFence.class, "fenced_write.lua");
 
   private final RedisClusterAsyncCommands<String, String> commands;
+  private final Duration timeout;
 
-  private RedisFence(RedisClusterAsyncCommands<String, String> commands) {
+  private RedisFence(RedisClusterAsyncCommands<String, String> commands, Duration timeout) {
     this.commands = Objects.requireNonNull(commands, "commands");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new InvalidArgumentException("a fenced write's timeout must be positive, was " + timeout);
+    }
   }
 
   /**
@@ -69,7 +82,18 @@ public final class RedisFence {
    * @return the guard
    */
   public static RedisFence on(RedisClusterAsyncCommands<String, String> commands) {
-    return new RedisFence(commands);
+    return new RedisFence(commands, DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * The same guard, whose synchronous writes wait at most {@code timeout} (the async ones are unaffected).
+   *
+   * @param timeout positive
+   * @return a new guard
+   * @throws InvalidArgumentException when the timeout is zero or negative
+   */
+  public RedisFence withTimeout(Duration timeout) {
+    return new RedisFence(commands, timeout);
   }
 
   /**
@@ -113,7 +137,7 @@ public final class RedisFence {
    * @throws BackendUnavailableException when Redis could not be reached or did not answer in time
    */
   public FenceVerdict set(FencingToken token, String key, String value) {
-    return await(setAsync(token, key, value), key);
+    return await(setAsync(token, key, value), key, timeout);
   }
 
   /**
@@ -138,7 +162,7 @@ public final class RedisFence {
    * @throws BackendUnavailableException when Redis could not be reached or did not answer in time
    */
   public FenceVerdict hset(FencingToken token, String key, Map<String, String> fields) {
-    return await(hsetAsync(token, key, fields), key);
+    return await(hsetAsync(token, key, fields), key, timeout);
   }
 
   /**
@@ -164,7 +188,7 @@ public final class RedisFence {
    * @throws BackendUnavailableException when Redis could not be reached or did not answer in time
    */
   public FenceVerdict xadd(FencingToken token, String stream, Map<String, String> fields) {
-    return await(xaddAsync(token, stream, fields), stream);
+    return await(xaddAsync(token, stream, fields), stream, timeout);
   }
 
   /**
@@ -215,9 +239,12 @@ public final class RedisFence {
     return flat;
   }
 
-  private static FenceVerdict await(CompletableFuture<FenceVerdict> verdict, String key) {
+  private static FenceVerdict await(CompletableFuture<FenceVerdict> verdict, String key, Duration timeout) {
     try {
-      return verdict.get();
+      return verdict.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new BackendUnavailableException("fenced write to " + key + " got no answer within " + timeout
+          + "; it may or may not have been applied", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HoldfastException(ErrorCode.INTERRUPTED, "interrupted while writing " + key

@@ -3,14 +3,17 @@ package io.holdfast.fence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.holdfast.BackendUnavailableException;
 import io.holdfast.ErrorCode;
 import io.holdfast.FencingToken;
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastException;
+import io.holdfast.InvalidArgumentException;
 import io.holdfast.LeaseLostException;
 import io.holdfast.testkit.redis.RedisExtension;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,6 +145,24 @@ class RedisFenceIT {
         .isInstanceOfSatisfying(HoldfastException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL))
         .hasMessageContaining("WRONGTYPE");
     assertThat(resource.sync().get(RedisFence.fenceKeyOf("typed"))).isEqualTo("3");
+  }
+
+  @Test
+  void set_resourceRedisPaused_throwsUnavailableAfterTheGuardsTimeout() {
+    RedisFence impatient = fence.withTimeout(Duration.ofMillis(200));
+    resourceRedis.server().pause();
+    try {
+      assertThatThrownBy(() -> impatient.set(new FencingToken(1), "paused", "v"))
+          .isInstanceOf(BackendUnavailableException.class)
+          .hasMessageContaining("got no answer within PT0.2S; it may or may not have been applied");
+    } finally {
+      resourceRedis.server().resume();
+    }
+  }
+
+  @Test
+  void withTimeout_notPositive_refused() {
+    assertThatThrownBy(() -> fence.withTimeout(Duration.ZERO)).isInstanceOf(InvalidArgumentException.class);
   }
 
   @Test
