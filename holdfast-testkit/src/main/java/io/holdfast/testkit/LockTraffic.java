@@ -1,6 +1,8 @@
 package io.holdfast.testkit;
 
 import io.holdfast.AcquireRequest;
+import io.holdfast.FenceGuard;
+import io.holdfast.FencingToken;
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastException;
 import io.holdfast.Lease;
@@ -24,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * stopped during a fault, and check that no grant got a token lower than or equal to one granted before its
  * acquire started and that the fenced resource never saw a token go backwards.
  *
- * <p>Thread-safe: grants are in a copy-on-write list, the fenced resource is a concurrent map updated with
- * {@code merge}, and the workers stop at {@link #close()}.
+ * <p>Thread-safe: grants are in a copy-on-write list, the fenced resource is a concurrent map of thread-safe
+ * {@link FenceGuard}s, and the workers stop at {@link #close()}.
  */
 public final class LockTraffic implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LockTraffic.class);
@@ -41,7 +43,7 @@ public final class LockTraffic implements AutoCloseable {
   public record Grant(String name, long token, long startedNanos, long grantedNanos) { }
 
   private final List<Grant> grants = new CopyOnWriteArrayList<>();
-  private final Map<String, Long> highestAccepted = new ConcurrentHashMap<>();
+  private final Map<String, FenceGuard> resource = new ConcurrentHashMap<>();
   private final AtomicInteger staleWrites = new AtomicInteger();
   private final AtomicInteger failures = new AtomicInteger();
   private final List<Thread> workers = new ArrayList<>();
@@ -78,7 +80,7 @@ public final class LockTraffic implements AutoCloseable {
         long token = lease.get().fencingToken().value();
         grants.add(new Grant(name, token, started, System.nanoTime()));
         Thread.sleep(hold.toMillis());
-        write(name, token);
+        write(name, lease.get().fencingToken());
         lease.get().close();
       } catch (HoldfastException e) {
         failures.incrementAndGet();
@@ -91,17 +93,9 @@ public final class LockTraffic implements AutoCloseable {
     }
   }
 
-  /* The fenced resource: accepts a write only if no larger token was accepted before for that lock. */
-  private void write(String name, long token) {
-    boolean[] refused = new boolean[1];
-    highestAccepted.merge(name, token, (highest, candidate) -> {
-      if (candidate < highest) {
-        refused[0] = true;
-        return highest;
-      }
-      return candidate;
-    });
-    if (refused[0]) {
+  /* The fenced resource: the library's in-process guard, one per lock, as a user's resource would keep. */
+  private void write(String name, FencingToken token) {
+    if (!resource.computeIfAbsent(name, lock -> new FenceGuard()).admit(token)) {
       staleWrites.incrementAndGet();
     }
   }
