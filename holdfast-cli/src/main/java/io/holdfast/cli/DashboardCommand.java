@@ -83,7 +83,11 @@ final class DashboardCommand implements Callable<Integer> {
       out.println("holdfast dashboard on http://" + host + ":" + server.activeLocalPort() + "/dashboard (Redis "
           + Backends.redact(redis.toString()) + "; Ctrl-C to stop)");
       out.flush();
-      stopped.await();
+      try {
+        stopped.await();
+      } finally {
+        server.stop().join();
+      }
       return 0;
     } catch (HoldfastException e) {
       throw Backends.failure(redis.toString(), e);

@@ -1,6 +1,7 @@
 package io.holdfast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.holdfast.AcquireRequest;
 import io.holdfast.Holdfast;
@@ -9,6 +10,12 @@ import io.holdfast.Lease;
 import io.holdfast.testkit.redis.RedisExtension;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +25,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,6 +107,32 @@ class FleetDashboardIT {
       assertThat(seen).as("walking every page finds every held lock").hasSize(10_000);
       taken.forEach(f -> f.join().ifPresent(Lease::release));
     }
+  }
+
+  @Test
+  void dashboardCommand_running_servesThePageAndSnapshots() throws Exception {
+    StringWriter out = new StringWriter();
+    Thread command = new Thread(() -> HoldfastCli.execute(new PrintWriter(out, true), new PrintWriter(
+        new StringWriter(), true), "dashboard", "--redis", redis.uri(), "--port", "0"));
+    command.start();
+    try (Holdfast fleet = Holdfast.connect(redis.uri())) {
+      Lease lease = fleet.acquire("served/1", Duration.ofSeconds(30));
+      Matcher address = Pattern.compile("on (http://\\S+)/dashboard ").matcher("");
+      await().atMost(Duration.ofSeconds(30)).until(() -> address.reset(out.toString()).find());
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(address.group(1) + "/dashboard"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(page.body()).contains("<title>Holdfast dashboard</title>");
+      HttpResponse<String> snapshot = http.send(HttpRequest.newBuilder(URI.create(address.group(1)
+          + "/dashboard/api/snapshot?prefix=served/")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(snapshot.statusCode()).isEqualTo(200);
+      assertThat(snapshot.body()).contains("\"name\":\"served/1\"", lease.fencingToken().toString());
+      lease.release();
+    } finally {
+      command.interrupt();
+      command.join(Duration.ofSeconds(30).toMillis());
+    }
+    assertThat(command.isAlive()).isFalse();
   }
 
   @Test
