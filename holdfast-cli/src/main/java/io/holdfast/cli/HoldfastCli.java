@@ -27,7 +27,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = "Distributed locks with fencing tokens on Redis.",
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {DemoCommand.class, InspectCommand.class, ServerCommand.class, LocksCommand.class,
-        LockCommand.class, RunCommand.class, ElectCommand.class, io.holdfast.bench.BenchCommand.class,
+        LockCommand.class, RunCommand.class, ElectCommand.class, DashboardCommand.class, io.holdfast.bench.BenchCommand.class,
         io.holdfast.verify.VerifyCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Run 'holdfast COMMAND --help' for the options and examples of a command.", "",

@@ -71,6 +71,7 @@ final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
         if (forced.released()) {
           log.warn("admin of tenant '{}' force-released lock '{}' (fencing token {})", caller.tenant(),
               lock.name(), forced.token());
+          calls.events().forcedRelease(caller.tenant(), lock.name(), forced.token());
         }
         return forced;
       });

@@ -23,9 +23,15 @@ import java.util.function.Supplier;
  */
 final class Calls {
   private final ServiceMetrics metrics;
+  private final DashboardEvents events = new DashboardEvents();
 
   Calls(ServiceMetrics metrics) {
     this.metrics = metrics;
+  }
+
+  /** The notable outcomes of calls (leases lost, forced releases) this instance answered, for the dashboard. */
+  DashboardEvents events() {
+    return events;
   }
 
   <T, R> void unary(String operation, StreamObserver<R> observer, Supplier<CompletableFuture<T>> call,

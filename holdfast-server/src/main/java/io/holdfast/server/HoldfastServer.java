@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running Holdfast lock service: gRPC (unary calls, and the busy calls over one stream per client),
  * HTTP/JSON (transcoded from the same {@code holdfast.v1} API),
- * {@code /health} (readiness, including the store), {@code /health/live} and Prometheus {@code /metrics}, all on
- * one port.
+ * {@code /health} (readiness, including the store), {@code /health/live}, Prometheus {@code /metrics} and the live
+ * {@code /dashboard} (admin tokens; docs/dashboard.md), all on one port.
  *
  * <p>The server is stateless: every session, lock and waiter lives in the store (Redis), so any number of
  * servers may share one Redis and a client may call any of them; a restart loses nothing but in-flight waits.
@@ -114,8 +114,8 @@ public final class HoldfastServer implements AutoCloseable {
           .maxRequestMessageLength(config.maxMessageBytes())
           .exceptionHandler(wireErrors)
           .build();
-      Server server = listener(config, grpc, housekeeper, registry)
-          .route().get(HotLocksRoute.PATH).build(new HotLocksRoute(authenticator, metrics.locks().hot()))
+      Server server = ServiceDashboard.mount(listener(config, grpc, housekeeper, registry), config, store, room, calls,
+          metrics).route().get(HotLocksRoute.PATH).build(new HotLocksRoute(authenticator, metrics.locks().hot()))
           .errorHandler(wireErrors).build();
       bind(server, config);
       housekeeper.start();

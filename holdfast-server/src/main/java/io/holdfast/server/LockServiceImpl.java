@@ -124,6 +124,8 @@ final class LockServiceImpl extends LockServiceGrpc.LockServiceImplBase {
           requests.token(request.getFencingToken()), requests.leaseTtl(request.getLeaseTtlMs(), false));
       return store.keepAlive(session, List.of(renewal)).thenApply(result -> {
         if (!result.renewed().get(0)) {
+          calls.events().leaseLost(caller.tenant(), lock.name(), "renew refused (fencing token " + renewal.token()
+              + ")");
           throw ServiceException.notOwner("lock '" + lock.name() + "' is not held by owner " + renewal.owner()
               + " under fencing token " + renewal.token() + "; nothing was renewed");
         }

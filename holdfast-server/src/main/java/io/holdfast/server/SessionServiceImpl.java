@@ -9,6 +9,8 @@ import io.holdfast.api.v1.LeaseRenewal;
 import io.holdfast.api.v1.OpenSessionRequest;
 import io.holdfast.api.v1.Session;
 import io.holdfast.api.v1.SessionServiceGrpc;
+import io.holdfast.api.v1.Reason;
+import io.holdfast.server.StoreViews.KeepAliveResult;
 import io.holdfast.server.StoreViews.Renewal;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +56,8 @@ final class SessionServiceImpl extends SessionServiceGrpc.SessionServiceImplBase
             requests.owner(renewal.getOwner(), session.id()), requests.token(renewal.getFencingToken()),
             requests.leaseTtl(renewal.getLeaseTtlMs(), false)));
       }
-      return store.keepAlive(session, renewals);
+      return store.keepAlive(session, renewals).whenComplete((result, failure) -> noteLosses(caller, session,
+          renewals, result, failure));
     }, result -> KeepAliveResponse.newBuilder().setTtlMs(result.ttl().toMillis())
         .addAllRenewed(result.renewed()).build());
   }
@@ -65,5 +68,21 @@ final class SessionServiceImpl extends SessionServiceGrpc.SessionServiceImplBase
     calls.unary("close_session", observer,
         () -> store.closeSession(requests.session(caller, request.getSessionId())),
         released -> CloseSessionResponse.newBuilder().setReleasedLocks(released).build());
+  }
+
+  /* The dashboard's lease-lost events: renewals the keep-alive refused, or the whole session gone. */
+  private void noteLosses(Principal caller, SessionRef session, List<Renewal> renewals, KeepAliveResult result,
+      Throwable failure) {
+    if (result != null) {
+      for (int i = 0; i < renewals.size() && i < result.renewed().size(); i++) {
+        if (!result.renewed().get(i)) {
+          calls.events().leaseLost(caller.tenant(), renewals.get(i).lock().name(),
+              "keep-alive could not renew it (fencing token " + renewals.get(i).token() + ")");
+        }
+      }
+    } else if (Errors.unwrap(failure) instanceof ServiceException lost
+        && (lost.reason() == Reason.SESSION_EXPIRED || lost.reason() == Reason.SESSION_UNKNOWN)) {
+      calls.events().sessionLost(caller.tenant(), session.id(), lost.getMessage());
+    }
   }
 }

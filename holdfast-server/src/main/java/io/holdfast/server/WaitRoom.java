@@ -1,6 +1,9 @@
 package io.holdfast.server;
 
 import io.holdfast.internal.WaitLoop;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,8 +38,14 @@ final class WaitRoom {
 
   private static final CompletableFuture<Void> LIVE = CompletableFuture.completedFuture(null);
 
-  /** member: the fair waiter's place in line ("<session id> <owner>"), null for a plain waiter or a watcher. */
-  private record Entry(WaitLoop.Sleeper waker, boolean exclusive, String member) { }
+  /**
+   * member: the fair waiter's place in line ("<session id> <owner>"), null for a plain waiter or a watcher;
+   * since: System.nanoTime() when it entered the room.
+   */
+  private record Entry(WaitLoop.Sleeper waker, boolean exclusive, String member, long since) { }
+
+  /** The acquires waiting here for one lock (full name), and how long the longest of them has waited. */
+  record Waits(String fullName, int waiters, Duration longest) { }
 
   private final Map<String, List<Entry>> byName = new ConcurrentHashMap<>();
 
@@ -46,11 +55,11 @@ final class WaitRoom {
 
   /** A waiting acquire; {@code member} is its place in a fair lock's line, or null for the plain lock. */
   Registration waiter(String fullName, WaitLoop.Sleeper waker, String member) {
-    return add(fullName, new Entry(waker, true, member));
+    return add(fullName, new Entry(waker, true, member, System.nanoTime()));
   }
 
   Registration watcher(String fullName, WaitLoop.Sleeper waker) {
-    return add(fullName, new Entry(waker, false, null));
+    return add(fullName, new Entry(waker, false, null, System.nanoTime()));
   }
 
   void released(String fullName) {
@@ -79,6 +88,30 @@ final class WaitRoom {
 
   int watchers() {
     return count(false);
+  }
+
+  /**
+   * The locks with acquires waiting in this instance, most waiters first: the dashboard's contention view. Costs
+   * one pass over the waiting entries (bounded by the calls in flight), never a store call.
+   */
+  List<Waits> waits() {
+    long now = System.nanoTime();
+    List<Waits> out = new ArrayList<>();
+    byName.forEach((fullName, entries) -> {
+      int n = 0;
+      long longest = 0;
+      for (Entry entry : entries) {
+        if (entry.exclusive()) {
+          n++;
+          longest = Math.max(longest, now - entry.since());
+        }
+      }
+      if (n > 0) {
+        out.add(new Waits(fullName, n, Duration.ofNanos(longest)));
+      }
+    });
+    out.sort(Comparator.comparingInt(Waits::waiters).reversed().thenComparing(Waits::fullName));
+    return out;
   }
 
   private int count(boolean exclusive) {
