@@ -32,11 +32,13 @@ class ReadmeSamplesTest {
   private static final String IMPORTS = String.join("\n",
       "import io.holdfast.*;",
       "import io.holdfast.concurrent.*;",
+      "import io.holdfast.fence.*;",
       "import io.holdfast.shedlock.*;",
       "import io.holdfast.spring.integration.*;",
       "import java.time.*;",
       "import java.util.*;",
       "import java.util.concurrent.TimeUnit;",
+      "import io.lettuce.core.api.StatefulRedisConnection;",
       "import net.javacrumbs.shedlock.core.LockProvider;",
       "import org.springframework.context.annotation.Bean;",
       "import org.springframework.integration.support.locks.DistributedLock;",
@@ -48,6 +50,7 @@ class ReadmeSamplesTest {
       "  interface Worker { void cancel(); }",
       "  Holdfast holdfast; Store store; Object record; Worker worker; Object order;",
       "  Map<String, String> cache; String key; String value;",
+      "  StatefulRedisConnection<String, String> resourceConnection; String json;",
       "  void process(Object order) { }",
       "");
 
