@@ -1,4 +1,4 @@
-package io.holdfast.client;
+package io.holdfast.api.v1;
 
 /*
  * Why batched replies: on a call stream Armeria writes one message, waits for that write to complete, then takes
