@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
- * Checks "authorization: Bearer <token>" on every gRPC call (HTTP/JSON transcoded calls go through the same
- * interceptor) and puts the caller's Principal in the Context. Tokens are kept as SHA-256 digests and looked up
+ * Checks "authorization: Bearer <token>" on every gRPC call but the health check and reflection (HTTP/JSON
+ * transcoded calls go through the same interceptor) and puts the caller's Principal in the Context. Tokens are kept as SHA-256 digests and looked up
  * by digest, so no secret stays in memory in the clear and the lookup time does not depend on how much of a
  * guess matched. With authentication off every caller is the admin of the tenant "default" (one shared, immutable
  * Principal). The token map is immutable after construction; each thread keeps its own SHA-256 instance, because
@@ -59,6 +59,9 @@ final class Authenticator implements ServerInterceptor {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
+    if (open(call.getMethodDescriptor().getServiceName())) {
+      return next.startCall(call, headers);
+    }
     Principal principal;
     try {
       principal = authenticate(headers.get(AUTHORIZATION));
@@ -70,6 +73,14 @@ final class Authenticator implements ServerInterceptor {
       return new ServerCall.Listener<>() { };
     }
     return Contexts.interceptCall(Context.current().withValue(Principal.KEY, principal), call, headers, next);
+  }
+
+  /*
+   * The standard gRPC health check and server reflection answer without a token, as /health does: probes and tools
+   * (grpcurl, Kubernetes gRPC probes) send none. They read no tenant's data: readiness, and the published schema.
+   */
+  static boolean open(String service) {
+    return service != null && (service.startsWith("grpc.health.v1.") || service.startsWith("grpc.reflection."));
   }
 
   Principal authenticate(String header) {

@@ -7,8 +7,13 @@ import com.linecorp.armeria.common.TlsKeyPair;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.common.grpc.GrpcJsonMarshaller;
+import com.linecorp.armeria.server.grpc.GrpcHealthCheckService;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.grpc.UnframedGrpcErrorHandler;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import io.grpc.ServiceDescriptor;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.holdfast.api.v1.CallStreamGrpc;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -23,8 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Holdfast lock service: gRPC (unary calls, and the busy calls over one stream per client),
- * HTTP/JSON (transcoded from the same {@code holdfast.v1} API),
+ * A running Holdfast lock service: gRPC (unary calls, and the busy calls over one stream per client, with the
+ * standard {@code grpc.health.v1} health check and server reflection), HTTP/JSON (transcoded from the same
+ * {@code holdfast.v1} API, every field printed),
  * {@code /health} (readiness, including the store), {@code /health/live} and Prometheus {@code /metrics}, all on
  * one port.
  *
@@ -108,8 +114,13 @@ public final class HoldfastServer implements AutoCloseable {
           .addService(locks)
           .addService(streams)
           .addService(new AdminServiceImpl(store, requests, calls))
+          // grpc.health.v1: SERVING exactly while /health is ready (the store answers), for gRPC probes.
+          .addService(GrpcHealthCheckService.builder().checkers(housekeeper.readiness()).build())
+          .addService(ProtoReflectionServiceV1.newInstance())
           .intercept(new Authenticator(config.tokens(), metrics))
           .enableHttpJsonTranscoding(true)
+          .jsonMarshallerFactory(HoldfastServer::jsonWithEveryField)
+          .httpJsonTranscodingErrorHandler(UnframedGrpcErrorHandler.ofJson(WireErrors::httpStatus))
           .maxRequestMessageLength(config.maxMessageBytes())
           .exceptionHandler(wireErrors)
           .build();
@@ -126,6 +137,16 @@ public final class HoldfastServer implements AutoCloseable {
       JvmMeters.closeQuietly(jvmMeters);
       throw e;
     }
+  }
+
+  /*
+   * JSON answers carry every field, false and zero included: a busy try-acquire says "acquired": false and a release
+   * "remainingHolds": 0, rather than leaving a client in another language to know proto3's defaults.
+   */
+  private static GrpcJsonMarshaller jsonWithEveryField(ServiceDescriptor service) {
+    return GrpcJsonMarshaller.builder()
+        .jsonMarshallerCustomizer(json -> json.includingDefaultValueFields(true))
+        .build(service);
   }
 
   /* Starts listening; a port in use is the common failure, so it is named plainly rather than as a Netty error. */
