@@ -22,13 +22,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
- * Checks "authorization: Bearer <token>" on every gRPC call but the health check and reflection (HTTP/JSON
- * transcoded calls go through the same interceptor) and puts the caller's Principal in the Context. Tokens are kept as SHA-256 digests and looked up
+ * Checks "authorization: Bearer <token>" on every gRPC call (HTTP/JSON transcoded calls go through the same
+ * interceptor) and puts the caller's Principal in the Context. Tokens are kept as SHA-256 digests and looked up
  * by digest, so no secret stays in memory in the clear and the lookup time does not depend on how much of a
  * guess matched. With authentication off every caller is the admin of the tenant "default" (one shared, immutable
  * Principal). The token map is immutable after construction; each thread keeps its own SHA-256 instance, because
  * MessageDigest is not thread-safe and looking one up through the security providers on every call costs more
  * than the digest itself.
+ * The gRPC health check and reflection are let through without a token (see open).
  */
 final class Authenticator implements ServerInterceptor {
   static final String OPEN_TENANT = "default";

@@ -4,15 +4,15 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.TlsKeyPair;
+import com.linecorp.armeria.common.grpc.GrpcJsonMarshaller;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
-import com.linecorp.armeria.common.grpc.GrpcJsonMarshaller;
 import com.linecorp.armeria.server.grpc.GrpcHealthCheckService;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import com.linecorp.armeria.server.grpc.UnframedGrpcErrorHandler;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
-import io.grpc.ServiceDescriptor;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.holdfast.api.v1.CallStreamGrpc;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -109,18 +109,12 @@ public final class HoldfastServer implements AutoCloseable {
       CallStreamImpl streams = new CallStreamImpl(locks, sessions);
       Housekeeper housekeeper = new Housekeeper(store, metrics, timers);
       WireErrors wireErrors = new WireErrors(config.maxMessageBytes());
-      GrpcService grpc = GrpcService.builder()
+      GrpcService grpc = standardServices(GrpcService.builder(), housekeeper)
           .addService(sessions)
           .addService(locks)
           .addService(streams)
           .addService(new AdminServiceImpl(store, requests, calls))
-          // grpc.health.v1: SERVING exactly while /health is ready (the store answers), for gRPC probes.
-          .addService(GrpcHealthCheckService.builder().checkers(housekeeper.readiness()).build())
-          .addService(ProtoReflectionServiceV1.newInstance())
           .intercept(new Authenticator(config.tokens(), metrics))
-          .enableHttpJsonTranscoding(true)
-          .jsonMarshallerFactory(HoldfastServer::jsonWithEveryField)
-          .httpJsonTranscodingErrorHandler(UnframedGrpcErrorHandler.ofJson(WireErrors::httpStatus))
           .maxRequestMessageLength(config.maxMessageBytes())
           .exceptionHandler(wireErrors)
           .build();
@@ -140,13 +134,19 @@ public final class HoldfastServer implements AutoCloseable {
   }
 
   /*
-   * JSON answers carry every field, false and zero included: a busy try-acquire says "acquired": false and a release
-   * "remainingHolds": 0, rather than leaving a client in another language to know proto3's defaults.
+   * What clients in any language expect beside the holdfast.v1 services: the grpc.health.v1 health check (SERVING
+   * exactly while /health is ready, the store answering), server reflection (grpcurl), and HTTP/JSON whose answers
+   * carry every field, false and zero included ("acquired": false, "remainingHolds": 0), with HTTP statuses that
+   * mean what HTTP means (WireErrors.httpStatus).
    */
-  private static GrpcJsonMarshaller jsonWithEveryField(ServiceDescriptor service) {
-    return GrpcJsonMarshaller.builder()
-        .jsonMarshallerCustomizer(json -> json.includingDefaultValueFields(true))
-        .build(service);
+  private static GrpcServiceBuilder standardServices(GrpcServiceBuilder builder, Housekeeper housekeeper) {
+    return builder
+        .addService(GrpcHealthCheckService.builder().checkers(housekeeper.readiness()).build())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .enableHttpJsonTranscoding(true)
+        .jsonMarshallerFactory(service -> GrpcJsonMarshaller.builder()
+            .jsonMarshallerCustomizer(json -> json.includingDefaultValueFields(true)).build(service))
+        .httpJsonTranscodingErrorHandler(UnframedGrpcErrorHandler.ofJson(WireErrors::httpStatus));
   }
 
   /* Starts listening; a port in use is the common failure, so it is named plainly rather than as a Netty error. */
