@@ -49,8 +49,10 @@ class NodeExampleIT {
     try (HoldfastServer server = HoldfastServer.start(ServerConfig.builder().port(0)
         .redis(URI.create(redis.uri())).token(TokenGrant.parse(ADMIN + ":node:admin"))
         .lockDelay(Duration.ofSeconds(30)).shutdownGrace(Duration.ofSeconds(1)).build())) {
+      // no_grpc_proxy: a proxy set in the environment for the npm registry must not take the loopback calls.
       Run node = run(example, Duration.ofSeconds(90), Map.of("HOLDFAST_TOKEN", ADMIN,
-          "HOLDFAST_PROTO_DIR", root.resolve("holdfast-api/src/main/proto").toString()),
+          "HOLDFAST_PROTO_DIR", root.resolve("holdfast-api/src/main/proto").toString(),
+          "no_grpc_proxy", "127.0.0.1,localhost"),
           "node", "holdfast-example.js", "127.0.0.1:" + server.port());
 
       assertThat(node.exit()).as(node.output()).isZero();
