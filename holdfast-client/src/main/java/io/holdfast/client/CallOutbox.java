@@ -2,6 +2,7 @@ package io.holdfast.client;
 
 import io.grpc.stub.StreamObserver;
 import io.holdfast.api.v1.StreamCall;
+import io.holdfast.api.v1.WireBatching;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;

@@ -13,6 +13,7 @@ import io.holdfast.api.v1.AdminServiceGrpc;
 import io.holdfast.api.v1.CallStreamGrpc;
 import io.holdfast.api.v1.LockServiceGrpc;
 import io.holdfast.api.v1.SessionServiceGrpc;
+import io.holdfast.api.v1.WireBatching;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;

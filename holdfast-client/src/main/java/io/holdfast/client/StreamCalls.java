@@ -16,6 +16,7 @@ import io.holdfast.api.v1.KeepAliveResponse;
 import io.holdfast.api.v1.ReleaseRequest;
 import io.holdfast.api.v1.ReleaseResponse;
 import io.holdfast.api.v1.StreamCall;
+import io.holdfast.api.v1.WireBatching;
 import io.holdfast.api.v1.StreamReply;
 import java.time.Duration;
 import java.util.Map;

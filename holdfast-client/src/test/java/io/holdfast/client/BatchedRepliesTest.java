@@ -12,6 +12,7 @@ import io.holdfast.api.v1.CallStreamGrpc;
 import io.holdfast.api.v1.ReleaseResponse;
 import io.holdfast.api.v1.StreamCall;
 import io.holdfast.api.v1.StreamReply;
+import io.holdfast.api.v1.WireBatching;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

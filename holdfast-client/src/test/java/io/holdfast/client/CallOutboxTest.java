@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grpc.stub.StreamObserver;
 import io.holdfast.api.v1.KeepAliveRequest;
 import io.holdfast.api.v1.StreamCall;
+import io.holdfast.api.v1.WireBatching;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * Principal). The token map is immutable after construction; each thread keeps its own SHA-256 instance, because
  * MessageDigest is not thread-safe and looking one up through the security providers on every call costs more
  * than the digest itself.
+ * The gRPC health check and reflection are let through without a token (see open).
  */
 final class Authenticator implements ServerInterceptor {
   static final String OPEN_TENANT = "default";
@@ -59,6 +60,9 @@ final class Authenticator implements ServerInterceptor {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
+    if (open(call.getMethodDescriptor().getServiceName())) {
+      return next.startCall(call, headers);
+    }
     Principal principal;
     try {
       principal = authenticate(headers.get(AUTHORIZATION));
@@ -70,6 +74,14 @@ final class Authenticator implements ServerInterceptor {
       return new ServerCall.Listener<>() { };
     }
     return Contexts.interceptCall(Context.current().withValue(Principal.KEY, principal), call, headers, next);
+  }
+
+  /*
+   * The standard gRPC health check and server reflection answer without a token, as /health does: probes and tools
+   * (grpcurl, Kubernetes gRPC probes) send none. They read no tenant's data: readiness, and the published schema.
+   */
+  static boolean open(String service) {
+    return service != null && (service.startsWith("grpc.health.v1.") || service.startsWith("grpc.reflection."));
   }
 
   Principal authenticate(String header) {

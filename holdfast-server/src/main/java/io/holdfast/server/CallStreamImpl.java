@@ -9,7 +9,7 @@ import io.holdfast.api.v1.CallStreamGrpc;
 import io.holdfast.api.v1.Reason;
 import io.holdfast.api.v1.StreamCall;
 import io.holdfast.api.v1.StreamReply;
-import io.holdfast.client.WireBatching;
+import io.holdfast.api.v1.WireBatching;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 

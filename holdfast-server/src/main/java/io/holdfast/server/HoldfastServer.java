@@ -4,11 +4,16 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.TlsKeyPair;
+import com.linecorp.armeria.common.grpc.GrpcJsonMarshaller;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.grpc.GrpcHealthCheckService;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
+import com.linecorp.armeria.server.grpc.UnframedGrpcErrorHandler;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.holdfast.api.v1.CallStreamGrpc;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -23,8 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Holdfast lock service: gRPC (unary calls, and the busy calls over one stream per client),
- * HTTP/JSON (transcoded from the same {@code holdfast.v1} API),
+ * A running Holdfast lock service: gRPC (unary calls, and the busy calls over one stream per client, with the
+ * standard {@code grpc.health.v1} health check and server reflection), HTTP/JSON (transcoded from the same
+ * {@code holdfast.v1} API, every field printed),
  * {@code /health} (readiness, including the store), {@code /health/live}, Prometheus {@code /metrics} and the live
  * {@code /dashboard} (admin tokens; docs/dashboard.md), all on one port.
  *
@@ -104,13 +110,12 @@ public final class HoldfastServer implements AutoCloseable {
       Housekeeper housekeeper = new Housekeeper(store, metrics, timers);
       WireErrors wireErrors = new WireErrors(config.maxMessageBytes());
       Authenticator authenticator = new Authenticator(config.tokens(), metrics);
-      GrpcService grpc = GrpcService.builder()
+      GrpcService grpc = standardServices(GrpcService.builder(), housekeeper)
           .addService(sessions)
           .addService(locks)
           .addService(streams)
           .addService(new AdminServiceImpl(store, requests, calls))
           .intercept(authenticator)
-          .enableHttpJsonTranscoding(true)
           .maxRequestMessageLength(config.maxMessageBytes())
           .exceptionHandler(wireErrors)
           .build();
@@ -129,6 +134,22 @@ public final class HoldfastServer implements AutoCloseable {
       JvmMeters.closeQuietly(jvmMeters);
       throw e;
     }
+  }
+
+  /*
+   * What clients in any language expect beside the holdfast.v1 services: the grpc.health.v1 health check (SERVING
+   * exactly while /health is ready, the store answering), server reflection (grpcurl), and HTTP/JSON whose answers
+   * carry every field, false and zero included ("acquired": false, "remainingHolds": 0), with HTTP statuses that
+   * mean what HTTP means (WireErrors.httpStatus).
+   */
+  private static GrpcServiceBuilder standardServices(GrpcServiceBuilder builder, Housekeeper housekeeper) {
+    return builder
+        .addService(GrpcHealthCheckService.builder().checkers(housekeeper.readiness()).build())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .enableHttpJsonTranscoding(true)
+        .jsonMarshallerFactory(service -> GrpcJsonMarshaller.builder()
+            .jsonMarshallerCustomizer(json -> json.includingDefaultValueFields(true)).build(service))
+        .httpJsonTranscodingErrorHandler(UnframedGrpcErrorHandler.ofJson(WireErrors::httpStatus));
   }
 
   /* Starts listening; a port in use is the common failure, so it is named plainly rather than as a Netty error. */

@@ -4,7 +4,7 @@ import io.grpc.Status;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import io.holdfast.api.v1.StreamReply;
-import io.holdfast.client.WireBatching;
+import io.holdfast.api.v1.WireBatching;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

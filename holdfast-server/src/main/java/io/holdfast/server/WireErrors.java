@@ -76,6 +76,22 @@ final class WireErrors implements ServerErrorHandler, GrpcExceptionHandlerFuncti
     return mapped.getStatus();
   }
 
+  /**
+   * The HTTP status of a failed HTTP/JSON call, where Google's table (which the transcoder follows) says something
+   * HTTP clients and proxies misread: an Acquire whose wait ran out (DEADLINE_EXCEEDED) is 409 Conflict, the lock
+   * being held, not 504, which says an upstream gateway timed out; an oversized message (RESOURCE_EXHAUSTED) is 413,
+   * not 429, which invites a retry of the same body; a server shutting down (ABORTED) is 503, retry elsewhere.
+   * Every other code keeps Google's mapping (null).
+   */
+  static HttpStatus httpStatus(ServiceRequestContext ctx, Status status, Throwable cause) {
+    return switch (status.getCode()) {
+      case DEADLINE_EXCEEDED -> HttpStatus.CONFLICT;
+      case RESOURCE_EXHAUSTED -> HttpStatus.REQUEST_ENTITY_TOO_LARGE;
+      case ABORTED -> HttpStatus.SERVICE_UNAVAILABLE;
+      default -> null;
+    };
+  }
+
   @Override
   public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
     return null; // the default handling, which ends in renderStatus

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The HTTP/JSON face of the service on the paths users take (docs/server.md): acquire, inspect and release
- * succeeding, a waiter told {@code lockDelayed} after its holder's session expired, and 403 for a client token on
- * an admin call. Answers are parsed into the wire messages, so a renamed or mistyped field fails here.
+ * succeeding, a waiter told {@code lockDelayed} after its holder's session expired, false and zero fields printed
+ * (a busy try-acquire, a last release), 409 for an acquire whose wait ran out, and 403 for a client token on an
+ * admin call. Answers are parsed into the wire messages, so a renamed or mistyped field fails here.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HttpJsonIT {
@@ -107,6 +108,40 @@ class HttpJsonIT {
 
     assertThat(busy.getAcquired()).isFalse();
     assertThat(busy.getLockDelayed()).isFalse();
+  }
+
+  @Test
+  void busyTryAcquireAndLastRelease_overJson_carryTheirFalseAndZeroFields() {
+    String name = "fields/" + UUID.randomUUID();
+    String holder = openSession(30_000);
+    AcquireResponse granted = ok(http.post("/v1/locks/acquire", "{\"sessionId\":\"" + holder + "\",\"name\":\""
+        + name + "\"}"), AcquireResponse.getDefaultInstance());
+
+    HttpResponse<String> busy = http.post("/v1/locks/try-acquire", "{\"sessionId\":\"" + openSession(30_000)
+        + "\",\"name\":\"" + name + "\"}");
+    assertThat(busy.statusCode()).as(busy.body()).isEqualTo(200);
+    assertThat(busy.body()).contains("\"acquired\":false", "\"fencingToken\":\"0\"", "\"holdCount\":0",
+        "\"lockDelayed\":false");
+
+    HttpResponse<String> released = http.post("/v1/locks/release", "{\"sessionId\":\"" + holder + "\",\"name\":\""
+        + name + "\",\"fencingToken\":\"" + granted.getFencingToken() + "\"}");
+    assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
+    assertThat(released.body().replace(" ", "").replace("\n", "")).isEqualTo("{\"remainingHolds\":0}");
+  }
+
+  @Test
+  void acquire_waitRunsOutWhileHeld_is409ConflictWithWaitTimeout() {
+    String name = "timeout/" + UUID.randomUUID();
+    ok(http.post("/v1/locks/acquire", "{\"sessionId\":\"" + openSession(30_000) + "\",\"name\":\"" + name + "\"}"),
+        AcquireResponse.getDefaultInstance());
+
+    HttpResponse<String> response = http.post("/v1/locks/acquire", "{\"sessionId\":\"" + openSession(30_000)
+        + "\",\"name\":\"" + name + "\",\"waitTimeoutMs\":\"200\"}");
+
+    assertThat(response.statusCode()).as("not 504, which says a gateway timed out: " + response.body())
+        .isEqualTo(409);
+    assertThat(response.body()).contains("\"grpc-code\":\"DEADLINE_EXCEEDED\"", "\"reason\":\"WAIT_TIMEOUT\"",
+        "\"error_code\":\"WAIT_TIMEOUT\"");
   }
 
   @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grpc.stub.StreamObserver;
 import io.holdfast.api.v1.KeepAliveResponse;
 import io.holdfast.api.v1.StreamReply;
-import io.holdfast.client.WireBatching;
+import io.holdfast.api.v1.WireBatching;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

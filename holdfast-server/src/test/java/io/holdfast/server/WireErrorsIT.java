@@ -114,6 +114,8 @@ class WireErrorsIT {
     assertError(client.get("/v1/locks/acquire"), 405, "INVALID_ARGUMENT", "GET");
     assertError(client.post("/v1/locks/acquire", "{\"name\":\"" + "n".repeat(400_000) + "\"}"), 413,
         "RESOURCE_EXHAUSTED", "bytes");
+    assertError(client.post("/v1/locks/acquire", "{\"name\":\"" + "n".repeat(100_000) + "\"}"), 413,
+        "RESOURCE_EXHAUSTED", "bytes"); // over max-message-bytes, under the HTTP layer's 4x: refused by gRPC's limit
     assertError(client.getHttp1("/v1/locks/inspect?name=" + "n".repeat(20_000)), 414, "INVALID_ARGUMENT", "too long");
     assertError(client.getHttp1("/v1/locks/inspect?name=x", "x-padding", "p".repeat(20_000)), 431,
         "INVALID_ARGUMENT", "header");

@@ -1,4 +1,4 @@
-package io.holdfast.client;
+package io.holdfast.api.v1;
 
 import io.grpc.Metadata;
 
@@ -36,7 +36,7 @@ public final class WireBatching {
   }
 
   /** Whether a call stream's response headers (null before they came) announce that the server takes batches. */
-  static boolean announced(Metadata headers) {
+  public static boolean announced(Metadata headers) {
     return headers != null && "1".equals(headers.get(METADATA_KEY));
   }
 }
