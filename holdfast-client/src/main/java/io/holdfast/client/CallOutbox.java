@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /*
  * The request side of one call stream. Until the server says it takes batched calls (its response headers, see
@@ -25,22 +26,25 @@ import java.util.function.BooleanSupplier;
  */
 final class CallOutbox {
   private final StreamObserver<StreamCall> requests;
-  private final Executor loop;
+  private final Supplier<Executor> eventLoop;
   private final BooleanSupplier serverBatches;
   private final Object writes = new Object();
   private List<StreamCall> queued = new ArrayList<>();
   private boolean drainScheduled;
   private boolean halfClosePending;
   private volatile boolean batching;
+  /** The stream's event loop once known (set before batching turns true, read only after). */
+  private Executor loop;
 
   /**
    * @param requests the stream's request side
-   * @param loop the stream's event loop; null when unknown, and then calls are never queued
+   * @param eventLoop the stream's event loop; may answer null or throw until the stream has its connection (Armeria
+   *     picks the endpoint, and with it the loop, only then), and calls are not queued before it answers
    * @param serverBatches whether the server has said it takes batched calls; asked until it says yes
    */
-  CallOutbox(StreamObserver<StreamCall> requests, Executor loop, BooleanSupplier serverBatches) {
+  CallOutbox(StreamObserver<StreamCall> requests, Supplier<Executor> eventLoop, BooleanSupplier serverBatches) {
     this.requests = requests;
-    this.loop = loop;
+    this.eventLoop = eventLoop;
     this.serverBatches = serverBatches;
   }
 
@@ -72,10 +76,24 @@ final class CallOutbox {
   }
 
   private boolean batching() {
-    if (!batching && loop != null && serverBatches.getAsBoolean()) {
-      batching = true;
+    if (!batching && serverBatches.getAsBoolean()) {
+      synchronized (this) {
+        Executor known = loopOrNull();
+        if (known != null) {
+          loop = known;
+          batching = true;
+        }
+      }
     }
     return batching;
+  }
+
+  private Executor loopOrNull() {
+    try {
+      return eventLoop.get();
+    } catch (IllegalStateException notConnectedYet) {
+      return null;
+    }
   }
 
   private void queue(StreamCall call) {

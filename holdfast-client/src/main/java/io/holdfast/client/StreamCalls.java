@@ -144,8 +144,9 @@ final class StreamCalls implements AutoCloseable {
         return CompletableFuture.failedFuture(unavailable("the client is closed"));
       }
       if (stream == null || stream.ended || stream.retired) {
-        stream = new Stream();
-        stream.outbox = open(stream);
+        Stream fresh = new Stream();
+        fresh.outbox = open(fresh); // before it becomes current: a failed open leaves no half-made stream
+        stream = fresh;
       }
       on = stream;
       on.pending.put(id, reply);
@@ -183,7 +184,7 @@ final class StreamCalls implements AutoCloseable {
           .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(headers, new AtomicReference<>()))
           .calls(replies);
       ClientRequestContext ctx = captor.getOrNull();
-      return new CallOutbox(requests, ctx == null ? null : ctx.eventLoop(),
+      return new CallOutbox(requests, () -> ctx == null ? null : ctx.eventLoop(),
           () -> WireBatching.announced(headers.get()));
     }
   }

@@ -23,7 +23,7 @@ class CallOutboxTest {
   private final Queue<Runnable> loopTasks = new ArrayDeque<>();
   private final Recorder written = new Recorder();
   private final AtomicBoolean serverBatches = new AtomicBoolean();
-  private final CallOutbox outbox = new CallOutbox(written, loopTasks::add, serverBatches::get);
+  private final CallOutbox outbox = new CallOutbox(written, () -> loopTasks::add, serverBatches::get);
 
   @Test
   void write_beforeTheServerTakesBatches_sendsEachCallAtOnce() {
@@ -92,11 +92,22 @@ class CallOutboxTest {
   }
 
   @Test
-  void write_withoutAKnownEventLoop_neverQueues() {
-    CallOutbox unknownLoop = new CallOutbox(written, null, () -> true);
-    unknownLoop.write(keepAlive(1));
-
+  void write_beforeTheStreamHasItsEventLoop_sendsAtOnceAndQueuesOnceItHasOne() {
+    java.util.concurrent.atomic.AtomicBoolean connected = new java.util.concurrent.atomic.AtomicBoolean();
+    CallOutbox outbox = new CallOutbox(written, () -> {
+      if (!connected.get()) {
+        throw new IllegalStateException("Should call init(endpoint) before invoking this method.");
+      }
+      return loopTasks::add;
+    }, () -> true);
+    outbox.write(keepAlive(1));
     assertThat(written.messages).hasSize(1);
+
+    connected.set(true);
+    outbox.write(keepAlive(2));
+    assertThat(loopTasks).hasSize(1);
+    runLoop();
+    assertThat(written.callIds()).containsExactly(1L, 2L);
   }
 
   private static StreamCall keepAlive(long id) {
