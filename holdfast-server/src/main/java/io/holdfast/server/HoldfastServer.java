@@ -54,6 +54,7 @@ public final class HoldfastServer implements AutoCloseable {
   private final LockStore store;
   private final Server server;
   private final LockServiceImpl locks;
+  private final PrimitiveService primitives;
   private final CallStreamImpl streams;
   private final Housekeeper housekeeper;
   private final ScheduledThreadPoolExecutor timers;
@@ -62,8 +63,9 @@ public final class HoldfastServer implements AutoCloseable {
 
   private HoldfastServer(ServerConfig config, LockStore store, Server server, LockServiceImpl locks,
       CallStreamImpl streams, Housekeeper housekeeper, ScheduledThreadPoolExecutor timers,
-      AutoCloseable jvmMeters) {
+      AutoCloseable jvmMeters, PrimitiveService primitives) {
     this.jvmMeters = jvmMeters;
+    this.primitives = primitives;
     this.config = config;
     this.store = store;
     this.server = server;
@@ -88,7 +90,9 @@ public final class HoldfastServer implements AutoCloseable {
     ScheduledThreadPoolExecutor timers = Timers.create();
     LockStore store = Stores.open(config);
     AutoCloseable jvmMeters = () -> { };
+    PrimitiveBackends backends = null;
     try {
+      backends = new PrimitiveBackends(config);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       ServiceMetrics metrics = new ServiceMetrics(registry);
       jvmMeters = JvmMeters.bind(registry);
@@ -101,6 +105,8 @@ public final class HoldfastServer implements AutoCloseable {
           new AcquireWait.Setting(store, room, timers, metrics, config.recheckInterval()));
       SessionServiceImpl sessions = new SessionServiceImpl(store, requests, calls, config);
       CallStreamImpl streams = new CallStreamImpl(locks, sessions);
+      PrimitiveService primitives = new PrimitiveService(backends,
+          new PrimitiveServiceImpl(backends, requests, calls, config.maxWait()));
       Housekeeper housekeeper = new Housekeeper(store, metrics, timers);
       WireErrors wireErrors = new WireErrors(config.maxMessageBytes());
       GrpcService grpc = GrpcService.builder()
@@ -108,6 +114,7 @@ public final class HoldfastServer implements AutoCloseable {
           .addService(locks)
           .addService(streams)
           .addService(new AdminServiceImpl(store, requests, calls))
+          .addService(primitives.service())
           .intercept(new Authenticator(config.tokens(), metrics))
           .enableHttpJsonTranscoding(true)
           .maxRequestMessageLength(config.maxMessageBytes())
@@ -117,16 +124,22 @@ public final class HoldfastServer implements AutoCloseable {
       bind(server, config);
       housekeeper.start();
       HoldfastServer running = new HoldfastServer(config, store, server, locks, streams, housekeeper, timers,
-          jvmMeters);
+          jvmMeters, primitives);
       running.announce();
       return running;
     } catch (RuntimeException e) {
       store.close();
+      if (backends != null) {
+        backends.close();
+      }
       timers.shutdownNow();
       JvmMeters.closeQuietly(jvmMeters);
       throw e;
     }
   }
+
+  /** The read/write lock and semaphore service and the library backend under it, stopped together. */
+  private record PrimitiveService(PrimitiveBackends backends, PrimitiveServiceImpl service) { }
 
   /* Starts listening; a port in use is the common failure, so it is named plainly rather than as a Netty error. */
   private static void bind(Server server, ServerConfig config) {
@@ -275,8 +288,10 @@ public final class HoldfastServer implements AutoCloseable {
     housekeeper.stop();
     locks.shutdown();
     streams.shutdown();
+    primitives.service().shutdown();
     server.stop().join();
     store.close();
+    primitives.backends().close();
     timers.shutdown();
     try {
       timers.awaitTermination(1, TimeUnit.SECONDS);
