@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
             + " goes to a history (history.jsonl.gz), which six checkers examine: C1 fenced safety, C2 token"
             + " uniqueness and order, C3 lease overlap, C4 linearizability, C5 no success after loss, C6 liveness.",
         "",
-        "Exit code: 0 without violations (C1+C2+C5), 1 with, 2 on bad options."},
+        "Exit code: 0 without violations (C1+C2+C5; C1+C2+C3 for rwlock and semaphore), 1 with, 2 on bad"
+            + " options."},
     footer = {"", "Examples:",
         "  holdfast verify",
         "  holdfast verify --duration 15m --threads 6 --locks 48 --seed 301",
