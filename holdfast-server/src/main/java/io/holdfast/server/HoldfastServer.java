@@ -54,7 +54,7 @@ public final class HoldfastServer implements AutoCloseable {
   private final LockStore store;
   private final Server server;
   private final LockServiceImpl locks;
-  private final PrimitiveService primitives;
+  private final PrimitiveServiceImpl primitives;
   private final CallStreamImpl streams;
   private final Housekeeper housekeeper;
   private final ScheduledThreadPoolExecutor timers;
@@ -63,7 +63,7 @@ public final class HoldfastServer implements AutoCloseable {
 
   private HoldfastServer(ServerConfig config, LockStore store, Server server, LockServiceImpl locks,
       CallStreamImpl streams, Housekeeper housekeeper, ScheduledThreadPoolExecutor timers,
-      AutoCloseable jvmMeters, PrimitiveService primitives) {
+      AutoCloseable jvmMeters, PrimitiveServiceImpl primitives) {
     this.jvmMeters = jvmMeters;
     this.primitives = primitives;
     this.config = config;
@@ -105,8 +105,7 @@ public final class HoldfastServer implements AutoCloseable {
           new AcquireWait.Setting(store, room, timers, metrics, config.recheckInterval()));
       SessionServiceImpl sessions = new SessionServiceImpl(store, requests, calls, config);
       CallStreamImpl streams = new CallStreamImpl(locks, sessions);
-      PrimitiveService primitives = new PrimitiveService(backends,
-          new PrimitiveServiceImpl(backends, requests, calls, config.maxWait()));
+      PrimitiveServiceImpl primitives = new PrimitiveServiceImpl(backends, requests, calls, config.maxWait());
       Housekeeper housekeeper = new Housekeeper(store, metrics, timers);
       WireErrors wireErrors = new WireErrors(config.maxMessageBytes());
       GrpcService grpc = GrpcService.builder()
@@ -114,7 +113,7 @@ public final class HoldfastServer implements AutoCloseable {
           .addService(locks)
           .addService(streams)
           .addService(new AdminServiceImpl(store, requests, calls))
-          .addService(primitives.service())
+          .addService(primitives)
           .intercept(new Authenticator(config.tokens(), metrics))
           .enableHttpJsonTranscoding(true)
           .maxRequestMessageLength(config.maxMessageBytes())
@@ -137,9 +136,6 @@ public final class HoldfastServer implements AutoCloseable {
       throw e;
     }
   }
-
-  /** The read/write lock and semaphore service and the library backend under it, stopped together. */
-  private record PrimitiveService(PrimitiveBackends backends, PrimitiveServiceImpl service) { }
 
   /* Starts listening; a port in use is the common failure, so it is named plainly rather than as a Netty error. */
   private static void bind(Server server, ServerConfig config) {
@@ -288,10 +284,10 @@ public final class HoldfastServer implements AutoCloseable {
     housekeeper.stop();
     locks.shutdown();
     streams.shutdown();
-    primitives.service().shutdown();
+    primitives.shutdown();
     server.stop().join();
     store.close();
-    primitives.backends().close();
+    primitives.close();
     timers.shutdown();
     try {
       timers.awaitTermination(1, TimeUnit.SECONDS);

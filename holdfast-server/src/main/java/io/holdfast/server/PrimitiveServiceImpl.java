@@ -189,6 +189,11 @@ final class PrimitiveServiceImpl extends PrimitiveServiceGrpc.PrimitiveServiceIm
     streams.keySet().forEach(stream -> end(stream, true));
   }
 
+  /** Closes the library backend under the service; after {@link #shutdown()} and once the server has stopped. */
+  void close() {
+    backends.close();
+  }
+
   private void end(StreamObserver<WatchEvent> stream, boolean complete) {
     synchronized (stream) {
       CompletableFuture<ReleaseSubscription> subscription = streams.remove(stream);
