@@ -5,8 +5,13 @@ import io.holdfast.spi.LockBackendProvider;
 import java.net.URI;
 import java.util.ServiceLoader;
 
-/* Picks the backend for a URI: embedded is built in, others come from ServiceLoader providers. Stateless. */
-final class ClientFactory {
+/**
+ * Picks the backend for a URI: embedded is built in, others come from {@link ServiceLoader} providers. Not an API
+ * for applications, which call {@link Holdfast#connect(HoldfastOptions)}: public only so that Holdfast's own lock
+ * service can run the library's primitives' steps (the SPI features of a backend) without a second copy of their
+ * rules. Stateless.
+ */
+public final class ClientFactory {
   private ClientFactory() { }
 
   static Holdfast connect(HoldfastOptions options) {
@@ -16,7 +21,16 @@ final class ClientFactory {
     return new LockClient(options, openBackend(options));
   }
 
-  static LockBackend openBackend(HoldfastOptions options) {
+  /**
+   * Opens the backend the options name, exactly as {@link Holdfast#connect(HoldfastOptions)} does, without the
+   * client engine on top: the caller owns it and must close it.
+   *
+   * @param options the options (backend URI, key prefix, timeouts)
+   * @return the connected backend
+   * @throws InvalidArgumentException when no backend on the class path supports the URI
+   * @throws BackendUnavailableException when the backend cannot be reached
+   */
+  public static LockBackend openBackend(HoldfastOptions options) {
     URI uri = options.backend();
     if (EmbeddedBackend.supports(uri)) {
       return EmbeddedBackend.open(uri);

@@ -83,7 +83,7 @@ final class PrimitiveCalls {
 
   private InvalidArgumentException unsupported(String what) {
     return new InvalidArgumentException("the backend " + backend.describe() + " offers no " + what
-        + " (offered by embedded:, redis://, redis-sentinel:// and redis-cluster://; not yet by redis-quorum:// "
-        + "or holdfast://)");
+        + " (offered by embedded:, redis://, redis-sentinel://, redis-cluster:// and holdfast:// on those; not by "
+        + "redis-quorum://)");
   }
 }

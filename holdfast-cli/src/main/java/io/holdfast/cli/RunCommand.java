@@ -14,25 +14,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /*
- * holdfast run --lock NAME -- COMMAND...: flock(1) for a fleet. Holds the lock through the lock service while
- * the command runs (the client's session keep-alive renews it), hands the command its fencing token, and kills
+ * holdfast run --lock NAME -- COMMAND...: flock(1) for a fleet. Holds the lock (or a read/write lock's side, or a
+ * semaphore's permit: RunTarget) through the lock service while the command runs (the client's batched renewal
+ * renews it), hands the command its fencing token, and kills
  * the command if the lease is lost, since the command can then no longer rely on holding it. The lease-lost
  * listener only sets a reference and signals the process; the waiting happens on the command's thread.
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = {"Runs a command while holding a lock, like flock(1) for a fleet.",
+    description = {"Runs a command while holding a lock, like flock(1) for a fleet: a lock, the read or write side of a"
+        + " read/write lock, or a permit of a semaphore.",
         "",
-        "The command gets HOLDFAST_LOCK and HOLDFAST_FENCING_TOKEN in its environment; pass the token to the"
+        "The command gets HOLDFAST_LOCK (the name), HOLDFAST_LOCK_KIND (lock, read, write or permit) and"
+            + " HOLDFAST_FENCING_TOKEN in its environment; pass the token to the"
             + " resources it writes. Exit code: the command's; " + RunCommand.EXIT_NOT_ACQUIRED + " if the lock was"
             + " not acquired within --wait; " + RunCommand.EXIT_LEASE_LOST + " if the lease was lost and the command"
             + " killed.",
@@ -42,7 +47,10 @@ import picocli.CommandLine.Spec;
             + " signal's number (130, 143, 129)."},
     footer = {"", "Examples:",
         "  holdfast run --lock nightly-report --wait 30s -- ./report.sh",
-        "  holdfast run --lock db-migrate --server 127.0.0.1:7420 -- make migrate"})
+        "  holdfast run --lock db-migrate --server 127.0.0.1:7420 -- make migrate",
+        "  holdfast run --read-lock catalog -- ./export-catalog.sh",
+        "  holdfast run --write-lock catalog -- ./rebuild-catalog.sh",
+        "  holdfast run --semaphore exports --permits 4 -- ./export.sh"})
 final class RunCommand implements Callable<Integer> {
   static final int EXIT_NOT_ACQUIRED = 75;
   static final int EXIT_LEASE_LOST = 69;
@@ -55,8 +63,12 @@ final class RunCommand implements Callable<Integer> {
   @Mixin
   ServerOption server;
 
-  @Option(names = "--lock", required = true, paramLabel = "NAME", description = "The lock to hold.")
-  String lock;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  RunTarget target;
+
+  @Option(names = "--permits", paramLabel = "N",
+      description = "With --semaphore: how many holders the semaphore admits at once (at least 1).")
+  Integer permits;
 
   @Option(names = "--wait", paramLabel = "DURATION",
       description = "How long to wait for the lock (default: until it is free).")
@@ -65,8 +77,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--ttl", paramLabel = "DURATION", description = "Lease TTL, renewed while running (default 10s).")
   Duration ttl = Duration.ofSeconds(10);
 
-  @Option(names = "--fair", description = {"Wait in line: waiters get the lock in the order they arrived (ordered by",
-      "Redis), and nobody passes a waiter ahead of it. Use it for every holder of the lock (docs/fair-lock.md)."})
+  @Option(names = "--fair", description = {"With --lock: wait in line: waiters get the lock in the order they arrived",
+      "(ordered by Redis), and nobody passes a waiter ahead of it. Use it for every holder of the lock",
+      "(docs/fair-lock.md)."})
   boolean fair;
 
   @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments, after --.")
@@ -79,6 +92,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    checkOptions();
     String uri = server.required();
     PrintWriter err = spec.commandLine().getErr();
     caller = Thread.currentThread();
@@ -87,9 +101,10 @@ final class RunCommand implements Callable<Integer> {
              .build())) {
       Lease lease;
       try {
-        lease = holdfast.acquire(request());
+        lease = target.acquire(holdfast, request(), permits == null ? 1 : permits);
       } catch (LockWaitTimeoutException e) {
-        err.println("holdfast: lock '" + lock + "' still held by another owner after waiting "
+        err.println("holdfast: " + (permits == null ? target.describe() + " still held by another owner"
+            : "all " + permits + " permits of " + target.describe() + " still held") + " after waiting "
             + DurationConverter.format(waitTimeout));
         return EXIT_NOT_ACQUIRED;
       } catch (HoldfastException e) {
@@ -109,6 +124,21 @@ final class RunCommand implements Callable<Integer> {
       }
     } catch (HoldfastException e) {
       throw ServiceFailures.failure(uri, e);
+    }
+  }
+
+  /* --permits goes with --semaphore and only there; --fair only with --lock (the other kinds have no fair mode). */
+  private void checkOptions() {
+    if (target.semaphore != null && (permits == null || permits < 1)) {
+      throw new ParameterException(spec.commandLine(), "--semaphore needs --permits N (at least 1), was "
+          + (permits == null ? "missing" : permits));
+    }
+    if (target.semaphore == null && permits != null) {
+      throw new ParameterException(spec.commandLine(), "--permits goes with --semaphore only");
+    }
+    if (fair && target.lock == null) {
+      throw new ParameterException(spec.commandLine(), "--fair goes with --lock only: the read/write lock and the"
+          + " semaphore have no fair mode");
     }
   }
 
@@ -132,7 +162,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private AcquireRequest request() {
-    return AcquireRequest.of(lock, ttl)
+    return AcquireRequest.of(target.name(), ttl)
         .withWait(waitTimeout == null ? AcquireRequest.WAIT_FOREVER : waitTimeout)
         .withFair(fair)
         .onLeaseLost((lease, reason) -> {
@@ -150,8 +180,8 @@ final class RunCommand implements Callable<Integer> {
     }
     CommandGroup process;
     try {
-      process = CommandGroup.start(command, Map.of("HOLDFAST_LOCK", lock,
-          "HOLDFAST_FENCING_TOKEN", Long.toString(lease.fencingToken().value())));
+      process = CommandGroup.start(command, Map.of("HOLDFAST_LOCK", target.name(), "HOLDFAST_LOCK_KIND",
+          target.kind(), "HOLDFAST_FENCING_TOKEN", Long.toString(lease.fencingToken().value())));
     } catch (IOException e) {
       err.println("holdfast: cannot run '" + command.get(0) + "': " + e.getMessage());
       return EXIT_NOT_STARTED;
@@ -170,7 +200,7 @@ final class RunCommand implements Callable<Integer> {
       CommandGroup.removeHook(forwarder);
     }
     if (lost.get() != null) {
-      err.println("holdfast: lease on lock '" + lock + "' was lost (" + lost.get() + "): the command was killed");
+      err.println("holdfast: lease on " + target.describe() + " was lost (" + lost.get() + "): the command was killed");
       return EXIT_LEASE_LOST;
     }
     return exitCode;
@@ -211,7 +241,7 @@ final class RunCommand implements Callable<Integer> {
     try {
       lease.release();
     } catch (HoldfastException e) {
-      err.println("holdfast: releasing lock '" + lock + "' failed (" + e.getMessage() + "); it expires at its TTL");
+      err.println("holdfast: releasing " + target.describe() + " failed (" + e.getMessage() + "); it expires at its TTL");
     }
   }
 }

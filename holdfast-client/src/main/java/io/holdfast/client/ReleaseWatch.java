@@ -2,11 +2,13 @@ package io.holdfast.client;
 
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
 import io.holdfast.LockName;
 import io.holdfast.api.v1.WatchEvent;
 import io.holdfast.api.v1.WatchRequest;
 import io.holdfast.spi.ReleaseSubscription;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -17,24 +19,37 @@ import org.slf4j.LoggerFactory;
  * SUBSCRIBED, and each RELEASED runs the engine's callback. If the stream breaks later (the instance shut down or
  * failed), it is opened again after a short pause, on whichever instance is healthy, and the callback runs once
  * in case a release fell into the gap; the engine's re-check timer covers the rest. State is guarded by this
- * object's monitor; callbacks arrive on Armeria threads.
+ * object's monitor; callbacks arrive on Armeria threads. The same code watches a read/write lock or a semaphore
+ * (PrimitiveService.WatchHolders, whose events are the same), given the call that opens its stream.
  */
 final class ReleaseWatch implements ReleaseSubscription {
   private static final Logger log = LoggerFactory.getLogger(ReleaseWatch.class);
   private static final long RESUBSCRIBE_MS = 300;
 
-  private final ServiceChannel channel;
   private final ScheduledExecutorService timer;
-  private final LockName name;
+  private final String what;
+  private final Consumer<StreamObserver<WatchEvent>> opener;
   private final Runnable onRelease;
   private final CompletableFuture<ReleaseSubscription> subscribed = new CompletableFuture<>();
-  private ClientCallStreamObserver<WatchRequest> stream;
+  private ClientCallStreamObserver<?> stream;
   private boolean closed;
 
   ReleaseWatch(ServiceChannel channel, ScheduledExecutorService timer, LockName name, Runnable onRelease) {
-    this.channel = channel;
+    this(timer, "lock '" + name + "'", observer -> channel.watches.watch(
+        WatchRequest.newBuilder().setName(name.value()).build(), observer), onRelease);
+  }
+
+  /**
+   * A watch of any stream of WatchEvents.
+   *
+   * @param what what is watched, for messages ("read/write lock 'x'")
+   * @param opener opens the stream with the given observer (which is a {@link ClientResponseObserver})
+   */
+  ReleaseWatch(ScheduledExecutorService timer, String what, Consumer<StreamObserver<WatchEvent>> opener,
+      Runnable onRelease) {
     this.timer = timer;
-    this.name = name;
+    this.what = what;
+    this.opener = opener;
     this.onRelease = onRelease;
   }
 
@@ -44,12 +59,12 @@ final class ReleaseWatch implements ReleaseSubscription {
   }
 
   private void open() {
-    channel.watches.watch(WatchRequest.newBuilder().setName(name.value()).build(), new Observer());
+    opener.accept(new Observer<>());
   }
 
-  private final class Observer implements ClientResponseObserver<WatchRequest, WatchEvent> {
+  private final class Observer<Q> implements ClientResponseObserver<Q, WatchEvent> {
     @Override
-    public void beforeStart(ClientCallStreamObserver<WatchRequest> requestStream) {
+    public void beforeStart(ClientCallStreamObserver<Q> requestStream) {
       synchronized (ReleaseWatch.this) {
         if (closed) {
           requestStream.cancel("subscription closed", null);
@@ -90,10 +105,10 @@ final class ReleaseWatch implements ReleaseSubscription {
     }
     if (!subscribed.isDone()) {
       subscribed.completeExceptionally(Rpc.toHoldfast(failure == null ? new IllegalStateException(
-          "the server ended the Watch stream at once") : failure, "watching lock '" + name + "'"));
+          "the server ended the Watch stream at once") : failure, "watching " + what));
       return;
     }
-    log.debug("Watch stream for lock '{}' ended ({}); opening it again", name,
+    log.debug("Watch stream for {} ended ({}); opening it again", what,
         failure == null ? "completed" : Rpc.describe(Rpc.unwrap(failure)));
     try {
       timer.schedule(this::reopen, RESUBSCRIBE_MS, TimeUnit.MILLISECONDS);
@@ -113,7 +128,7 @@ final class ReleaseWatch implements ReleaseSubscription {
 
   @Override
   public void close() {
-    ClientCallStreamObserver<WatchRequest> toCancel;
+    ClientCallStreamObserver<?> toCancel;
     synchronized (this) {
       closed = true;
       toCancel = stream;

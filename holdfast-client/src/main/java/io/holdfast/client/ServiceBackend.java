@@ -45,6 +45,7 @@ final class ServiceBackend implements LockBackend {
   private final ClientSession session;
   private final ScheduledExecutorService timer;
   private final Grants grants = new Grants();
+  private final ServicePrimitives primitives;
   private final Duration waiterHint;
   /** The service's longest wait per call, from the last session it opened; 0 until then (the client waits). */
   private volatile long maxWaitMs;
@@ -57,6 +58,13 @@ final class ServiceBackend implements LockBackend {
     this.calls = new StreamCalls(channel, options.operationTimeout());
     this.session = new ClientSession(channel, calls, options.clientName(), target.sessionTtl(), timer);
     this.waiterHint = options.recheckInterval().multipliedBy(2).plusSeconds(1);
+    this.primitives = new ServicePrimitives(channel, timer);
+  }
+
+  /** The read/write lock and the semaphore (ServicePrimitives): holds with their own leases, not session-bound. */
+  @Override
+  public <T> Optional<T> feature(Class<T> type) {
+    return type.isInstance(primitives) ? Optional.of(type.cast(primitives)) : LockBackend.super.feature(type);
   }
 
   @Override

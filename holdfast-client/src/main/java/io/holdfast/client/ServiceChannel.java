@@ -12,6 +12,7 @@ import io.holdfast.BackendUnavailableException;
 import io.holdfast.api.v1.AdminServiceGrpc;
 import io.holdfast.api.v1.CallStreamGrpc;
 import io.holdfast.api.v1.LockServiceGrpc;
+import io.holdfast.api.v1.PrimitiveServiceGrpc;
 import io.holdfast.api.v1.SessionServiceGrpc;
 import io.holdfast.api.v1.WireBatching;
 import java.io.IOException;
@@ -45,6 +46,8 @@ final class ServiceChannel implements AutoCloseable {
   final LockServiceGrpc.LockServiceStub watches;
   final CallStreamGrpc.CallStreamStub streams;
   final AdminServiceGrpc.AdminServiceStub admin;
+  final PrimitiveServiceGrpc.PrimitiveServiceStub primitives;
+  final PrimitiveServiceGrpc.PrimitiveServiceStub primitiveWatches;
 
   private ServiceChannel(ClientFactory factory, HealthCheckedEndpointGroup endpoints, ServiceTarget target,
       Duration timeout) {
@@ -54,6 +57,9 @@ final class ServiceChannel implements AutoCloseable {
     this.sessions = stub(protocol, target, timeout).build(SessionServiceGrpc.SessionServiceStub.class);
     this.locks = stub(protocol, target, timeout).build(LockServiceGrpc.LockServiceStub.class);
     this.admin = stub(protocol, target, timeout).build(AdminServiceGrpc.AdminServiceStub.class);
+    this.primitives = stub(protocol, target, timeout).build(PrimitiveServiceGrpc.PrimitiveServiceStub.class);
+    this.primitiveWatches = stub(protocol, target, Duration.ZERO).maxResponseLength(0)
+        .build(PrimitiveServiceGrpc.PrimitiveServiceStub.class);
     this.watches = stub(protocol, target, Duration.ZERO).maxResponseLength(0)
         .build(LockServiceGrpc.LockServiceStub.class);
     this.streams = stub(protocol, target, Duration.ZERO).maxResponseLength(0)

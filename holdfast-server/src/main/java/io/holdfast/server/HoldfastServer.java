@@ -60,6 +60,7 @@ public final class HoldfastServer implements AutoCloseable {
   private final LockStore store;
   private final Server server;
   private final LockServiceImpl locks;
+  private final PrimitiveServiceImpl primitives;
   private final CallStreamImpl streams;
   private final Housekeeper housekeeper;
   private final ScheduledThreadPoolExecutor timers;
@@ -68,8 +69,9 @@ public final class HoldfastServer implements AutoCloseable {
 
   private HoldfastServer(ServerConfig config, LockStore store, Server server, LockServiceImpl locks,
       CallStreamImpl streams, Housekeeper housekeeper, ScheduledThreadPoolExecutor timers,
-      AutoCloseable jvmMeters) {
+      AutoCloseable jvmMeters, PrimitiveServiceImpl primitives) {
     this.jvmMeters = jvmMeters;
+    this.primitives = primitives;
     this.config = config;
     this.store = store;
     this.server = server;
@@ -94,7 +96,9 @@ public final class HoldfastServer implements AutoCloseable {
     ScheduledThreadPoolExecutor timers = Timers.create();
     LockStore store = Stores.open(config);
     AutoCloseable jvmMeters = () -> { };
+    PrimitiveBackends backends = null;
     try {
+      backends = new PrimitiveBackends(config);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       ServiceMetrics metrics = new ServiceMetrics(registry);
       jvmMeters = JvmMeters.bind(registry);
@@ -107,6 +111,7 @@ public final class HoldfastServer implements AutoCloseable {
           new AcquireWait.Setting(store, room, timers, metrics, config.recheckInterval()));
       SessionServiceImpl sessions = new SessionServiceImpl(store, requests, calls, config);
       CallStreamImpl streams = new CallStreamImpl(locks, sessions);
+      PrimitiveServiceImpl primitives = new PrimitiveServiceImpl(backends, requests, calls, config.maxWait());
       Housekeeper housekeeper = new Housekeeper(store, metrics, timers);
       WireErrors wireErrors = new WireErrors(config.maxMessageBytes());
       Authenticator authenticator = new Authenticator(config.tokens(), metrics);
@@ -115,6 +120,7 @@ public final class HoldfastServer implements AutoCloseable {
           .addService(locks)
           .addService(streams)
           .addService(new AdminServiceImpl(store, requests, calls))
+          .addService(primitives)
           .intercept(authenticator)
           .maxRequestMessageLength(config.maxMessageBytes())
           .exceptionHandler(wireErrors)
@@ -125,11 +131,14 @@ public final class HoldfastServer implements AutoCloseable {
       bind(server, config);
       housekeeper.start();
       HoldfastServer running = new HoldfastServer(config, store, server, locks, streams, housekeeper, timers,
-          jvmMeters);
+          jvmMeters, primitives);
       running.announce();
       return running;
     } catch (RuntimeException e) {
       store.close();
+      if (backends != null) {
+        backends.close();
+      }
       timers.shutdownNow();
       JvmMeters.closeQuietly(jvmMeters);
       throw e;
@@ -299,8 +308,10 @@ public final class HoldfastServer implements AutoCloseable {
     housekeeper.stop();
     locks.shutdown();
     streams.shutdown();
+    primitives.shutdown();
     server.stop().join();
     store.close();
+    primitives.close();
     timers.shutdown();
     try {
       timers.awaitTermination(1, TimeUnit.SECONDS);

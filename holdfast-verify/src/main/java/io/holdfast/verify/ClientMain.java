@@ -102,6 +102,9 @@ final class ClientMain {
     if (workload.lock().equals(Workload.HOLDFAST)) {
       return new HoldfastDriver(uri, "verify-" + client, clock, workload.ttl(), lost);
     }
+    if (workload.isReadWrite() || workload.isSemaphore()) {
+      return new PrimitiveDriver(uri, "verify-" + client, clock, workload.ttl(), lost, workload.lock());
+    }
     if (workload.isElection()) {
       return new ElectionDriver(uri, "verify-" + client, clock, workload.ttl(), lost,
           workload.lock().equals(Workload.ELECTION_LOCAL_TERMS));

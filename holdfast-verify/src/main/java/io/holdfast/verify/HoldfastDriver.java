@@ -56,7 +56,7 @@ final class HoldfastDriver implements LockDriver {
   }
 
   /** A Holdfast lease, with LeaseLostException mapped to a definite "not held". */
-  private record HeldLease(Lease lease) implements Held {
+  record HeldLease(Lease lease) implements Held {
     @Override
     public long token() {
       return lease.fencingToken().value();

@@ -60,7 +60,7 @@ final class LeaseOverlapChecker implements Checker {
   }
 
   /** For each grant, when its holder stopped believing in it: its latest claim, or its release if earlier. */
-  private static Map<String, Long> beliefEnds(History history) {
+  static Map<String, Long> beliefEnds(History history) {
     Map<String, Long> claims = new HashMap<>();
     Map<String, Long> releases = new HashMap<>();
     for (Operation op : history.operations()) {
@@ -76,7 +76,7 @@ final class LeaseOverlapChecker implements Checker {
     return ends;
   }
 
-  private static String key(Operation op) {
+  static String key(Operation op) {
     return op.lock() + "/" + op.owner() + "/" + op.token();
   }
 

@@ -56,8 +56,9 @@ record Report(RunConfig config, String topology, String lock, List<FaultKind> in
     String base = violations() == 0
         ? String.format("no violations observed in %d operations (%d acquisitions) under %d faults", operations(),
             acquisitions(), faults)
-        : String.format("%d VIOLATIONS (C1+C2+C5) in %d operations (%d acquisitions) under %d faults",
-            violations(), operations(), acquisitions(), faults);
+        : String.format("%d VIOLATIONS (%s) in %d operations (%d acquisitions) under %d faults",
+            violations(), results.stream().filter(CheckResult::counted).map(CheckResult::id)
+                .collect(Collectors.joining("+")), operations(), acquisitions(), faults);
     String others = results.stream().filter(r -> !r.counted() && !r.passed())
         .map(r -> r.id() + " " + r.violations()).collect(Collectors.joining(", "));
     return others.isEmpty() ? base : base + "; but also findings: " + others + " (see above)";

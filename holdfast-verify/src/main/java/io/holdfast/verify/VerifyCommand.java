@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
             + " goes to a history (history.jsonl.gz), which six checkers examine: C1 fenced safety, C2 token"
             + " uniqueness and order, C3 lease overlap, C4 linearizability, C5 no success after loss, C6 liveness.",
         "",
-        "Exit code: 0 without violations (C1+C2+C5), 1 with, 2 on bad options."},
+        "Exit code: 0 without violations (C1+C2+C5; C1+C2+C3 for rwlock and semaphore), 1 with, 2 on bad"
+            + " options."},
     footer = {"", "Examples:",
         "  holdfast verify",
         "  holdfast verify --duration 15m --threads 6 --locks 48 --seed 301",
@@ -142,17 +143,21 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--check", paramLabel = "HISTORY", description = "Only re-check a recorded history file.")
   Path check;
 
-  @Option(names = "--primitive", defaultValue = "lock", paramLabel = "lock|election",
+  @Option(names = "--primitive", defaultValue = "lock", paramLabel = "lock|election|rwlock|semaphore",
       description = {"What the clients use (default: ${DEFAULT-VALUE}):",
           "  lock      acquire, fenced writes, release.",
           "  election  campaign in an election per name, fenced writes under the term, resign; C2 then checks at"
-              + " most one leader per term and increasing terms, C3 one leader at a time."})
+              + " most one leader per term and increasing terms, C3 one leader at a time.",
+          "  rwlock    the read/write lock: a quarter of the owners write, the others read; C3 checks that no"
+              + " writer overlaps another holder (C4 to C6 are the mutex's and are not run).",
+          "  semaphore a semaphore of 2 permits; C3 checks that at most 2 hold at once."})
   String primitive;
 
   @Option(names = "--lock", paramLabel = "NAME", defaultValue = Workload.HOLDFAST, hidden = true,
       description = "Lock under test: holdfast, or a negative control: tiny, tiny-release-by-del,"
           + " tiny-renew-without-owner-check, tiny-wall-clock-validity, tiny-reuses-tokens, tiny-expires-early,"
-          + " tiny-expires-late; with --primitive election, election-local-terms.")
+          + " tiny-expires-late; with --primitive election, election-local-terms; with rwlock,"
+          + " rwlock-writers-read; with semaphore, semaphore-ignores-permits.")
   String lock;
 
   @Option(names = "--long-holds", paramLabel = "FRACTION", defaultValue = "0.03",
@@ -190,7 +195,8 @@ public final class VerifyCommand implements Callable<Integer> {
   private Integer recheck(PrintWriter stdout) throws IOException {
     History history = History.read(check);
     long violations = 0;
-    for (Checker checker : VerifyRun.checkers(ttl, target().lockDelay(), slack, c4Budget)) {
+    Workload workload = primitive(Workload.standard(ttl, locks, threads).withLock(lock));
+    for (Checker checker : VerifyRun.checkers(workload, target().lockDelay(), slack, c4Budget)) {
       CheckResult result = checker.check(history);
       stdout.printf("%s %-40s %s%n", result.id(), result.title(), result.summary());
       result.counterexample().forEach(line -> stdout.println("     " + line));
@@ -232,13 +238,27 @@ public final class VerifyCommand implements Callable<Integer> {
     switch (primitive) {
       case "lock" -> {
         require(!workload.isElection(), "--lock " + lock + " needs --primitive election");
+        require(!workload.isReadWrite() && !workload.isSemaphore(), "--lock " + lock + " needs --primitive "
+            + (workload.isReadWrite() ? "rwlock" : "semaphore"));
         return workload;
       }
+      case "rwlock" -> {
+        require(workload.lock().equals(Workload.HOLDFAST) || workload.isReadWrite(), "--lock " + lock
+            + " is not a negative control of the read/write lock");
+        return workload.asReadWrite();
+      }
+      case "semaphore" -> {
+        require(workload.lock().equals(Workload.HOLDFAST) || workload.isSemaphore(), "--lock " + lock
+            + " is not a negative control of the semaphore");
+        return workload.asSemaphore();
+      }
       case "election" -> {
-        require(!workload.isTiny(), "--lock " + lock + " is a negative control of the lock, not of the election");
+        require(!workload.isTiny() && !workload.isReadWrite() && !workload.isSemaphore(), "--lock " + lock
+            + " is a negative control of the lock, not of the election");
         return workload.asElection();
       }
-      default -> throw new ParameterException(spec.commandLine(), "--primitive must be lock or election, was '"
+      default -> throw new ParameterException(spec.commandLine(), "--primitive must be lock, election, rwlock or "
+          + "semaphore, was '"
           + primitive + "'");
     }
   }

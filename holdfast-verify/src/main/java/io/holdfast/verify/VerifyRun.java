@@ -39,6 +39,21 @@ final class VerifyRun {
         new LivenessChecker(ttl, lockDelay, livenessSlack));
   }
 
+  /**
+   * The checkers of a workload: every run's for the lock and the election; for the read/write lock and the
+   * semaphore C1 (fenced writes), C2 (tokens) and their own C3 (HolderExclusionChecker). C4's model and C5's
+   * "a larger token ended the lease" are the mutex's, and C6 needs a lock that one holder blocks, so they do not
+   * apply to holders that share a name.
+   */
+  static List<Checker> checkers(Workload workload, Duration lockDelay, Duration livenessSlack,
+      long linearizabilityBudget) {
+    if (workload.isReadWrite() || workload.isSemaphore()) {
+      return List.of(new FencedSafetyChecker(), new TokenOrderChecker(),
+          new HolderExclusionChecker(workload.ttl(), workload.isReadWrite()));
+    }
+    return checkers(workload.ttl(), lockDelay, livenessSlack, linearizabilityBudget);
+  }
+
   Report run() throws InterruptedException {
     Path dir = createDirectories(config.outputDir());
     Recorder recorder = Recorder.toFile(dir.resolve("history.jsonl.gz"));
@@ -79,7 +94,7 @@ final class VerifyRun {
     if (config.workload().isTiny()) {
       return "TinyLock negative control, flaw " + config.workload().flaw();
     }
-    String client = "Holdfast" + electionText() + ", operation timeout ttl/2, retry budget 2 ttl, re-check every ttl";
+    String client = "Holdfast" + electionText() + holdersText() + ", operation timeout ttl/2, retry budget 2 ttl, re-check every ttl";
     return services == null ? client + "; " + config.target().describe(config.workload().ttl())
         : client + "; " + services.describe();
   }
@@ -95,6 +110,21 @@ final class VerifyRun {
             + " terms, C3 one leader at a time)";
   }
 
+  /* The read/write lock or the semaphore, and what C3 holds it to; empty for the other primitives. */
+  private String holdersText() {
+    Workload workload = config.workload();
+    if (workload.isReadWrite()) {
+      return workload.isHolderControl() ? " read/write lock NEGATIVE CONTROL (writers take the read side)"
+          : " read/write lock (a quarter of the owners write; C3 checks that no writer overlaps another holder)";
+    }
+    if (workload.isSemaphore()) {
+      return workload.isHolderControl() ? " semaphore NEGATIVE CONTROL (the handle admits "
+          + HolderKinds.PERMITS * 50 + " holders)" : " semaphore of " + HolderKinds.PERMITS
+          + " permits (C3 checks at most " + HolderKinds.PERMITS + " holders at once)";
+    }
+    return "";
+  }
+
   /* Each checker's time on the progress stream: at a million acquisitions the check is minutes, not seconds. */
   private CheckResult timed(Checker checker, History history) {
     long start = System.nanoTime();
@@ -106,7 +136,7 @@ final class VerifyRun {
   private Report check(History history, String topologyText, String lockText, List<FaultKind> injectable,
       Hub hub, Path dir) {
     progress.printf("verify: checking %d events%n", history.events().size());
-    List<CheckResult> results = checkers(config.workload().ttl(), config.target().lockDelay(),
+    List<CheckResult> results = checkers(config.workload(), config.target().lockDelay(),
         config.livenessSlack(), config.linearizabilityBudget()).stream()
         .map(checker -> timed(checker, history)).toList();
     Report report = new Report(config, topologyText, lockText, injectable, history, results,

@@ -32,13 +32,23 @@ record Workload(String lock, Duration ttl, int locks, int threads, Duration maxW
   static final String ELECTION = "election";
   /** Negative control of the election: terms numbered by each client instead of taken from the grant. */
   static final String ELECTION_LOCAL_TERMS = "election-local-terms";
+  /** The real library's read/write lock: a quarter of the owners write (HolderKinds), the others read. */
+  static final String RWLOCK = "rwlock";
+  /** Negative control of the read/write lock: the writers take the read side. */
+  static final String RWLOCK_WRITERS_READ = "rwlock-writers-read";
+  /** The real library's semaphore, with HolderKinds.PERMITS permits. */
+  static final String SEMAPHORE = "semaphore";
+  /** Negative control of the semaphore: the handle admits far more holders than the checker's number. */
+  static final String SEMAPHORE_IGNORES_PERMITS = "semaphore-ignores-permits";
+  private static final List<String> HOLDER_LOCKS = List.of(RWLOCK, RWLOCK_WRITERS_READ, SEMAPHORE,
+      SEMAPHORE_IGNORES_PERMITS);
 
   Workload {
     if (locks < 1 || threads < 1) {
       throw new IllegalArgumentException("locks and threads must be positive, were " + locks + ", " + threads);
     }
     if (!lock.equals(HOLDFAST) && !lock.startsWith("tiny") && !lock.equals(ELECTION)
-        && !lock.equals(ELECTION_LOCAL_TERMS)) {
+        && !lock.equals(ELECTION_LOCAL_TERMS) && !HOLDER_LOCKS.contains(lock)) {
       throw new IllegalArgumentException("unknown lock implementation '" + lock + "'");
     }
   }
@@ -80,6 +90,31 @@ record Workload(String lock, Duration ttl, int locks, int threads, Duration maxW
   /** Whether the clients campaign in elections rather than acquire locks. */
   boolean isElection() {
     return lock.startsWith(ELECTION);
+  }
+
+  /** The same workload on the read/write lock, or on its negative control when this is one. */
+  Workload asReadWrite() {
+    return withLock(lock.equals(RWLOCK_WRITERS_READ) ? lock : RWLOCK);
+  }
+
+  /** The same workload on the semaphore, or on its negative control when this is one. */
+  Workload asSemaphore() {
+    return withLock(lock.equals(SEMAPHORE_IGNORES_PERMITS) ? lock : SEMAPHORE);
+  }
+
+  /** Whether the clients hold a read/write lock's sides (C3 then checks that no writer overlaps another holder). */
+  boolean isReadWrite() {
+    return lock.startsWith(RWLOCK);
+  }
+
+  /** Whether the clients hold a semaphore's permits (C3 then checks at most HolderKinds.PERMITS at once). */
+  boolean isSemaphore() {
+    return lock.startsWith(SEMAPHORE);
+  }
+
+  /** Whether this is a negative control of the read/write lock or the semaphore. */
+  boolean isHolderControl() {
+    return lock.equals(RWLOCK_WRITERS_READ) || lock.equals(SEMAPHORE_IGNORES_PERMITS);
   }
 
   /** Whether the clients use a TinyLock negative control (which talks to Redis itself). */
