@@ -35,7 +35,8 @@ import java.util.concurrent.locks.Lock;
  * }
  * }</pre>
  *
- * <p><b>Lease.</b> The first hold of a thread acquires a lease of {@link Builder#leaseTtl(Duration)} (30 s unless
+ * <p><b>Lease.</b> The first hold of a thread acquires a lease of
+ * {@link HoldfastLockBuilder#leaseTtl(Duration)} (30 s unless
  * set), renewed in the background until the last {@link #unlock()}. A process that dies holds the lock at most
  * one lease TTL longer.
  *
@@ -43,7 +44,7 @@ import java.util.concurrent.locks.Lock;
  * paused process, an administrator's forced release). A {@code ReentrantLock} never stops being held; this one can.
  * The adapter reports a loss in four ways, from the earliest to the last resort:
  * <ul>
- *   <li>the {@link Builder#onLeaseLost(LeaseLostListener) listener}, called on a Holdfast thread as soon as the
+ *   <li>the {@link HoldfastLockBuilder#onLeaseLost(LeaseLostListener) listener}, called on a Holdfast thread as soon as the
  *       loss is known: interrupt or cancel the guarded work there;</li>
  *   <li>{@link #fencingToken()} throws {@link LeaseLostException}: call it right before each guarded write and
  *       pass the token to the resource, which refuses tokens older than the newest it has seen;</li>
@@ -65,7 +66,7 @@ import java.util.concurrent.locks.Lock;
  * thread-safe.
  */
 public final class HoldfastLock implements Lock {
-  /** The lease TTL when {@link Builder#leaseTtl(Duration)} is not called: as Redisson's watchdog. */
+  /** The lease TTL when {@link HoldfastLockBuilder#leaseTtl(Duration)} is not called: as Redisson's watchdog. */
   public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(30);
 
   private final Holdfast holdfast;
@@ -74,7 +75,7 @@ public final class HoldfastLock implements Lock {
   private final LeaseLostListener listener;
   private final Holds holds;
 
-  private HoldfastLock(Builder builder) {
+  HoldfastLock(HoldfastLockBuilder builder) {
     this.holdfast = builder.holdfast;
     this.name = builder.name;
     this.leaseTtl = builder.leaseTtl;
@@ -104,8 +105,8 @@ public final class HoldfastLock implements Lock {
    * @return a builder
    * @throws InvalidArgumentException when the name is invalid
    */
-  public static Builder builder(Holdfast holdfast, String name) {
-    return new Builder(holdfast, LockName.of(name));
+  public static HoldfastLockBuilder builder(Holdfast holdfast, String name) {
+    return new HoldfastLockBuilder(holdfast, LockName.of(name));
   }
 
   /**
@@ -195,7 +196,7 @@ public final class HoldfastLock implements Lock {
 
   /**
    * Acquires the lock, waiting at most {@code time}. The only duration here is the wait: the lease TTL is the
-   * lock's ({@link Builder#leaseTtl(Duration)}), so the two cannot be swapped.
+   * lock's ({@link HoldfastLockBuilder#leaseTtl(Duration)}), so the two cannot be swapped.
    *
    * @param time the longest wait; zero or less tries once
    * @param unit the unit of {@code time}
@@ -380,63 +381,5 @@ public final class HoldfastLock implements Lock {
   @FunctionalInterface
   private interface Wait<T> {
     T run();
-  }
-
-  /** Configures a {@link HoldfastLock}; not thread-safe. */
-  public static final class Builder {
-    private final Holdfast holdfast;
-    private final LockName name;
-    private Duration leaseTtl = DEFAULT_LEASE_TTL;
-    private LeaseLostListener listener = AcquireRequest.NO_LISTENER;
-    private Ownership ownership = Ownership.PER_THREAD;
-
-    private Builder(Holdfast holdfast, LockName name) {
-      this.holdfast = Objects.requireNonNull(holdfast, "holdfast");
-      this.name = name;
-    }
-
-    /**
-     * Sets the lease TTL of each thread's first hold: how long the lock outlives a process that died holding it.
-     *
-     * @param value between {@link AcquireRequest#MIN_TTL} and {@link AcquireRequest#MAX_TTL}
-     * @return this builder
-     */
-    public Builder leaseTtl(Duration value) {
-      this.leaseTtl = Objects.requireNonNull(value, "leaseTtl");
-      return this;
-    }
-
-    /**
-     * Sets who is told when a thread's lease is lost while held; see {@link LeaseLostListener} for the thread it
-     * runs on.
-     *
-     * @param value the listener
-     * @return this builder
-     */
-    public Builder onLeaseLost(LeaseLostListener value) {
-      this.listener = Objects.requireNonNull(value, "listener");
-      return this;
-    }
-
-    /**
-     * Sets who owns the holds: {@link Ownership#PER_THREAD} (the default) or {@link Ownership#SHARED}.
-     *
-     * @param value the ownership
-     * @return this builder
-     */
-    public Builder ownership(Ownership value) {
-      this.ownership = Objects.requireNonNull(value, "ownership");
-      return this;
-    }
-
-    /**
-     * Builds the lock.
-     *
-     * @return the lock
-     * @throws InvalidArgumentException when the lease TTL is out of range
-     */
-    public HoldfastLock build() {
-      return new HoldfastLock(this);
-    }
   }
 }
