@@ -1,6 +1,6 @@
 package io.holdfast.bench;
 
-import io.holdfast.redis.LuaScript;
+import io.holdfast.redis.LockScripts;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -30,8 +30,8 @@ final class HoldfastScripts {
 
   HoldfastScripts(StatefulRedisConnection<String, String> connection) {
     this.async = connection.async();
-    this.acquireSha = connection.sync().scriptLoad(source("acquire.lua"));
-    this.releaseSha = connection.sync().scriptLoad(source("release.lua"));
+    this.acquireSha = connection.sync().scriptLoad(LockScripts.acquireSource());
+    this.releaseSha = connection.sync().scriptLoad(LockScripts.releaseSource());
   }
 
   /** Sends acquire.lua for the lock key of {@code name}; completes with its reply. */
@@ -53,10 +53,5 @@ final class HoldfastScripts {
 
   private static String key(String name) {
     return "hf:{" + name + "}";
-  }
-
-  /** The script as the library sends it: its prelude (lockstate.lua, the shared state rule) in front. */
-  private static String source(String name) {
-    return LuaScript.load(LuaScript.class, "lockstate.lua", name).source();
   }
 }

@@ -27,7 +27,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>Safe: immutable; Lettuce's async commands are thread-safe.
  */
 public final class LockScripts {
-  static final LuaScript ACQUIRE = LuaScript.fromClasspath("lockstate.lua", "fairqueue.lua", "acquire.lua");
+  static final LuaScript ACQUIRE = LuaScript.fromClasspath("lockstate.lua", "fairqueue.lua", "fence.lua",
+      "acquire.lua");
   static final LuaScript RELEASE = LuaScript.fromClasspath("lockstate.lua", "fairqueue.lua", "release.lua");
   static final LuaScript RENEW = LuaScript.fromClasspath("lockstate.lua", "renew.lua");
   static final LuaScript INSPECT = LuaScript.fromClasspath("lockstate.lua", "inspect.lua");
@@ -36,6 +37,19 @@ public final class LockScripts {
   static final LuaScript UNDO = LuaScript.fromClasspath("lockstate.lua", "undo.lua");
   /** Loaded at start-up by every backend (adopt and undo only matter to the quorum mode, but cost nothing). */
   static final List<LuaScript> ALL = List.of(ACQUIRE, RELEASE, RENEW, INSPECT, FORCE, ADOPT, UNDO);
+
+  /**
+   * The source of acquire.lua as Redis runs it, preludes included, for a tool that loads the script itself (the
+   * bench's ceilings); composing it anywhere else would be a second copy of the composition.
+   */
+  public static String acquireSource() {
+    return ACQUIRE.source();
+  }
+
+  /** The source of release.lua as Redis runs it, preludes included; see {@link #acquireSource()}. */
+  public static String releaseSource() {
+    return RELEASE.source();
+  }
 
   private final RedisClusterAsyncCommands<String, String> commands;
   private final KeySpace keys;

@@ -123,13 +123,7 @@ if not holder then
       return {-2}
     end
   end
-  local token = now[1] .. string.rep('0', 6 - #now[2]) .. now[2]
-  local counter = redis.call('SET', fence, token, 'GET')
-  -- Unless token (no leading zeros, like counter) is the larger integer: longer, or as long and above.
-  if counter and not (#token > #counter or (#token == #counter and token > counter)) then
-    token = string.format('%.0f', tonumber(counter) + 1)
-    redis.call('SET', fence, token)
-  end
+  local token = next_token(fence, now) -- fence.lua
   if not sid then
     redis.call('HSET', key, 'o', owner, 't', token, 'r', request)
     redis.call('PEXPIRE', key, ttl)

@@ -64,7 +64,7 @@ else
   end
 end
 
-local token = next_token(fence)
+local token = next_token(fence, redis.call('TIME'))
 put(h, z, member, {owner, token, 1, request}, now + ttl)
 if mode == 'w' then
   redis.call('ZREM', q, owner)

@@ -34,7 +34,7 @@ end
 if redis.call('ZCARD', z) >= permits then
   return {0, until_expiry(z, now, true)}
 end
-local token = next_token(fence)
+local token = next_token(fence, redis.call('TIME'))
 put(h, z, member, {owner, token, 1, request}, now + ttl)
 keep_until_last(h, z, now)
 return {1, tonumber(token), 1, 1}
