@@ -30,6 +30,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.Timeout;
  * once per transition, hand-over on resignation, loss at expiry, observation) on top of the lock rules the lock suite
  * checks. Each test uses fresh election names and closes every client it opened.
  */
+// Tagged so that failsafe runs the Redis and service subclasses side by side, apart from fault tests (pom.xml).
+@Tag("contract")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class ElectionContractTest {
   private static final Duration TTL = Duration.ofSeconds(10);

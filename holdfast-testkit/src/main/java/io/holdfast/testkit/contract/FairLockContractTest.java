@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.Timeout;
  * during a hand-off; a waiter that stopped asking loses its place in bounded time; re-entry and fencing are those
  * of the plain lock. Every waiter is its own client, as separate processes would be.
  */
+// Tagged so that failsafe runs the Redis and service subclasses side by side, apart from fault tests (pom.xml).
+@Tag("contract")
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 public abstract class FairLockContractTest {
   private static final Duration TTL = Duration.ofSeconds(30);

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>Concurrency tests live in {@link LockConcurrencyContractTest}, which extends this class.
  */
+// Tagged so that failsafe runs the Redis and service subclasses side by side, apart from fault tests (pom.xml).
+@Tag("contract")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class LockContractTest {
   /** The TTL of the expiry tests: long enough that a lease ending at 60% of it shows clear of a slow round trip. */

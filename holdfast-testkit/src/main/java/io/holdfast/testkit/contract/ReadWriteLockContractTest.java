@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.Timeout;
  * The read/write lock contract every backend that offers it must keep ({@link ReadWriteLock}'s javadoc), as one
  * abstract suite in the style of {@link LockContractTest}: subclass it once per backend and topology.
  */
+// Tagged so that failsafe runs the Redis and service subclasses side by side, apart from fault tests (pom.xml).
+@Tag("contract")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class ReadWriteLockContractTest extends PrimitiveContractClients {
   private static final Duration TTL = Duration.ofSeconds(10);
