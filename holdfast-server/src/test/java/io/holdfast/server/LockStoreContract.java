@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.Timeout;
  * The semantics of every store operation (one Lua script each on Redis), checked the same way against the Redis
  * store and the in-memory store, so that `holdfast server` behaves alike with and without --redis.
  */
+// Tagged so that failsafe runs the store ITs side by side, apart from fault tests (pom.xml).
+@Tag("contract")
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 abstract class LockStoreContract extends SessionOwnershipContract {
   static final Duration SHORT = Duration.ofSeconds(1);
