@@ -26,6 +26,10 @@ final class Catalog {
       case "raw" -> new RawContender();
       case "holdfast-service" -> new HoldfastServiceContender(scale.warmup().multipliedBy(PRIME_FACTOR),
           outDir.resolve(SERVICE_LOG));
+      case "etcd" -> new EtcdContender(EtcdContender.binary(), false, outDir);
+      case "etcd-tmpfs" -> new EtcdContender(EtcdContender.binary(), true, outDir);
+      case "zookeeper" -> new ZooKeeperContender(ZooKeeperContender.jar(), true, outDir);
+      case "zookeeper-nosync" -> new ZooKeeperContender(ZooKeeperContender.jar(), false, outDir);
       default -> throw new IllegalArgumentException("unknown contender '" + name + "'");
     };
   }
