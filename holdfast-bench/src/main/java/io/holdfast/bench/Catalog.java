@@ -14,6 +14,9 @@ final class Catalog {
   /** The lock service's output, in the run's output directory. */
   static final String SERVICE_LOG = "holdfast-service.log";
 
+  /** The contenders of other lock systems, whose servers must be installed (Debian etcd-server, zookeeper). */
+  static final List<String> OTHER_SYSTEMS = List.of("etcd", "etcd-tmpfs", "zookeeper", "zookeeper-nosync");
+
   private Catalog() { }
 
   /** A contender by name; {@code outDir} is where one that starts a process (the service) writes its log. */
