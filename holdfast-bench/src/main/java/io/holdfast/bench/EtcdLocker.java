@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * <p>Why a local gate per lock name: etcd's lock belongs to the lease, and its key is the name plus the lease ID,
  * so a second thread of the same instance asking for a lock its lease holds would be told it has it too. Threads
  * of one instance therefore take turns on a local semaphore first, as every user of a lease-owned lock in a
- * threaded process must; each grant still costs its own lock and unlock in etcd.
+ * threaded process must; each grant still costs its own lock and unlock in etcd. The semaphore is fair, as etcd's
+ * lock is (its waiters are served in the order their keys were created): a barging gate would let one thread
+ * take the lock again and again while the instance's other threads starve.
  *
  * <p>The fencing token is the revision in the lock response's header: the grant's key was created, or its
  * predecessor's deleted, at that revision or before, and the previous holder's grant came before that deletion,
@@ -67,7 +69,7 @@ final class EtcdLocker implements Locker {
   @Override
   public Held acquire(String name, Duration wait) throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
-    Semaphore gate = gates.computeIfAbsent(name, n -> new Semaphore(1));
+    Semaphore gate = gates.computeIfAbsent(name, n -> new Semaphore(1, true));
     if (!gate.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
       return null;
     }
