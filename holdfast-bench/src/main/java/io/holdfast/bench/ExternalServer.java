@@ -24,16 +24,22 @@ import java.util.stream.Stream;
  * fresh directory that is deleted when it stops, its output appended to a log file in the run's output directory.
  *
  * <p>Why no server outlives the harness: the server runs under a small {@code sh} that waits on its stdin and
- * kills the server when that closes, which is when {@link #close} closes it and also when the harness dies, even
- * by SIGKILL; a shutdown hook closes it when the harness exits without {@link #close}. Thread-safe: the fields are
+ * kills the server (and deletes its data) when that closes, which is when {@link #close} closes it and also when
+ * the harness dies, even by SIGKILL; a shutdown hook closes it when the harness exits without {@link #close}. Thread-safe: the fields are
  * final and {@link Process} is; a second {@link #close} finds the process gone.
  */
 final class ExternalServer implements AutoCloseable {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private static final Duration START_TIMEOUT = Duration.ofMinutes(1);
   private static final int ATTEMPTS = 3;
-  /** Runs the server in the background, waits for stdin to close, then stops the server and waits for it. */
-  private static final String WRAPPER = "\"$@\" & pid=$!; read -r _; kill $pid; wait $pid";
+  private static final String DATA_ENV = "HOLDFAST_BENCH_DATA_DIR";
+  /**
+   * Runs the server in the background, waits for stdin to close, then stops the server, waits for it and deletes
+   * its data directory (named by {@link #DATA_ENV}).
+   */
+  private static final String WRAPPER =
+      "\"$@\" & pid=$!; read -r _; kill $pid; wait $pid; [ -n \"$" + DATA_ENV + "\" ]"
+          + " && rm -rf \"$" + DATA_ENV + "\"";
 
   /** Builds the server's command line for one start; may write configuration files into {@code dataDir}. */
   interface Command {
@@ -91,7 +97,7 @@ final class ExternalServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + name + " in " + dataParent, e);
     }
-    Process process = launch(name, line, log);
+    Process process = launch(name, line, dataDir, log);
     ExternalServer server = new ExternalServer(name, process, dataDir,
         port, new Thread(() -> stop(process, dataDir), "holdfast-bench-" + name + "-stop"));
     Runtime.getRuntime().addShutdownHook(server.hook);
@@ -104,10 +110,12 @@ final class ExternalServer implements AutoCloseable {
     }
   }
 
-  private static Process launch(String name, List<String> line, Path log) {
+  private static Process launch(String name, List<String> line, Path dataDir, Path log) {
     try {
-      return new ProcessBuilder(line).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      builder.environment().put(DATA_ENV, dataDir.toAbsolutePath().toString());
+      return builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + " (" + line.get(4) + "), log " + log, e);
     }
