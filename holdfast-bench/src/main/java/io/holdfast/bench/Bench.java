@@ -74,7 +74,8 @@ public final class Bench {
   /** Runs each workload in turn; one that fails is noted and the others still run. Returns the failed ones. */
   private static List<String> runWorkloads(BenchConfig config, BenchContext context, List<TableSpec> tables,
       List<Row> rows) {
-    List<Contender> contenders = Catalog.contenders(config.contenders(), context.scale(), config.outDir());
+    List<Contender> contenders = available(
+        Catalog.contenders(config.contenders(), context.scale(), config.outDir()), context);
     List<String> failed = new ArrayList<>();
     try {
       for (String name : config.workloads()) {
@@ -94,6 +95,17 @@ public final class Bench {
       contenders.forEach(Contender::close);
     }
     return failed;
+  }
+
+  /** The contenders that can run here; each one that cannot (its server is not installed) is noted, skipped. */
+  static List<Contender> available(List<Contender> contenders, BenchContext context) {
+    List<Contender> available = new ArrayList<>();
+    for (Contender contender : contenders) {
+      contender.unavailable().ifPresentOrElse(
+          reason -> context.note("contender " + contender.name() + " skipped: " + reason),
+          () -> available.add(contender));
+    }
+    return available;
   }
 
   /** Runs one workload; false (with a note) when it failed or was interrupted. */

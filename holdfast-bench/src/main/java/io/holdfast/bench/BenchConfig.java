@@ -22,9 +22,13 @@ public record BenchConfig(Optional<String> redisUri, Path outDir, Profile profil
   /** Every workload, in the order of issue 5, after the machine's ceilings; then issue 12's saturated fleet. */
   public static final List<String> WORKLOADS =
       List.of("ceilings", "uncontended", "contended", "renewal", "memory", "fleet", "saturated");
-  /** Every contender available in this module. */
+  /**
+   * Every contender available in this module. The last four need their servers installed (Debian's
+   * {@code etcd-server} and {@code zookeeper}); a run skips those that are not, with a note.
+   */
   public static final List<String> CONTENDERS =
-      List.of("holdfast", "holdfast-service", "redisson", "redisson-fenced", "raw", "holdfast-fair");
+      List.of("holdfast", "holdfast-service", "redisson", "redisson-fenced", "raw", "holdfast-fair",
+          "etcd", "etcd-tmpfs", "zookeeper", "zookeeper-nosync");
   /** The default output directory, relative to the working directory. */
   public static final Path DEFAULT_OUT = Path.of("target", "bench");
 

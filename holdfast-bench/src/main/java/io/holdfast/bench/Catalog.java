@@ -14,6 +14,9 @@ final class Catalog {
   /** The lock service's output, in the run's output directory. */
   static final String SERVICE_LOG = "holdfast-service.log";
 
+  /** The contenders of other lock systems, whose servers must be installed (Debian etcd-server, zookeeper). */
+  static final List<String> OTHER_SYSTEMS = List.of("etcd", "etcd-tmpfs", "zookeeper", "zookeeper-nosync");
+
   private Catalog() { }
 
   /** A contender by name; {@code outDir} is where one that starts a process (the service) writes its log. */
@@ -26,6 +29,10 @@ final class Catalog {
       case "raw" -> new RawContender();
       case "holdfast-service" -> new HoldfastServiceContender(scale.warmup().multipliedBy(PRIME_FACTOR),
           outDir.resolve(SERVICE_LOG));
+      case "etcd" -> new EtcdContender(EtcdContender.binary(), false, outDir);
+      case "etcd-tmpfs" -> new EtcdContender(EtcdContender.binary(), true, outDir);
+      case "zookeeper" -> new ZooKeeperContender(ZooKeeperContender.jar(), true, outDir);
+      case "zookeeper-nosync" -> new ZooKeeperContender(ZooKeeperContender.jar(), false, outDir);
       default -> throw new IllegalArgumentException("unknown contender '" + name + "'");
     };
   }

@@ -46,6 +46,14 @@ interface Contender extends AutoCloseable {
   }
 
   /**
+   * Why the contender cannot run on this machine (its server is not installed), or empty when it can (the
+   * default). A run skips an unavailable contender with this reason as a note, and does not fail.
+   */
+  default Optional<String> unavailable() {
+    return Optional.empty();
+  }
+
+  /**
    * CPU time used so far by the service this contender runs in a process of its own, read around each measured
    * slice and reported apart from the harness's (client) CPU time.
    *

@@ -124,7 +124,9 @@ final class FleetWorkload implements Workload {
     return new RowBuilder(name(), nodes + " nodes", contender.name())
         .put("ops_s", result.opsPerSecond())
         .put("p50_us", latency.p50()).put("p99_us", latency.p99()).put("p999_us", latency.p999())
-        .put("conns", connections).put("errors", result.errors).put("timeouts", result.timeouts)
+        // Redis connections: those of etcd's and ZooKeeper's clients go to their own servers (one each per node).
+        .put("conns", contender instanceof ExternalContender ? Double.NaN : connections)
+        .put("errors", result.errors).put("timeouts", result.timeouts)
         .put("cmds_op", result.perOp(result.commands.total()))
         .cpu(result)
         .commandsPer(result.commands, result.ops + result.opsAfterWindow)

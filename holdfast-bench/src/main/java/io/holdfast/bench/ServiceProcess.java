@@ -180,7 +180,8 @@ final class ServiceProcess implements AutoCloseable {
     removeHook(hook);
   }
 
-  private static void stop(Process process) {
+  /** Stops a child (SIGTERM, then SIGKILL after a grace) and returns once it is gone; {@link ExternalServer} too. */
+  static void stop(Process process) {
     if (!process.isAlive()) {
       return;
     }
@@ -195,7 +196,8 @@ final class ServiceProcess implements AutoCloseable {
     }
   }
 
-  private static void removeHook(Thread hook) {
+  /** Removes a shutdown hook that stops a child, unless the JVM is already exiting. */
+  static void removeHook(Thread hook) {
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {
