@@ -66,28 +66,12 @@ final class FifoChecker implements Checker {
     Map<FaultKind, Long> excused = new EnumMap<>(FaultKind.class);
     List<String> first = List.of();
     for (Operation grant : history.grants()) {
-      List<Place> line = places.getOrDefault(grant.lock(), List.of());
       long ticket = lastTickets.getOrDefault(grant.owner(), Long.MAX_VALUE);
-      Place passed = null;
-      FaultKind excuse = null;
-      for (Place place : line) {
-        if (place.acquireInvoke >= grant.complete()) {
-          break; // sorted by acquire invoke: this waiter and all later ones began after the grant
-        }
-        if (!passedBy(place, grant, ticket)) {
-          continue;
-        }
-        FaultKind fault = lineLoss(history, place);
-        if (fault == null) {
-          passed = place;
-          break;
-        }
-        excuse = excuse == null ? fault : excuse;
-      }
-      if (passed != null) {
-        first = passing++ == 0 ? counterexample(grant, ticket, passed) : first;
-      } else if (excuse != null) {
-        excused.merge(excuse, 1L, Long::sum);
+      Verdict verdict = judge(history, grant, ticket, places.getOrDefault(grant.lock(), List.of()));
+      if (verdict.passed() != null) {
+        first = passing++ == 0 ? counterexample(grant, ticket, verdict.passed()) : first;
+      } else if (verdict.excuse() != null) {
+        excused.merge(verdict.excuse(), 1L, Long::sum);
       }
     }
     long answers = history.queued().stream().filter(Operation::isOk).count();
@@ -95,6 +79,26 @@ final class FifoChecker implements Checker {
         + "excused by faults that lose the line: %s", passing, history.grants().size(), answers,
         places.values().stream().mapToInt(List::size).sum(), LeaseLoss.byKind(excused));
     return new CheckResult("C7", "first in, first out (fair lock)", passing, summary, first, true);
+  }
+
+  /** A grant's verdict: the first place it passed without excuse, else the first fault that excuses a passing. */
+  private record Verdict(Place passed, FaultKind excuse) { }
+
+  private static Verdict judge(History history, Operation grant, long ticket, List<Place> line) {
+    FaultKind excuse = null;
+    for (Place place : line) {
+      if (place.acquireInvoke >= grant.complete()) {
+        break; // sorted by acquire invoke: this waiter and all later ones began after the grant
+      }
+      if (passedBy(place, grant, ticket)) {
+        FaultKind fault = lineLoss(history, place);
+        if (fault == null) {
+          return new Verdict(place, null);
+        }
+        excuse = excuse == null ? fault : excuse;
+      }
+    }
+    return new Verdict(null, excuse);
   }
 
   /* Whether this place was ahead of the grant's owner before the grant and still in line after it. */
