@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
  * client pauses (a paused waiter's place lapses, a paused holder's lease expires) must come back clean from every
  * checker, C7 (first in, first out) included, with places in line to judge; and its negative control (a waiter that
  * finds the lock free tries the plain lock, passing the line) must be caught by C7 in the same run configuration.
- * Short runs (5 s each) with contention: 2 clients x 4 workers on 2 locks.
+ * Short runs (4 s each) with contention: 2 clients x 4 workers on 2 locks.
  */
 @Timeout(90)
 class FairVerifyIT {
@@ -20,7 +20,7 @@ class FairVerifyIT {
 
   private static RunConfig underPauses(String lock) {
     Workload workload = Workload.standard(TTL, 2, 4).withLock(lock).asFair().withLongHolds(0.2);
-    return Runs.config("fair-pauses-" + lock, Duration.ofSeconds(5), 2, 43, Set.of(FaultKind.CLIENT_PAUSE),
+    return Runs.config("fair-pauses-" + lock, Duration.ofSeconds(4), 2, 43, Set.of(FaultKind.CLIENT_PAUSE),
         workload, Duration.ofSeconds(1));
   }
 
