@@ -79,10 +79,6 @@ final class ClientMain {
     }
   }
 
-  /**
-   * A replacement client may start while Redis (or the lock service) is down or its proxy cut: keep trying for a
-   * while rather than fail the run.
-   */
   /* Both halves of a queued attempt at once, so that no other event of this link comes between them. */
   private static void queued(HubLink control, String lock, String owner, long ticket, long sent, long answered,
       Duration keep) {
@@ -92,6 +88,10 @@ final class ClientMain {
     }
   }
 
+  /**
+   * A replacement client may start while Redis (or the lock service) is down or its proxy cut: keep trying for a
+   * while rather than fail the run.
+   */
   private static LockDriver openPatiently(Workload workload, String uri, String client, SkewedClock clock,
       LockDriver.LostSink lost, FairTap.Sink queued) throws InterruptedException {
     long deadline = System.nanoTime() + CONNECT_PATIENCE.toNanos();
