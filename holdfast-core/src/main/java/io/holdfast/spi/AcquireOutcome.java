@@ -37,15 +37,28 @@ public sealed interface AcquireOutcome {
   }
 
   /**
-   * Another owner holds the lock.
+   * Another owner holds the lock (or, in fair mode, someone is ahead of the caller in line).
    *
    * @param remainingTtl how long the holder's lease has left by the backend's clock; the waiter re-checks no
    *     later than that, since an expiry sends no release message
+   * @param ticket in fair mode, the caller's place in the lock's line after this attempt, as the backend assigned
+   *     it: tickets of one line increase in arrival order, and a waiter that is answered the same ticket again has
+   *     stayed in line since it got it (a lapsed place taken again gets a larger one); 0 when the caller took no
+   *     place or the backend does not say (the plain mode, a zero wait, the embedded store, the lock service).
+   *     Only checkers read it ({@code holdfast verify --primitive fair}); waiting ignores it
    */
-  record Busy(Duration remainingTtl) implements AcquireOutcome {
+  record Busy(Duration remainingTtl, long ticket) implements AcquireOutcome {
     /** Validates the outcome. */
     public Busy {
       Objects.requireNonNull(remainingTtl, "remainingTtl");
+      if (ticket < 0) {
+        throw new InvalidArgumentException("ticket must not be negative, was " + ticket);
+      }
+    }
+
+    /** A busy answer that names no place in line. */
+    public Busy(Duration remainingTtl) {
+      this(remainingTtl, 0);
     }
   }
 }

@@ -26,14 +26,15 @@ final class ScriptReplies {
 
   private ScriptReplies() { }
 
-  /** acquire.lua: {@code {1, token, holds}} or {@code {0, pttl}}. */
+  /** acquire.lua: {@code {1, token, holds}}, {@code {0, pttl}}, or in fair mode {@code {0, pttl, 0, ticket}}. */
   static AcquireOutcome acquire(List<Object> reply) {
     long status = number(reply, 0, "acquire.lua");
     if (status == GRANTED) {
       return new AcquireOutcome.Granted(
           new FencingToken(number(reply, 1, "acquire.lua")), holds(number(reply, 2, "acquire.lua")));
     }
-    return new AcquireOutcome.Busy(remainingTtl(number(reply, 1, "acquire.lua")));
+    long ticket = reply.size() > 3 ? number(reply, 3, "acquire.lua") : 0;
+    return new AcquireOutcome.Busy(remainingTtl(number(reply, 1, "acquire.lua")), Math.max(0, ticket));
   }
 
   /** release.lua: remaining holds, or -1 when not the owner. */

@@ -44,6 +44,11 @@
 --          {0, pttl, delayed}        busy: another owner holds the lock (delayed 0), or it is in lock-delay
 --                                    after its session expired (delayed 1; only session callers are told),
 --                                    and it cannot be free in less than pttl ms without a release message
+--          {0, pttl, delayed, ticket}  busy in fair mode (and every busy answer to a session caller): ticket is
+--                                    the caller's place in line after this attempt (fairqueue.lua), 0 when it
+--                                    took none (a zero wait, or the plain mode); a waiter that keeps the same
+--                                    ticket has stayed in line since it got it. For checkers (holdfast verify's
+--                                    FIFO check); the wait loop ignores it
 --          {-2}                      (sessions only) the session's expiry e has passed (or, with KEYS[4],
 --                                    the session is gone); nothing changed but the caller's waiter entry
 --
@@ -100,16 +105,17 @@ local member = sid and (sid .. ' ' .. owner) or owner
 local se = session and (redis.call('HGET', session, 'e') or '0') or ARGV[5]
 
 local holder = redis.call('HGET', key, 'o')
+local ticket = 0 -- fair mode: the caller's place in line after this attempt, for its busy answer; 0 when none
 if fair and holder ~= owner then
   -- Nobody passes a live waiter ahead in line: a newcomer, or a waiter behind the head, takes its place and waits.
   local now_ms, now_us = fair_time()
   local head, head_until = fair_head(queue, deadlines, now_ms)
   if holder or (head and head ~= member) then
     if tonumber(fair) > 0 then
-      fair_join(queue, deadlines, member, now_ms, now_us, tonumber(fair))
+      ticket = fair_join(queue, deadlines, member, now_ms, now_us, tonumber(fair))
     end
     if not holder then
-      return {0, math.max(1, head_until - now_ms), 0}
+      return {0, math.max(1, head_until - now_ms), 0, ticket}
     end
   end
 end
@@ -150,7 +156,7 @@ if not holder then
 end
 
 if holder ~= owner and not sid then
-  return {0, redis.call('PTTL', key)}
+  return fair and {0, redis.call('PTTL', key), 0, ticket} or {0, redis.call('PTTL', key)}
 end
 
 local held = redis.call('HMGET', key, 't', 'c', 'r', 's', 'e', 'x', 'd', 'P')
@@ -172,7 +178,7 @@ if holder ~= owner or not live or (sid and held[8] ~= (ARGV[10] or '')) then
       redis.call('PEXPIRE', waiters, listing)
     end
   end
-  return {0, redis.call('PTTL', key), live and 0 or 1}
+  return {0, redis.call('PTTL', key), live and 0 or 1, ticket}
 end
 
 local holds = tonumber(held[2] or '1')

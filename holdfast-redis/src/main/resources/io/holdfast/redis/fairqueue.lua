@@ -40,10 +40,14 @@ local function fair_head(queue, deadlines, now_ms)
   return head, tonumber(redis.call('ZSCORE', deadlines, head) or now_ms)
 end
 
--- Puts member in line, keeping its place if it is there already, until now_ms + keep.
+-- Puts member in line, keeping its place if it is there already, until now_ms + keep. Returns its ticket: the
+-- place it already had, or the one it was just given (a place that lapsed and is taken again gets a larger one).
 local function fair_join(queue, deadlines, member, now_ms, now_us, keep)
-  if not redis.call('ZSCORE', queue, member) then
-    local ticket = now_us
+  local ticket = redis.call('ZSCORE', queue, member)
+  if ticket then
+    ticket = tonumber(ticket)
+  else
+    ticket = now_us
     local tail = redis.call('ZRANGE', queue, -1, -1, 'WITHSCORES')
     if tail[2] and tonumber(tail[2]) >= ticket then
       ticket = tonumber(tail[2]) + 1
@@ -56,6 +60,7 @@ local function fair_join(queue, deadlines, member, now_ms, now_us, keep)
       redis.call('PEXPIRE', k, keep)
     end
   end
+  return ticket
 end
 
 -- Takes member out of the line (its grant came); deleting the last member deletes the keys.

@@ -133,4 +133,27 @@ class FairQueueScriptIT {
         .until(() -> fair(name, next, KEEP) instanceof Granted);
     assertThat((Long) server.command("EXISTS", "holdfast:{fair/lapse}:queue")).isZero();
   }
+
+  @Test
+  void fairAcquire_busyAnswers_carryTheWaitersTicketInArrivalOrderAndKeepItWhileInLine(RedisServer server) {
+    LockName name = LockName.of("fair/tickets");
+    OwnerToken holder = OwnerToken.random();
+    OwnerToken first = OwnerToken.random();
+    OwnerToken second = OwnerToken.random();
+    AcquireOutcome grant = fair(name, holder, KEEP);
+    long firstTicket = ((Busy) fair(name, first, KEEP)).ticket();
+    long secondTicket = ((Busy) fair(name, second, KEEP)).ticket();
+    assertThat(firstTicket).isPositive();
+    assertThat(secondTicket).isGreaterThan(firstTicket);
+    assertThat(((Busy) fair(name, first, KEEP)).ticket()).as("the same place on a later attempt").isEqualTo(firstTicket);
+    assertThat((String) server.command("ZSCORE", "holdfast:{fair/tickets}:queue", first.value()))
+        .isEqualTo(Long.toString(firstTicket));
+    assertThat(((Busy) fair(name, OwnerToken.random(), Duration.ZERO)).ticket()).as("a single try takes no place")
+        .isZero();
+    release(name, holder, grant);
+    assertThat(((Busy) fair(name, second, KEEP)).ticket()).as("behind the head, lock free").isEqualTo(secondTicket);
+    assertThat(await(backend.tryAcquire(name, OwnerToken.random(), TTL, nextRequestId())))
+        .as("the plain mode names no place").isInstanceOf(Granted.class);
+    assertThat(((Busy) await(backend.tryAcquire(name, OwnerToken.random(), TTL, nextRequestId()))).ticket()).isZero();
+  }
 }

@@ -66,8 +66,10 @@ final class ClientMain {
     HubLink[] control = new HubLink[1];
     LockDriver.LostSink lost = (lock, owner, token, reason) ->
         control[0].event(System.nanoTime(), Type.INFO, Op.LOST, lock, owner, token, -1, reason);
+    FairTap.Sink queued = (lock, owner, ticket, sent, answered, keep) -> queued(control[0], lock, owner, ticket,
+        sent, answered, keep);
     // The lock client connects first, so that "connected" (the control link) means ready to work.
-    try (LockDriver driver = openPatiently(workload, options.get("backend"), client, clock, lost)) {
+    try (LockDriver driver = openPatiently(workload, options.get("backend"), client, clock, lost, queued)) {
       control[0] = HubLink.connect(port, client, client);
       List<Thread> workers = startWorkers(workload, driver, port, client, seed);
       obey(control[0], clock);
@@ -77,16 +79,25 @@ final class ClientMain {
     }
   }
 
+  /* Both halves of a queued attempt at once, so that no other event of this link comes between them. */
+  private static void queued(HubLink control, String lock, String owner, long ticket, long sent, long answered,
+      Duration keep) {
+    synchronized (control) {
+      control.event(sent, Type.INVOKE, Op.QUEUED, lock, owner, ticket, keep.toNanos(), "");
+      control.event(answered, Type.OK, Op.QUEUED, lock, owner, ticket, -1, "");
+    }
+  }
+
   /**
    * A replacement client may start while Redis (or the lock service) is down or its proxy cut: keep trying for a
    * while rather than fail the run.
    */
   private static LockDriver openPatiently(Workload workload, String uri, String client, SkewedClock clock,
-      LockDriver.LostSink lost) throws InterruptedException {
+      LockDriver.LostSink lost, FairTap.Sink queued) throws InterruptedException {
     long deadline = System.nanoTime() + CONNECT_PATIENCE.toNanos();
     while (true) {
       try {
-        return open(workload, uri, client, clock, lost);
+        return open(workload, uri, client, clock, lost, queued);
       } catch (RuntimeException e) {
         if (System.nanoTime() - deadline > 0) {
           throw e;
@@ -98,9 +109,13 @@ final class ClientMain {
   }
 
   private static LockDriver open(Workload workload, String uri, String client, SkewedClock clock,
-      LockDriver.LostSink lost) {
+      LockDriver.LostSink lost, FairTap.Sink queued) {
     if (workload.lock().equals(Workload.HOLDFAST)) {
       return new HoldfastDriver(uri, "verify-" + client, clock, workload.ttl(), lost);
+    }
+    if (workload.isFair()) {
+      return new FairDriver(uri, "verify-" + client, clock, workload.ttl(), lost, queued,
+          workload.lock().equals(Workload.FAIR_BARGING));
     }
     if (workload.isReadWrite() || workload.isSemaphore()) {
       return new PrimitiveDriver(uri, "verify-" + client, clock, workload.ttl(), lost, workload.lock());

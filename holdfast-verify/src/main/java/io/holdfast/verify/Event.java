@@ -43,7 +43,13 @@ record Event(long index, long time, String process, Type type, Op op, String loc
     /** A lease-lost notification; a single INFO event, not an operation. */
     LOST,
     /** A fault: invoke when injected, ok when healed. */
-    FAULT
+    FAULT,
+    /**
+     * A fair waiter's attempt that Redis answered busy with its place in line: invoke when sent (until: the place
+     * lasts at least that long), ok when answered, token the ticket. Reported by the client JVM's process; kept out
+     * of the lock operations (History#queued).
+     */
+    QUEUED
   }
 
   Event {

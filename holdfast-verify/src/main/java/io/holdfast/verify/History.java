@@ -30,6 +30,7 @@ final class History {
   private final List<Operation> operations = new ArrayList<>();
   private final List<FaultWindow> faults = new ArrayList<>();
   private final List<Event> lost = new ArrayList<>();
+  private final List<Operation> queued = new ArrayList<>();
   private final Map<String, List<Operation>> byLock = new LinkedHashMap<>();
   private final long end;
 
@@ -38,6 +39,7 @@ final class History {
     this.end = this.events.stream().mapToLong(Event::time).max().orElse(0);
     pair();
     operations.sort(Comparator.comparingLong(Operation::invoke));
+    queued.sort(Comparator.comparingLong(Operation::invoke));
     for (Operation op : operations) {
       byLock.computeIfAbsent(op.lock(), k -> new ArrayList<>()).add(op);
     }
@@ -84,6 +86,8 @@ final class History {
       String note = completion == null || completion.note().isEmpty() ? invoke.note()
           : invoke.note() + "; " + completion.note();
       faults.add(new FaultWindow(FaultKind.parse(invoke.lock()), invoke.owner(), invoke.time(), healed, note));
+    } else if (invoke.op() == Op.QUEUED) {
+      queued.add(Operation.of(invoke, completion));
     } else {
       operations.add(Operation.of(invoke, completion));
     }
@@ -105,6 +109,11 @@ final class History {
 
   List<FaultWindow> faults() {
     return faults;
+  }
+
+  /** The fair waiters' busy attempts that named their place in line (ticket = token), by invoke time. */
+  List<Operation> queued() {
+    return queued;
   }
 
   /** Lease-lost notifications. */

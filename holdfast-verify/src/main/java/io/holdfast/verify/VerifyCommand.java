@@ -38,14 +38,16 @@ import picocli.CommandLine.Spec;
             + " clocks and delays or cuts the network (with --target service also through lock service instances,"
             + " which it pauses and kills too). Every operation"
             + " goes to a history (history.jsonl.gz), which six checkers examine: C1 fenced safety, C2 token"
-            + " uniqueness and order, C3 lease overlap, C4 linearizability, C5 no success after loss, C6 liveness.",
+            + " uniqueness and order, C3 lease overlap, C4 linearizability, C5 no success after loss, C6 liveness;"
+            + " with --primitive fair also C7, grants in the order of the line Redis keeps.",
         "",
-        "Exit code: 0 without violations (C1+C2+C5; C1+C2+C3 for rwlock and semaphore), 1 with, 2 on bad"
-            + " options."},
+        "Exit code: 0 without violations (C1+C2+C5; C1+C2+C3 for rwlock and semaphore; C1+C2+C5+C7 for fair), 1"
+            + " with, 2 on bad options."},
     footer = {"", "Examples:",
         "  holdfast verify",
         "  holdfast verify --duration 15m --threads 6 --locks 48 --seed 301",
-        "  holdfast verify --target service --faults service-kill,client-pause"})
+        "  holdfast verify --target service --faults service-kill,client-pause",
+        "  holdfast verify --primitive fair --duration 60s --seed 1401"})
 public final class VerifyCommand implements Callable<Integer> {
   static final String DEFAULT_FAULTS = "client-pause,client-kill,client-clock,net-delay,net-cut,redis-pause,"
       + "redis-restart,redis-wipe,failover,service-pause,service-kill";
@@ -143,21 +145,24 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--check", paramLabel = "HISTORY", description = "Only re-check a recorded history file.")
   Path check;
 
-  @Option(names = "--primitive", defaultValue = "lock", paramLabel = "lock|election|rwlock|semaphore",
+  @Option(names = "--primitive", defaultValue = "lock", paramLabel = "lock|election|rwlock|semaphore|fair",
       description = {"What the clients use (default: ${DEFAULT-VALUE}):",
           "  lock      acquire, fenced writes, release.",
           "  election  campaign in an election per name, fenced writes under the term, resign; C2 then checks at"
               + " most one leader per term and increasing terms, C3 one leader at a time.",
           "  rwlock    the read/write lock: a quarter of the owners write, the others read; C3 checks that no"
               + " writer overlaps another holder (C4 to C6 are the mutex's and are not run).",
-          "  semaphore a semaphore of 2 permits; C3 checks that at most 2 hold at once."})
+          "  semaphore a semaphore of 2 permits; C3 checks that at most 2 hold at once.",
+          "  fair      the lock in fair mode (--target library; not on quorum): C1 to C6 as for the lock, and C7"
+              + " checks that no grant passed a waiter that stayed in line ahead of it (by the tickets Redis"
+              + " gave their places); failovers, wipes and Redis clock steps excuse it, as they lose the line."})
   String primitive;
 
   @Option(names = "--lock", paramLabel = "NAME", defaultValue = Workload.HOLDFAST, hidden = true,
       description = "Lock under test: holdfast, or a negative control: tiny, tiny-release-by-del,"
           + " tiny-renew-without-owner-check, tiny-wall-clock-validity, tiny-reuses-tokens, tiny-expires-early,"
           + " tiny-expires-late; with --primitive election, election-local-terms; with rwlock,"
-          + " rwlock-writers-read; with semaphore, semaphore-ignores-permits.")
+          + " rwlock-writers-read; with semaphore, semaphore-ignores-permits; with fair, fair-barging.")
   String lock;
 
   @Option(names = "--long-holds", paramLabel = "FRACTION", defaultValue = "0.03",
@@ -233,33 +238,17 @@ public final class VerifyCommand implements Callable<Integer> {
     }
   }
 
-  /** The workload for --primitive: the lock as it is, or an election over the same names. */
+  /** The workload for --primitive: the lock as it is, or another primitive over the same names. */
   private Workload primitive(Workload workload) {
-    switch (primitive) {
-      case "lock" -> {
-        require(!workload.isElection(), "--lock " + lock + " needs --primitive election");
-        require(!workload.isReadWrite() && !workload.isSemaphore(), "--lock " + lock + " needs --primitive "
-            + (workload.isReadWrite() ? "rwlock" : "semaphore"));
-        return workload;
-      }
-      case "rwlock" -> {
-        require(workload.lock().equals(Workload.HOLDFAST) || workload.isReadWrite(), "--lock " + lock
-            + " is not a negative control of the read/write lock");
-        return workload.asReadWrite();
-      }
-      case "semaphore" -> {
-        require(workload.lock().equals(Workload.HOLDFAST) || workload.isSemaphore(), "--lock " + lock
-            + " is not a negative control of the semaphore");
-        return workload.asSemaphore();
-      }
-      case "election" -> {
-        require(!workload.isTiny() && !workload.isReadWrite() && !workload.isSemaphore(), "--lock " + lock
-            + " is a negative control of the lock, not of the election");
-        return workload.asElection();
-      }
-      default -> throw new ParameterException(spec.commandLine(), "--primitive must be lock, election, rwlock or "
-          + "semaphore, was '"
-          + primitive + "'");
+    try {
+      Workload chosen = workload.forPrimitive(primitive);
+      require(!chosen.isFair() || target.equals("library"), "--primitive fair runs on --target library only: the"
+          + " lock service's busy answers name no place in line, which the FIFO check needs");
+      require(!chosen.isFair() || !topology.equals("quorum"), "--primitive fair needs a topology with a fair mode;"
+          + " independent masters have none (docs/fair-lock.md)");
+      return chosen;
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 

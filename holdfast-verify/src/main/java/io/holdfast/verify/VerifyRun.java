@@ -51,7 +51,23 @@ final class VerifyRun {
       return List.of(new FencedSafetyChecker(), new TokenOrderChecker(),
           new HolderExclusionChecker(workload.ttl(), workload.isReadWrite()));
     }
+    if (workload.isFair()) {
+      return fairCheckers(workload.ttl(), lockDelay, livenessSlack, linearizabilityBudget);
+    }
     return checkers(workload.ttl(), lockDelay, livenessSlack, linearizabilityBudget);
+  }
+
+  /*
+   * The fair lock's: the mutex's six, and C7 for the order. C4 leaves failed acquires out (a fair lock refuses a
+   * free lock to all but the head of its line). C6 allows one more TTL: the workload's waiters keep their place for
+   * two re-check intervals (two TTLs) after their last attempt, so the waiters of a killed or frozen client can hold
+   * up the line one TTL longer than its holder's lease.
+   */
+  private static List<Checker> fairCheckers(Duration ttl, Duration lockDelay, Duration livenessSlack,
+      long linearizabilityBudget) {
+    return List.of(new FencedSafetyChecker(), new TokenOrderChecker(), new LeaseOverlapChecker(ttl),
+        new LinearizabilityChecker(ttl, linearizabilityBudget, true), new StaleSuccessChecker(ttl),
+        new LivenessChecker(ttl, lockDelay.plus(ttl), livenessSlack), new FifoChecker());
   }
 
   Report run() throws InterruptedException {
@@ -94,7 +110,8 @@ final class VerifyRun {
     if (config.workload().isTiny()) {
       return "TinyLock negative control, flaw " + config.workload().flaw();
     }
-    String client = "Holdfast" + electionText() + holdersText() + ", operation timeout ttl/2, retry budget 2 ttl, re-check every ttl";
+    String client = "Holdfast" + electionText() + holdersText() + fairText()
+        + ", operation timeout ttl/2, retry budget 2 ttl, re-check every ttl";
     return services == null ? client + "; " + config.target().describe(config.workload().ttl())
         : client + "; " + services.describe();
   }
@@ -123,6 +140,16 @@ final class VerifyRun {
           + " permits (C3 checks at most " + HolderKinds.PERMITS + " holders at once)";
     }
     return "";
+  }
+
+  /* The fair lock, and what C7 holds it to; empty for the other primitives. */
+  private String fairText() {
+    if (!config.workload().isFair()) {
+      return "";
+    }
+    return config.workload().lock().equals(Workload.FAIR_BARGING)
+        ? " fair lock NEGATIVE CONTROL (after each busy answer in line, the waiter tries the plain lock: barging)"
+        : " fair lock (C7 checks that no grant passes a waiter that stayed in line ahead of it)";
   }
 
   /* Each checker's time on the progress stream: at a million acquisitions the check is minutes, not seconds. */

@@ -40,15 +40,19 @@ record Workload(String lock, Duration ttl, int locks, int threads, Duration maxW
   static final String SEMAPHORE = "semaphore";
   /** Negative control of the semaphore: the handle admits far more holders than the checker's number. */
   static final String SEMAPHORE_IGNORES_PERMITS = "semaphore-ignores-permits";
-  private static final List<String> HOLDER_LOCKS = List.of(RWLOCK, RWLOCK_WRITERS_READ, SEMAPHORE,
-      SEMAPHORE_IGNORES_PERMITS);
+  /** The real library's fair lock: every acquire in fair mode; C7 checks that grants follow the line. */
+  static final String FAIR = "fair";
+  /** Negative control of the fair lock: after each fair busy answer the waiter tries the plain lock (barging). */
+  static final String FAIR_BARGING = "fair-barging";
+  private static final List<String> PRIMITIVE_LOCKS = List.of(RWLOCK, RWLOCK_WRITERS_READ, SEMAPHORE,
+      SEMAPHORE_IGNORES_PERMITS, FAIR, FAIR_BARGING);
 
   Workload {
     if (locks < 1 || threads < 1) {
       throw new IllegalArgumentException("locks and threads must be positive, were " + locks + ", " + threads);
     }
     if (!lock.equals(HOLDFAST) && !lock.startsWith("tiny") && !lock.equals(ELECTION)
-        && !lock.equals(ELECTION_LOCAL_TERMS) && !HOLDER_LOCKS.contains(lock)) {
+        && !lock.equals(ELECTION_LOCAL_TERMS) && !PRIMITIVE_LOCKS.contains(lock)) {
       throw new IllegalArgumentException("unknown lock implementation '" + lock + "'");
     }
   }
@@ -115,6 +119,59 @@ record Workload(String lock, Duration ttl, int locks, int threads, Duration maxW
   /** Whether this is a negative control of the read/write lock or the semaphore. */
   boolean isHolderControl() {
     return lock.equals(RWLOCK_WRITERS_READ) || lock.equals(SEMAPHORE_IGNORES_PERMITS);
+  }
+
+  /** The same workload on the fair lock, or on its negative control when this is one. */
+  Workload asFair() {
+    return withLock(lock.equals(FAIR_BARGING) ? lock : FAIR);
+  }
+
+  /** Whether the clients use the fair lock (C7 then checks the order of its grants against its line). */
+  boolean isFair() {
+    return lock.startsWith(FAIR);
+  }
+
+  /**
+   * This workload (the lock or one of its negative controls) turned into the workload of {@code --primitive}.
+   *
+   * @throws IllegalArgumentException when the primitive is unknown or the lock is a control of another primitive
+   */
+  Workload forPrimitive(String primitive) {
+    switch (primitive) {
+      case "lock" -> {
+        require(!isElection() && !isReadWrite() && !isSemaphore() && !isFair(), "--lock " + lock
+            + " needs --primitive " + (isElection() ? "election" : isReadWrite() ? "rwlock"
+            : isSemaphore() ? "semaphore" : "fair"));
+        return this;
+      }
+      case "rwlock" -> {
+        require(lock.equals(HOLDFAST) || isReadWrite(), "--lock " + lock + " is not a negative control of the "
+            + "read/write lock");
+        return asReadWrite();
+      }
+      case "semaphore" -> {
+        require(lock.equals(HOLDFAST) || isSemaphore(), "--lock " + lock + " is not a negative control of the "
+            + "semaphore");
+        return asSemaphore();
+      }
+      case "fair" -> {
+        require(lock.equals(HOLDFAST) || isFair(), "--lock " + lock + " is not a negative control of the fair lock");
+        return asFair();
+      }
+      case "election" -> {
+        require(lock.equals(HOLDFAST) || isElection(), "--lock " + lock + " is a negative control of another "
+            + "primitive, not of the election");
+        return asElection();
+      }
+      default -> throw new IllegalArgumentException("--primitive must be lock, election, rwlock, semaphore or fair, "
+          + "was '" + primitive + "'");
+    }
+  }
+
+  private static void require(boolean valid, String problem) {
+    if (!valid) {
+      throw new IllegalArgumentException(problem);
+    }
   }
 
   /** Whether the clients use a TinyLock negative control (which talks to Redis itself). */

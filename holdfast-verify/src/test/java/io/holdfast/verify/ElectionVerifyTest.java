@@ -41,7 +41,7 @@ class ElectionVerifyTest {
 
     VerifyCommand unknown = new VerifyCommand();
     new CommandLine(unknown).parseArgs("--primitive", "semaphor");
-    assertThatThrownBy(unknown::config).hasMessageContaining("--primitive must be lock, election, rwlock or semaphore");
+    assertThatThrownBy(unknown::config).hasMessageContaining("--primitive must be lock, election, rwlock, semaphore or fair");
   }
 
   @Test

@@ -71,6 +71,12 @@ final class HistoryBuilder {
     return event(at, client, Type.INFO, Op.LOST, lock, owner, token, 0, reason);
   }
 
+  /** A fair attempt of {@code owner} sent and answered busy with place {@code ticket}, reported by its client. */
+  HistoryBuilder queued(String client, String lock, String owner, long ticket, double sent, double answered) {
+    event(sent, client, Type.INVOKE, Op.QUEUED, lock, owner, ticket, sent + 2000, "");
+    return event(answered, client, Type.OK, Op.QUEUED, lock, owner, ticket, 0, "");
+  }
+
   History build() {
     return new History(events);
   }
