@@ -1,6 +1,7 @@
 package io.holdfast;
 
 import io.holdfast.internal.Deadlines;
+import io.holdfast.internal.DeadlockCheck;
 import io.holdfast.internal.WaitLoop;
 import io.holdfast.spi.AcquireOutcome;
 import io.holdfast.spi.LockBackend;
@@ -35,6 +36,8 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
   private final WaitLoop<AcquireOutcome> loop;
   private final CompletableFuture<Optional<Lease>> result = new CompletableFuture<>();
   private long unavailableSince;
+  /** Deadlock detection of this wait: made at its first busy answer, if the backend records waits. */
+  private volatile DeadlockCheck deadlocks;
   /** Whether the attempt in flight asked the backend to wait; one attempt is in flight at a time. */
   private volatile boolean waitedInBackend;
 
@@ -58,6 +61,12 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
     this.loop = new WaitLoop<>(client.scheduler(), client.options().recheckInterval(), request.waitTimeout(),
         this, this);
     loop.result().whenComplete(this::ended);
+    loop.result().whenComplete((outcome, failure) -> {
+      DeadlockCheck check = deadlocks;
+      if (check != null) {
+        check.ended();
+      }
+    });
     result.whenComplete((lease, failure) -> {
       loop.result().cancel(false); // the caller cancelled or the client closed: end the loop
       if (waitedInBackend && (lease == null || lease.isEmpty())) {
@@ -110,6 +119,30 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
       return Optional.empty();
     }
     return Optional.of(waitedInBackend ? Duration.ZERO : busy.remainingTtl()); // the backend has done the sleeping
+  }
+
+  /*
+   * Deadlock detection, when the backend records waits (a Redis backend whose URI opts in): only a plain lock's
+   * wait, and only from its first busy answer on, so an acquire that does not wait never gets here.
+   */
+  @Override
+  public CompletableFuture<Void> armed() {
+    DeadlockCheck check = deadlocks;
+    if (check == null) {
+      if (primitive != null) {
+        return null;
+      }
+      Optional<DeadlockCheck.Detection> detection = backend.feature(DeadlockCheck.Detection.class);
+      if (detection.isEmpty()) {
+        return null;
+      }
+      check = new DeadlockCheck(detection.get(), request.owner().value(), request.name().value(), name -> name);
+      deadlocks = check;
+      if (loop.result().isDone()) {
+        check.ended(); // the loop ended as this was made: its end saw no check to clean up
+      }
+    }
+    return check.armed(loop.remainingWait());
   }
 
   /*
