@@ -39,8 +39,8 @@ class DeadlockContentionIT {
 
   @Test
   void globalLockOrder_manyClientsForSeconds_zeroDeadlocksAndEveryAcquisitionCompletes() throws Exception {
-    HoldfastServer first = HoldfastServer.start(config(redis.uri()));
-    HoldfastServer second = HoldfastServer.start(config(redis.uri()));
+    HoldfastServer first = HoldfastServer.start(config(redis.uri(), Duration.ofSeconds(1)));
+    HoldfastServer second = HoldfastServer.start(config(redis.uri(), Duration.ofSeconds(1)));
     ExecutorService threads = Executors.newFixedThreadPool(CLIENTS);
     AtomicInteger acquisitions = new AtomicInteger();
     ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();

@@ -47,8 +47,8 @@ class DeadlockVictimAndExpiryIT {
 
   @BeforeAll
   static void start() {
-    first = HoldfastServer.start(config(redis.uri() + "?deadlockDetection=youngest"));
-    second = HoldfastServer.start(config(redis.uri() + "?deadlockDetection=youngest"));
+    first = HoldfastServer.start(config(redis.uri() + "?deadlockDetection=youngest", Duration.ofSeconds(1)));
+    second = HoldfastServer.start(config(redis.uri() + "?deadlockDetection=youngest", Duration.ofSeconds(1)));
   }
 
   @AfterAll
