@@ -37,7 +37,7 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
   private final CompletableFuture<Optional<Lease>> result = new CompletableFuture<>();
   private long unavailableSince;
   /** Deadlock detection of this wait: made at its first busy answer, if the backend records waits. */
-  private volatile DeadlockCheck deadlocks;
+  private volatile DeadlockCheck deadlocks; // touched only after a busy answer: never on a wait-free acquire
   /** Whether the attempt in flight asked the backend to wait; one attempt is in flight at a time. */
   private volatile boolean waitedInBackend;
 
@@ -61,12 +61,6 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
     this.loop = new WaitLoop<>(client.scheduler(), client.options().recheckInterval(), request.waitTimeout(),
         this, this);
     loop.result().whenComplete(this::ended);
-    loop.result().whenComplete((outcome, failure) -> {
-      DeadlockCheck check = deadlocks;
-      if (check != null) {
-        check.ended();
-      }
-    });
     result.whenComplete((lease, failure) -> {
       loop.result().cancel(false); // the caller cancelled or the client closed: end the loop
       if (waitedInBackend && (lease == null || lease.isEmpty())) {
@@ -138,9 +132,8 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
       }
       check = new DeadlockCheck(detection.get(), request.owner().value(), request.name().value(), name -> name);
       deadlocks = check;
-      if (loop.result().isDone()) {
-        check.ended(); // the loop ended as this was made: its end saw no check to clean up
-      }
+      DeadlockCheck made = check;
+      loop.result().whenComplete((outcome, failure) -> made.ended()); // at once if the loop has just ended
     }
     return check.armed(loop.remainingWait());
   }

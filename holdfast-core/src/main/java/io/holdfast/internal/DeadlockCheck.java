@@ -61,10 +61,10 @@ public final class DeadlockCheck {
    * wait may go on, exceptionally with {@link DeadlockException} when it is the victim of a cycle.
    */
   public CompletableFuture<Void> armed(Duration remainingWait) {
+    recorded = true; // before reading ended: an ended() that missed it has run before, and this returns
     if (ended) {
       return CompletableFuture.completedFuture(null);
     }
-    recorded = true;
     CompletableFuture<Long> recording;
     try {
       recording = detection.graph().record(party, lock, remainingWait.plus(EDGE_MARGIN));

@@ -53,7 +53,7 @@ final class AcquireWait implements WaitLoop.Attempts<AcquireResult>, WaitLoop.Wa
   private final long startNanos = System.nanoTime();
   private volatile boolean sawBusy;
   /** Deadlock detection of this wait: made at its first busy answer, if the store records waits. */
-  private volatile DeadlockCheck deadlocks;
+  private volatile DeadlockCheck deadlocks; // touched only after a busy answer: never on a wait-free acquire
 
   AcquireWait(Setting setting, Target target) {
     this.setting = setting;
@@ -66,10 +66,6 @@ final class AcquireWait implements WaitLoop.Attempts<AcquireResult>, WaitLoop.Wa
             .exceptionally(e -> null);
       }
       count(outcome);
-      DeadlockCheck check = deadlocks;
-      if (check != null) {
-        check.ended();
-      }
     });
   }
 
@@ -183,9 +179,8 @@ final class AcquireWait implements WaitLoop.Attempts<AcquireResult>, WaitLoop.Wa
             return name == null ? full : name;
           });
       deadlocks = check;
-      if (loop.result().isDone()) {
-        check.ended(); // the wait ended as this was made: its end saw no check to clean up
-      }
+      DeadlockCheck made = check;
+      loop.result().whenComplete((outcome, failure) -> made.ended()); // at once if the wait has just ended
     }
     return check.armed(loop.remainingWait());
   }
