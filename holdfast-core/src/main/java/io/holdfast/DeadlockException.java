@@ -12,7 +12,7 @@ import java.util.Objects;
 public final class DeadlockException extends HoldfastException {
   private static final long serialVersionUID = 1L;
 
-  private final transient WaitCycle cycle;
+  private final WaitCycle cycle;
 
   /**
    * Creates the exception.

@@ -1,5 +1,6 @@
 package io.holdfast;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,14 +13,14 @@ import java.util.Objects;
  * @param steps at least one step (a single step is an owner waiting for a lock it holds under another party,
  *     which cannot happen with owner identity, so in practice two or more)
  */
-public record WaitCycle(List<Step> steps) {
+public record WaitCycle(List<Step> steps) implements Serializable {
   /**
    * One wait of the cycle.
    *
    * @param owner the waiting party
    * @param lock the name of the lock it waits for
    */
-  public record Step(String owner, String lock) {
+  public record Step(String owner, String lock) implements Serializable {
     /** Validates the step. */
     public Step {
       Objects.requireNonNull(owner, "owner");

@@ -31,7 +31,13 @@ import org.slf4j.LoggerFactory;
 /** Not an API: deadlock detection for one wait (see the design note in the source). */
 public final class DeadlockCheck {
   /** How detection is set up for a client or a server: the shared graph and the victim rule. */
-  public record Detection(WaitForGraph graph, DeadlockVictim victim) { }
+  public record Detection(WaitForGraph graph, DeadlockVictim victim) {
+    /** Validates the setting. */
+    public Detection {
+      java.util.Objects.requireNonNull(graph, "graph");
+      java.util.Objects.requireNonNull(victim, "victim");
+    }
+  }
 
   private static final Logger log = LoggerFactory.getLogger(DeadlockCheck.class);
   private static final Duration EDGE_MARGIN = Duration.ofSeconds(1);
