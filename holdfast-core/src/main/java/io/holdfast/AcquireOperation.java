@@ -1,6 +1,7 @@
 package io.holdfast;
 
 import io.holdfast.internal.Deadlines;
+import io.holdfast.internal.DeadlockCheck;
 import io.holdfast.internal.WaitLoop;
 import io.holdfast.spi.AcquireOutcome;
 import io.holdfast.spi.LockBackend;
@@ -35,6 +36,8 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
   private final WaitLoop<AcquireOutcome> loop;
   private final CompletableFuture<Optional<Lease>> result = new CompletableFuture<>();
   private long unavailableSince;
+  /** Deadlock detection of this wait: made at its first busy answer, if the backend records waits. */
+  private volatile DeadlockCheck deadlocks; // touched only after a busy answer: never on a wait-free acquire
   /** Whether the attempt in flight asked the backend to wait; one attempt is in flight at a time. */
   private volatile boolean waitedInBackend;
 
@@ -110,6 +113,29 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
       return Optional.empty();
     }
     return Optional.of(waitedInBackend ? Duration.ZERO : busy.remainingTtl()); // the backend has done the sleeping
+  }
+
+  /*
+   * Deadlock detection, when the backend records waits (a Redis backend whose URI opts in): only a plain lock's
+   * wait, and only from its first busy answer on, so an acquire that does not wait never gets here.
+   */
+  @Override
+  public CompletableFuture<Void> armed() {
+    DeadlockCheck check = deadlocks;
+    if (check == null) {
+      if (primitive != null) {
+        return null;
+      }
+      Optional<DeadlockCheck.Detection> detection = backend.feature(DeadlockCheck.Detection.class);
+      if (detection.isEmpty()) {
+        return null;
+      }
+      check = new DeadlockCheck(detection.get(), request.owner().value(), request.name().value(), name -> name);
+      deadlocks = check;
+      DeadlockCheck made = check;
+      loop.result().whenComplete((outcome, failure) -> made.ended()); // at once if the loop has just ended
+    }
+    return check.armed(loop.remainingWait());
   }
 
   /*

@@ -19,6 +19,12 @@ public enum ErrorCode {
   UNAVAILABLE,
   /** A wait for a held lock ran out ({@code acquire} with a finite wait; {@code tryAcquire} returns empty). */
   WAIT_TIMEOUT,
+  /**
+   * The wait would have closed a cycle of owners each waiting for a lock another one holds, so it was failed at
+   * once instead of running out ({@link DeadlockException} names the cycle). Nothing is held by the failed
+   * acquire; what the caller already holds stays held: release something before trying again.
+   */
+  DEADLOCK,
   /** The calling thread was interrupted while blocked; the interrupt flag is set again, nothing is held. */
   INTERRUPTED,
   /** The client was closed. */

@@ -6,8 +6,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import io.holdfast.BackendUnavailableException;
+import io.holdfast.DeadlockException;
 import io.holdfast.ErrorCode;
 import io.holdfast.HoldfastException;
+import io.holdfast.WaitCycle;
 import io.holdfast.InvalidArgumentException;
 import io.holdfast.LeaseLostException;
 import java.util.concurrent.CompletableFuture;
@@ -55,21 +57,49 @@ final class Rpc {
 
   /** The server's reason ("NOT_OWNER", "SESSION_EXPIRED", ...) of a failure, or "" when it has none. */
   static String reason(Throwable failure) {
+    return errorInfo(failure).map(ErrorInfo::getReason).orElse("");
+  }
+
+  /** The server's ErrorInfo detail of a failure, if it has one. */
+  static java.util.Optional<ErrorInfo> errorInfo(Throwable failure) {
     Throwable cause = unwrap(failure);
     if (!(cause instanceof StatusRuntimeException status)) {
-      return "";
+      return java.util.Optional.empty();
     }
     com.google.rpc.Status proto = StatusProto.fromThrowable(status);
     if (proto == null) {
-      return "";
+      return java.util.Optional.empty();
     }
-    return proto.getDetailsList().stream().filter(any -> any.is(ErrorInfo.class)).findFirst().map(any -> {
+    return proto.getDetailsList().stream().filter(any -> any.is(ErrorInfo.class)).findFirst().flatMap(any -> {
       try {
-        return any.unpack(ErrorInfo.class).getReason();
+        return java.util.Optional.of(any.unpack(ErrorInfo.class));
       } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-        return "";
+        return java.util.Optional.empty();
       }
-    }).orElse("");
+    });
+  }
+
+  /*
+   * A deadlock's victim (ABORTED with reason DEADLOCK): the cycle from ErrorInfo.metadata as holdfast.proto's
+   * Reason.DEADLOCK describes it; null for any other failure.
+   */
+  static DeadlockException deadlock(Throwable failure, String what) {
+    ErrorInfo info = errorInfo(failure).filter(i -> i.getReason().equals("DEADLOCK")).orElse(null);
+    if (info == null) {
+      return null;
+    }
+    java.util.Map<String, String> metadata = info.getMetadataMap();
+    java.util.List<WaitCycle.Step> steps = new java.util.ArrayList<>();
+    int length = Integer.parseInt(metadata.getOrDefault("cycle_length", "0"));
+    for (int i = 0; i < length; i++) {
+      steps.add(new WaitCycle.Step(metadata.getOrDefault("cycle_owner_" + i, "?"),
+          metadata.getOrDefault("cycle_lock_" + i, "?")));
+    }
+    if (steps.isEmpty()) {
+      steps.add(new WaitCycle.Step("?", "?")); // a server that named no cycle: still a deadlock, not a retry
+    }
+    String message = ((StatusRuntimeException) unwrap(failure)).getStatus().getDescription();
+    return new DeadlockException(what + " failed: " + message, new WaitCycle(steps));
   }
 
   static boolean isSessionLoss(Throwable failure) {
@@ -89,6 +119,9 @@ final class Rpc {
     }
     if (cause instanceof StatusRuntimeException status) {
       Status.Code code = status.getStatus().getCode();
+      if (code == Status.Code.ABORTED && reason(status).equals("DEADLOCK")) {
+        return false; // repeating the acquire while holding the same locks closes the same cycle
+      }
       return code == Status.Code.UNAVAILABLE || code == Status.Code.ABORTED || code == Status.Code.DEADLINE_EXCEEDED
           || (code == Status.Code.UNKNOWN && status.getCause() != null);
     }
@@ -104,6 +137,10 @@ final class Rpc {
     Throwable cause = unwrap(failure);
     if (cause instanceof HoldfastException holdfast) {
       return holdfast;
+    }
+    DeadlockException deadlock = deadlock(cause, what);
+    if (deadlock != null) {
+      return deadlock;
     }
     if (isTransient(cause)) {
       return new BackendUnavailableException(what + " failed: " + describe(cause), cause);

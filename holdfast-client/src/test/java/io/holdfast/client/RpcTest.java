@@ -42,6 +42,7 @@ class RpcTest {
       "UNAUTHENTICATED, UNAUTHENTICATED, PERMISSION_DENIED",
       "CANCELLED, CANCELLED, INTERRUPTED",
       "INTERNAL, INTERNAL_ERROR, INTERNAL",
+      "ABORTED, DEADLOCK, DEADLOCK",
   })
   void toHoldfast_serverRefusal_errorCodeAsDocumented(Status.Code code, String reason, ErrorCode expected) {
     RuntimeException mapped = Rpc.toHoldfast(refusal(code, reason, expected), "acquire of lock 'a'");
@@ -116,5 +117,19 @@ class RpcTest {
     assertThat(result).isCompletedExceptionally();
     assertThat(result.handle((ok, failure) -> ((HoldfastException) failure).code()).join())
         .isEqualTo(ErrorCode.INTERNAL);
+  }
+
+  @Test
+  void toHoldfast_deadlock_isDeadlockExceptionWithTheCycleAndNotTransient() {
+    StatusRuntimeException refused = StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+        .setCode(Status.Code.ABORTED.value()).setMessage("would deadlock").addDetails(Any.pack(ErrorInfo.newBuilder()
+            .setDomain("holdfast.io").setReason("DEADLOCK").putMetadata("error_code", "DEADLOCK")
+            .putMetadata("cycle_length", "2").putMetadata("cycle_owner_0", "s1 b").putMetadata("cycle_lock_0", "x")
+            .putMetadata("cycle_owner_1", "s2 a").putMetadata("cycle_lock_1", "y").build())).build());
+
+    assertThat(Rpc.isTransient(refused)).as("repeating it closes the same cycle").isFalse();
+    assertThat(Rpc.toHoldfast(refused, "acquire of lock 'x'")).isInstanceOfSatisfying(
+        io.holdfast.DeadlockException.class, e -> assertThat(e.cycle().steps()).containsExactly(
+            new io.holdfast.WaitCycle.Step("s1 b", "x"), new io.holdfast.WaitCycle.Step("s2 a", "y")));
   }
 }

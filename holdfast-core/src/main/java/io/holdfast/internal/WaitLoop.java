@@ -65,6 +65,15 @@ public final class WaitLoop<A> {
     default boolean neverSent(Throwable failure) {
       return false;
     }
+
+    /**
+     * Called after each busy answer that leaves the wait going (the wait is armed or re-armed), before the loop
+     * sleeps: a check that may end the wait (deadlock detection, DeadlockCheck). Null, the default, checks
+     * nothing and costs nothing; otherwise the loop sleeps once the future completes, or ends with its failure.
+     */
+    default CompletableFuture<Void> armed() {
+      return null;
+    }
   }
 
   /** Where release messages come from. */
@@ -215,6 +224,24 @@ public final class WaitLoop<A> {
       result.complete(new Outcome<>(answer, false, 0, false));
       return;
     }
+    CompletableFuture<Void> check = attempts.armed();
+    if (check == null) {
+      sleepOrJoin(holderRemaining, answeredInline);
+      return;
+    }
+    check.whenComplete((ok, failure) -> {
+      if (failure != null) {
+        result.completeExceptionally(failure instanceof java.util.concurrent.CompletionException && failure.getCause()
+            != null ? failure.getCause() : failure);
+      } else {
+        // Still on attempt()'s stack only if the check answered inline too.
+        sleepOrJoin(holderRemaining, answeredInline && attemptingThread == Thread.currentThread());
+      }
+    });
+  }
+
+  private void sleepOrJoin(Duration holderRemaining, boolean answeredInline) {
+    long now = System.nanoTime();
     if (registration == null) {
       joinThenRetry(answeredInline);
       return;

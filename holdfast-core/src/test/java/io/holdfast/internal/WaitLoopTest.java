@@ -45,6 +45,34 @@ class WaitLoopTest {
   }
 
   @Test
+  void armed_grantAtFirstAttempt_isNeverCalled() {
+    script.checks = true;
+    WaitLoop<String> loop = loop(LONG, LONG);
+    loop.start();
+    script.answer(0, GRANT);
+    assertThat(loop.result().join().granted()).isTrue();
+    assertThat(script.armings).as("no check on a wait-free acquire").isEmpty();
+  }
+
+  @Test
+  void armed_afterBusy_sleepsOnlyOnceCheckedAndItsFailureEndsTheLoop() {
+    script.checks = true;
+    WaitLoop<String> loop = loop(LONG, LONG);
+    loop.start();
+    script.answer(0, "busy");
+    assertThat(script.armings).hasSize(1);
+    script.sleeper.get().wake(); // a release during the check is kept, not lost
+    script.armings.get(0).complete(null);
+    await().until(() -> script.calls.size() == 2);
+    script.answer(1, "busy");
+    IllegalStateException deadlock = new IllegalStateException("a cycle");
+    script.armings.get(1).completeExceptionally(deadlock);
+    assertThat(loop.result()).isCompletedExceptionally();
+    assertThat(loop.result().handle((outcome, failure) -> failure).join()).isSameAs(deadlock);
+    assertThat(script.closed.get()).as("left the release topic").isEqualTo(1);
+  }
+
+  @Test
   void busy_whenJoinCostsACall_joinsAfterTheAnswerAndAttemptsAgainOnceLive() {
     script.joinEarlyFree = false;
     WaitLoop<String> loop = loop(LONG, LONG);
@@ -136,6 +164,18 @@ class WaitLoopTest {
     boolean joinEarlyFree = true;
     boolean retry = true;
     boolean neverSent;
+    final List<CompletableFuture<Void>> armings = new CopyOnWriteArrayList<>();
+    boolean checks;
+
+    @Override
+    public CompletableFuture<Void> armed() {
+      if (!checks) {
+        return null;
+      }
+      CompletableFuture<Void> arming = new CompletableFuture<>();
+      armings.add(arming);
+      return arming;
+    }
 
     void answer(int attempt, String answer) {
       calls.get(attempt).complete(answer);

@@ -201,4 +201,14 @@ public final class KeySpace {
   public String queueDeadlinesKey(String name) {
     return lockKey(name) + ":queue:until";
   }
+
+  /**
+   * A party's recorded waits in deadlock detection's wait-for graph (wait_edge.lua); in the party's own slot.
+   *
+   * @param party the party (an owner token's value, or a lock service session's party)
+   * @return {@code <prefix>:waits:{<party>}}
+   */
+  public String waitsKey(String party) {
+    return prefix + ":waits:{" + party + "}";
+  }
 }

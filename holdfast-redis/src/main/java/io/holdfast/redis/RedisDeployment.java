@@ -70,6 +70,19 @@ public final class RedisDeployment implements AutoCloseable {
     return singleConnection(backend, commandTimeout).safeUri();
   }
 
+  /**
+   * The deadlock detection a URI asks for with {@code deadlockDetection=requester|youngest|off}
+   * (docs/deadlock.md), for a caller with its own default (the lock service detects by default).
+   *
+   * @param backend the Redis URI
+   * @param whenAbsent the rule when the URI does not say
+   * @return the victim rule, or null for off
+   * @throws InvalidArgumentException on another value, or on independent masters (no detection there)
+   */
+  public static io.holdfast.DeadlockVictim deadlockVictim(URI backend, io.holdfast.DeadlockVictim whenAbsent) {
+    return TopologyUris.deadlockVictim(backend, whenAbsent);
+  }
+
   private static TopologySpec singleConnection(URI backend, Duration commandTimeout) {
     TopologySpec spec = TopologyUris.parse(backend, commandTimeout);
     if (spec.kind() == RedisTopology.QUORUM) {

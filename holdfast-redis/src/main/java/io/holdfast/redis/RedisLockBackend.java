@@ -1,5 +1,6 @@
 package io.holdfast.redis;
 
+import io.holdfast.DeadlockVictim;
 import io.holdfast.ErrorCode;
 import io.holdfast.FencingToken;
 import io.holdfast.HoldfastException;
@@ -8,6 +9,7 @@ import io.holdfast.InvalidArgumentException;
 import io.holdfast.LockName;
 import io.holdfast.LockState;
 import io.holdfast.OwnerToken;
+import io.holdfast.internal.DeadlockCheck;
 import io.holdfast.spi.AcquireOutcome;
 import io.holdfast.spi.LockBackend;
 import io.holdfast.spi.ReleaseOutcome;
@@ -51,9 +53,13 @@ final class RedisLockBackend implements LockBackend {
   private final ReplicaAcks acks;
   private final boolean cluster;
   private final RedisPrimitives primitives;
+  /** Deadlock detection, when the backend URI opts in (deadlockDetection=...); null otherwise. */
+  private final DeadlockCheck.Detection deadlocks;
 
-  RedisLockBackend(RedisConnections redis, KeySpace keys, ReplicaAck ack, boolean cluster) {
+  RedisLockBackend(RedisConnections redis, KeySpace keys, ReplicaAck ack, boolean cluster, DeadlockVictim victim) {
     this.redis = redis;
+    this.deadlocks = victim == null ? null
+        : new DeadlockCheck.Detection(WaitGraphScripts.on(redis.commands, keys), victim);
     this.scripts = new LockScripts(redis.commands, keys, redis.shardedPubSub);
     this.channels = new ReleaseChannels(redis.pubSub, redis.shardedPubSub);
     this.acks = ack.enabled() ? new ReplicaAcks(ack, scripts) : null;
@@ -84,7 +90,8 @@ final class RedisLockBackend implements LockBackend {
     boolean cluster = spec.kind() == RedisTopology.CLUSTER;
     RedisConnections redis = RedisConnections.open(spec, options, LockScripts.ALL);
     KeySpace keys = cluster ? KeySpace.cluster(options.keyPrefix()) : KeySpace.standalone(options.keyPrefix());
-    return new RedisLockBackend(redis, keys, spec.replicaAck(), cluster);
+    return new RedisLockBackend(redis, keys, spec.replicaAck(), cluster,
+        TopologyUris.deadlockVictim(options.backend(), null));
   }
 
   @Override
@@ -212,6 +219,9 @@ final class RedisLockBackend implements LockBackend {
   public <T> Optional<T> feature(Class<T> type) {
     if (type.isInstance(primitives)) {
       return Optional.of(type.cast(primitives));
+    }
+    if (deadlocks != null && type == DeadlockCheck.Detection.class) {
+      return Optional.of(type.cast(deadlocks));
     }
     return LockBackend.super.feature(type);
   }

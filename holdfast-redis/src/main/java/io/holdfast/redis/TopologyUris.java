@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  *   <li>{@code redis[s]-quorum://[[user]:password@]host:port,host:port,host:port[...]} — at least 3 masters.</li>
  * </ul>
  * Holdfast's own query parameters are taken out before the rest goes to Lettuce: {@code waitReplicas=N} and
- * {@code waitTimeout=100ms} (standalone and Sentinel), {@code shardedPubSub=false} (Cluster). Other parameters
+ * {@code waitTimeout=100ms} (standalone and Sentinel), {@code shardedPubSub=false} (Cluster),
+ * {@code deadlockDetection=requester|youngest|off} (all but quorum: waits are recorded). Other parameters
  * (Lettuce's {@code timeout}, {@code clientName}, {@code sentinelMasterId}, ...) pass through unchanged.
  *
  * <p>Safe: stateless. Messages never contain the password.
@@ -39,6 +40,7 @@ final class TopologyUris {
     QueryOptions query = QueryOptions.of(backend.getRawQuery());
     ReplicaAck ack = replicaAck(query, kind, backend);
     boolean sharded = shardedPubSub(query, kind, backend);
+    deadlockVictim(backend, null);
     URI stripped = withQuery(backend, query.rest());
     return switch (kind) {
       case STANDALONE -> {
@@ -124,6 +126,27 @@ final class TopologyUris {
     return Boolean.parseBoolean(value);
   }
 
+  /**
+   * Deadlock detection as the URI sets it, {@code deadlockDetection=requester|youngest|off} (docs/deadlock.md): the
+   * victim rule, null for off, {@code whenAbsent} without the parameter (the library: null, no waits recorded).
+   */
+  static io.holdfast.DeadlockVictim deadlockVictim(URI backend, io.holdfast.DeadlockVictim whenAbsent) {
+    String value = QueryOptions.of(backend.getRawQuery()).holdfast().get("deadlockDetection");
+    if (value == null || value.equals("off")) {
+      return value == null ? whenAbsent : null;
+    }
+    if (RedisTopology.of(backend) == RedisTopology.QUORUM) {
+      throw new InvalidArgumentException("deadlockDetection applies to redis://, redis-sentinel:// and"
+          + " redis-cluster://, not '" + redact(backend) + "'");
+    }
+    return switch (value) {
+      case "requester" -> io.holdfast.DeadlockVictim.REQUESTER;
+      case "youngest" -> io.holdfast.DeadlockVictim.YOUNGEST;
+      default -> throw new InvalidArgumentException("deadlockDetection must be requester, youngest or off, was '"
+          + value + "'");
+    };
+  }
+
   /** A plain number of milliseconds (this URI parameter's own shorthand), or any form {@link Durations} reads. */
   static Duration duration(String text) {
     if (PLAIN_MILLIS.matcher(text.trim()).matches()) {
@@ -155,7 +178,8 @@ final class TopologyUris {
 
   /** The query split into Holdfast's own parameters and the rest, which Lettuce parses. */
   private record QueryOptions(Map<String, String> holdfast, String rest) {
-    private static final List<String> OWN = List.of("waitReplicas", "waitTimeout", "shardedPubSub");
+    private static final List<String> OWN = List.of("waitReplicas", "waitTimeout", "shardedPubSub",
+        "deadlockDetection");
 
     static QueryOptions of(String rawQuery) {
       Map<String, String> own = new java.util.HashMap<>();

@@ -88,4 +88,26 @@ class TopologyUrisTest {
     assertThat(TopologyUris.duration("40")).isEqualTo(Duration.ofMillis(40));
     assertThat(TopologyUris.duration("PT0.5S")).isEqualTo(Duration.ofMillis(500));
   }
+
+  @Test
+  void deadlockDetection_values_parseAndLeaveTheLettuceUri() {
+    URI youngest = URI.create("redis://10.0.0.1:6380?deadlockDetection=youngest&clientName=x");
+    assertThat(TopologyUris.deadlockVictim(youngest, null)).isEqualTo(io.holdfast.DeadlockVictim.YOUNGEST);
+    assertThat(TopologyUris.deadlockVictim(URI.create("redis://h:1?deadlockDetection=requester"), null))
+        .isEqualTo(io.holdfast.DeadlockVictim.REQUESTER);
+    assertThat(TopologyUris.deadlockVictim(URI.create("redis://h:1?deadlockDetection=off"),
+        io.holdfast.DeadlockVictim.REQUESTER)).isNull();
+    assertThat(TopologyUris.deadlockVictim(URI.create("redis://h:1"), io.holdfast.DeadlockVictim.REQUESTER))
+        .isEqualTo(io.holdfast.DeadlockVictim.REQUESTER);
+    assertThat(TopologyUris.deadlockVictim(URI.create("redis://h:1"), null)).isNull();
+    assertThat(parse(youngest.toString()).nodes().get(0).getClientName()).isEqualTo("x");
+  }
+
+  @Test
+  void deadlockDetection_badValueOrQuorum_isRejected() {
+    assertThatThrownBy(() -> parse("redis://h:1?deadlockDetection=maybe")).isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("requester, youngest or off");
+    assertThatThrownBy(() -> parse("redis-quorum://a:1,b:1,c:1?deadlockDetection=requester"))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("not 'redis-quorum://");
+  }
 }

@@ -1,6 +1,8 @@
 package io.holdfast.server;
 
+import io.holdfast.internal.DeadlockCheck;
 import io.holdfast.internal.WaitLoop;
+import io.holdfast.redis.WaitGraphScripts;
 import io.holdfast.server.StoreViews.AcquireResult;
 import io.holdfast.server.StoreViews.Busy;
 import io.holdfast.server.StoreViews.Granted;
@@ -50,6 +52,8 @@ final class AcquireWait implements WaitLoop.Attempts<AcquireResult>, WaitLoop.Wa
   private final AtomicBoolean givenBack = new AtomicBoolean();
   private final long startNanos = System.nanoTime();
   private volatile boolean sawBusy;
+  /** Deadlock detection of this wait: made at its first busy answer, if the store records waits. */
+  private volatile DeadlockCheck deadlocks; // touched only after a busy answer: never on a wait-free acquire
 
   AcquireWait(Setting setting, Target target) {
     this.setting = setting;
@@ -154,6 +158,31 @@ final class AcquireWait implements WaitLoop.Attempts<AcquireResult>, WaitLoop.Wa
       setting.metrics().locks().contended(target.lock().fullName());
     }
     return Optional.of(busy.remaining());
+  }
+
+  /*
+   * The library's deadlock detection with this wait's session owner as the party: the same rule and graph as a
+   * library client's. Only after a busy answer of a waiting call, so an acquire that does not wait pays nothing.
+   */
+  @Override
+  public CompletableFuture<Void> armed() {
+    DeadlockCheck check = deadlocks;
+    if (check == null) {
+      DeadlockCheck.Detection detection = setting.store().deadlocks();
+      if (detection == null || target.waitTimeout().isZero()) {
+        return null;
+      }
+      String tenant = target.lock().tenant();
+      check = new DeadlockCheck(detection, WaitGraphScripts.sessionParty(target.session().id(), target.owner()),
+          target.lock().fullName(), full -> {
+            String name = LockKey.nameWithin(tenant, full);
+            return name == null ? full : name;
+          });
+      deadlocks = check;
+      DeadlockCheck made = check;
+      loop.result().whenComplete((outcome, failure) -> made.ended()); // at once if the wait has just ended
+    }
+    return check.armed(loop.remainingWait());
   }
 
   @Override

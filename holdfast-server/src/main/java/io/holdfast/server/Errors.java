@@ -6,8 +6,10 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.holdfast.DeadlockException;
 import io.holdfast.ErrorCode;
 import io.holdfast.HoldfastException;
+import io.holdfast.WaitCycle;
 import io.holdfast.api.v1.Reason;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -39,7 +41,7 @@ final class Errors {
       case UNAVAILABLE -> Status.Code.UNAVAILABLE;
       case WAIT_TIMEOUT -> Status.Code.DEADLINE_EXCEEDED;
       case INTERRUPTED -> Status.Code.CANCELLED;
-      case CLOSED -> Status.Code.ABORTED;
+      case CLOSED, DEADLOCK -> Status.Code.ABORTED;
       case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
       case INTERNAL -> Status.Code.INTERNAL;
     };
@@ -76,6 +78,10 @@ final class Errors {
     if (cause instanceof ServiceException service) {
       return build(service.code(), service.reason(), service.getMessage());
     }
+    if (cause instanceof DeadlockException deadlock) {
+      return build(Status.Code.ABORTED, ErrorCode.DEADLOCK, Reason.DEADLOCK, deadlock.getMessage(),
+          cycleMetadata(deadlock.cycle()));
+    }
     if (cause instanceof HoldfastException holdfast) {
       return build(holdfast.code(), Reason.REASON_UNSPECIFIED, holdfast.getMessage());
     }
@@ -106,9 +112,25 @@ final class Errors {
     return build(codeOf(code, reason), code, reason, message);
   }
 
+  /* The cycle in ErrorInfo.metadata, as holdfast.proto's Reason.DEADLOCK describes it. */
+  private static java.util.Map<String, String> cycleMetadata(WaitCycle cycle) {
+    java.util.Map<String, String> metadata = new java.util.LinkedHashMap<>();
+    metadata.put("cycle_length", Integer.toString(cycle.steps().size()));
+    for (int i = 0; i < cycle.steps().size(); i++) {
+      metadata.put("cycle_owner_" + i, cycle.steps().get(i).owner());
+      metadata.put("cycle_lock_" + i, cycle.steps().get(i).lock());
+    }
+    return metadata;
+  }
+
   private static StatusRuntimeException build(Status.Code status, ErrorCode code, Reason reason, String message) {
+    return build(status, code, reason, message, java.util.Map.of());
+  }
+
+  private static StatusRuntimeException build(Status.Code status, ErrorCode code, Reason reason, String message,
+      java.util.Map<String, String> metadata) {
     ErrorInfo info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason.name())
-        .putMetadata("error_code", code.name()).build();
+        .putMetadata("error_code", code.name()).putAllMetadata(metadata).build();
     com.google.rpc.Status proto = com.google.rpc.Status.newBuilder()
         .setCode(status.value())
         .setMessage(message == null ? code.name() : message)

@@ -127,4 +127,12 @@ interface LockStore extends AutoCloseable {
   /** Closes connections; pending futures fail. Idempotent. */
   @Override
   void close();
+
+  /**
+   * Deadlock detection of this store's waits (docs/deadlock.md): the shared wait-for graph and the victim rule, or
+   * null when the store records no waits (the in-memory and independent-masters stores; or turned off).
+   */
+  default io.holdfast.internal.DeadlockCheck.Detection deadlocks() {
+    return null;
+  }
 }

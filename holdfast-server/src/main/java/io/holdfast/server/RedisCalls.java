@@ -1,7 +1,9 @@
 package io.holdfast.server;
 
 import io.holdfast.redis.LockScripts;
+import io.holdfast.internal.WaitForGraph;
 import io.holdfast.redis.LuaScript;
+import io.holdfast.redis.WaitGraphScripts;
 import io.lettuce.core.ScriptOutputType;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -102,6 +104,38 @@ final class RedisCalls {
   /** The inspect reply of one lock (the library's inspect.lua). */
   CompletableFuture<List<Object>> inspect(String fullName) {
     return lock(scripts -> scripts.inspect(fullName), "inspect of lock '" + fullName + "'");
+  }
+
+  /**
+   * The library's wait-for graph (deadlock detection) on this master, bound at each call: the link connects (and
+   * may reconnect) after this store is made. A call before the link has connected throws, as lock() fails.
+   */
+  WaitForGraph waitGraph() {
+    return new WaitForGraph() {
+      @Override
+      public CompletableFuture<Long> record(String party, String lock, java.time.Duration keep) {
+        return graph().record(party, lock, keep);
+      }
+
+      @Override
+      public CompletableFuture<Void> remove(String party, String lock) {
+        return graph().remove(party, lock);
+      }
+
+      @Override
+      public CompletableFuture<List<Edge>> waits(String party) {
+        return graph().waits(party);
+      }
+
+      @Override
+      public CompletableFuture<java.util.Optional<String>> holder(String lock) {
+        return graph().holder(lock);
+      }
+    };
+  }
+
+  private WaitGraphScripts graph() {
+    return WaitGraphScripts.on(link.async(), keys.lockSpace());
   }
 
   static String ms(java.time.Duration duration) {

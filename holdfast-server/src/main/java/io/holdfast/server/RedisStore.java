@@ -3,6 +3,8 @@ package io.holdfast.server;
 import static io.holdfast.server.RedisCalls.SCRIPTS;
 import static io.holdfast.server.RedisCalls.ms;
 
+import io.holdfast.DeadlockVictim;
+import io.holdfast.internal.DeadlockCheck;
 import io.holdfast.redis.LockScripts.SessionKeys;
 import io.holdfast.server.StoreViews.AcquireResult;
 import io.holdfast.server.StoreViews.Busy;
@@ -55,13 +57,25 @@ final class RedisStore implements LockStore {
   private final RedisKeepAlive keepAlives;
   private final RedisViews views;
   private final SessionCache sessions = new SessionCache();
+  private final DeadlockCheck.Detection deadlocks;
 
   RedisStore(RedisLink link, String keyPrefix, Duration retention) {
+    this(link, keyPrefix, retention, null);
+  }
+
+  /** A store whose waits are checked for deadlocks with {@code victim}'s rule (null: not checked). */
+  RedisStore(RedisLink link, String keyPrefix, Duration retention, DeadlockVictim victim) {
     this.calls = new RedisCalls(link, keyPrefix);
+    this.deadlocks = victim == null ? null : new DeadlockCheck.Detection(calls.waitGraph(), victim);
     this.keys = calls.keys();
     this.retention = retention;
     this.keepAlives = new RedisKeepAlive(calls, retention, sessions);
     this.views = new RedisViews(calls);
+  }
+
+  @Override
+  public DeadlockCheck.Detection deadlocks() {
+    return deadlocks;
   }
 
   @Override

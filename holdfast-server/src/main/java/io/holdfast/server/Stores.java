@@ -13,6 +13,8 @@ final class Stores {
           "holdfast-server"), config.sessionRetention());
     }
     RedisLink redis = RedisLink.open(config.redis(), config.redisTimeout(), "holdfast-server");
-    return new RedisStore(redis, config.keyPrefix(), config.sessionRetention());
+    // The service checks its waits for deadlocks unless its Redis URI says deadlockDetection=off.
+    return new RedisStore(redis, config.keyPrefix(), config.sessionRetention(),
+        io.holdfast.redis.RedisDeployment.deadlockVictim(config.redis(), io.holdfast.DeadlockVictim.REQUESTER));
   }
 }

@@ -80,16 +80,35 @@ final class WireErrors implements ServerErrorHandler, GrpcExceptionHandlerFuncti
    * The HTTP status of a failed HTTP/JSON call, where Google's table (which the transcoder follows) says something
    * HTTP clients and proxies misread: an Acquire whose wait ran out (DEADLINE_EXCEEDED) is 409 Conflict, the lock
    * being held, not 504, which says an upstream gateway timed out; an oversized message (RESOURCE_EXHAUSTED) is 413,
-   * not 429, which invites a retry of the same body; a server shutting down (ABORTED) is 503, retry elsewhere.
-   * Every other code keeps Google's mapping (null).
+   * not 429, which invites a retry of the same body; a server shutting down (ABORTED) is 503, retry elsewhere,
+   * but an acquire failed as a deadlock's victim (ABORTED, reason DEADLOCK) is 409 like a wait that ran out: a
+   * conflict over the lock that repeating the same call does not resolve. Every other code keeps Google's mapping.
    */
   static HttpStatus httpStatus(ServiceRequestContext ctx, Status status, Throwable cause) {
     return switch (status.getCode()) {
       case DEADLINE_EXCEEDED -> HttpStatus.CONFLICT;
       case RESOURCE_EXHAUSTED -> HttpStatus.REQUEST_ENTITY_TOO_LARGE;
-      case ABORTED -> HttpStatus.SERVICE_UNAVAILABLE;
+      case ABORTED -> isDeadlock(cause) ? HttpStatus.CONFLICT : HttpStatus.SERVICE_UNAVAILABLE;
       default -> null;
     };
+  }
+
+  private static boolean isDeadlock(Throwable cause) {
+    Throwable unwrapped = cause == null ? null : Errors.unwrap(cause);
+    if (unwrapped instanceof io.holdfast.DeadlockException) {
+      return true;
+    }
+    if (!(unwrapped instanceof StatusRuntimeException status)) {
+      return false;
+    }
+    com.google.rpc.Status proto = StatusProto.fromThrowable(status);
+    return proto != null && proto.getDetailsList().stream().filter(any -> any.is(ErrorInfo.class)).anyMatch(any -> {
+      try {
+        return any.unpack(ErrorInfo.class).getReason().equals(Reason.DEADLOCK.name());
+      } catch (InvalidProtocolBufferException e) {
+        return false;
+      }
+    });
   }
 
   @Override
