@@ -1,11 +1,13 @@
 package io.holdfast.cli;
 
 import io.holdfast.HoldfastException;
+import io.holdfast.api.v1.ListLocksResponse;
 import io.holdfast.api.v1.LockInfo;
 import io.holdfast.client.ServiceAdmin;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Spec;
     description = "Lists held locks: holder session, client name, fencing token, acquired-at, remaining lease.",
     footer = {"", "Examples:",
         "  HOLDFAST_TOKEN=acme-client-token-1 holdfast locks --server 127.0.0.1:7420",
-        "  holdfast locks --server holdfast://acme-client-token-1@127.0.0.1:7420 --prefix orders/"})
+        "  holdfast locks --server holdfast://acme-client-token-1@127.0.0.1:7420 --prefix orders/",
+        "  holdfast locks --server 127.0.0.1:7420 --limit 100 --after orders/41"})
 final class LocksCommand implements Callable<Integer> {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -34,18 +37,33 @@ final class LocksCommand implements Callable<Integer> {
   @Option(names = "--prefix", paramLabel = "TEXT", description = "Only names starting with this.")
   String prefix = "";
 
+  @Option(names = "--limit", paramLabel = "N", description = "Print at most N locks (default: all of them).")
+  int limit;
+
+  @Option(names = "--after", paramLabel = "NAME",
+      description = "Start after this name (the NAME a listing cut short by --limit prints last).")
+  String after = "";
+
   @Override
   public Integer call() {
     String uri = server.required();
-    List<LockInfo> locks;
+    if (limit < 0) {
+      throw new CliFailure("--limit must not be negative, was " + limit, HoldfastCli.EXIT_USAGE);
+    }
+    List<LockInfo> locks = new ArrayList<>();
+    String next = after;
     try (ServiceAdmin admin = connect(uri)) {
-      locks = admin.listLocks(prefix);
+      do {
+        ListLocksResponse page = admin.listLocks(prefix, next, limit == 0 ? 0 : limit - locks.size());
+        locks.addAll(page.getLocksList());
+        next = page.getNextPageToken();
+      } while (!next.isEmpty() && (limit == 0 || locks.size() < limit));
     } catch (HoldfastException e) {
       throw ServiceFailures.failure(uri, e);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (locks.isEmpty()) {
-      out.println("no locks held");
+      out.println(next.isEmpty() ? "no locks held" : "no locks held up to here; more: --after " + next);
       return 0;
     }
     out.printf("%-32s %-8s %-20s %-24s %-20s %-24s %s%n", "NAME", "STATE", "TOKEN", "SESSION", "CLIENT",
@@ -54,6 +72,9 @@ final class LocksCommand implements Callable<Integer> {
       out.printf("%-32s %-8s %-20d %-24s %-20s %-24s %s%n", lock.getName(), state(lock), lock.getFencingToken(),
           lock.getSessionId(), lock.getClientName(), acquiredAt(lock),
           DurationConverter.format(Duration.ofMillis(lock.getRemainingMs())));
+    }
+    if (!next.isEmpty()) {
+      out.println("more: --after " + next);
     }
     return 0;
   }

@@ -37,9 +37,9 @@ final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
   public void listLocks(ListLocksRequest request, StreamObserver<ListLocksResponse> observer) {
     Principal caller = Principal.current();
     calls.unary("list_locks", observer, () -> store.listLocks(caller.tenant(),
-        requests.namePrefix(request.getPrefix()), requests.limit(request.getLimit())),
-        locks -> ListLocksResponse.newBuilder().addAllLocks(locks.stream()
-            .map(view -> Wire.lock(view, caller.isAdmin())).toList()).build());
+        requests.namePrefix(request.getPrefix()), requests.pageToken(request.getPageToken()),
+        requests.limit(request.getLimit())), page -> ListLocksResponse.newBuilder().addAllLocks(page.locks()
+            .stream().map(view -> Wire.lock(view, caller.isAdmin())).toList()).setNextPageToken(page.next()).build());
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.holdfast.server.StoreViews.AcquireResult;
 import io.holdfast.server.StoreViews.Forced;
 import io.holdfast.server.StoreViews.Housekeeping;
 import io.holdfast.server.StoreViews.KeepAliveResult;
+import io.holdfast.server.StoreViews.LockPage;
 import io.holdfast.server.StoreViews.LockView;
 import io.holdfast.server.StoreViews.OpenedSession;
 import io.holdfast.server.StoreViews.Renewal;
@@ -85,8 +86,18 @@ interface LockStore extends AutoCloseable {
   /** The lock's holder, if held or lock-delayed. */
   CompletableFuture<Optional<LockView>> inspect(LockKey lock);
 
-  /** Held and lock-delayed locks of a tenant whose names start with {@code prefix}, by name. */
-  CompletableFuture<List<LockView>> listLocks(String tenant, String prefix, int limit);
+  /**
+   * One page of the held and lock-delayed locks of a tenant whose names start with {@code prefix}, by name, after
+   * the name {@code after} ("" from the start). Cost is bounded by {@code limit}, never by the number of locks: a
+   * page may hold fewer than {@code limit} locks (even none) and still name a next page. Following {@code next}
+   * from "" to "" lists every lock held throughout the walk exactly once.
+   */
+  CompletableFuture<LockPage> listLocks(String tenant, String prefix, String after, int limit);
+
+  /** The first page of {@link #listLocks(String, String, String, int)}. */
+  default CompletableFuture<List<LockView>> listLocks(String tenant, String prefix, int limit) {
+    return listLocks(tenant, prefix, "", limit).thenApply(LockPage::locks);
+  }
 
   /** Live waiters of a lock, earliest deadline first. */
   CompletableFuture<List<WaiterView>> listWaiters(LockKey lock);

@@ -8,6 +8,7 @@ import io.holdfast.server.StoreViews.Forced;
 import io.holdfast.server.StoreViews.Granted;
 import io.holdfast.server.StoreViews.Housekeeping;
 import io.holdfast.server.StoreViews.KeepAliveResult;
+import io.holdfast.server.StoreViews.LockPage;
 import io.holdfast.server.StoreViews.LockView;
 import io.holdfast.server.StoreViews.OpenedSession;
 import io.holdfast.server.StoreViews.Renewal;
@@ -179,9 +180,13 @@ final class MemoryStore implements LockStore {
   }
 
   @Override
-  public CompletableFuture<List<LockView>> listLocks(String tenant, String prefix, int limit) {
-    return atomically(() -> table.list(tenant + "/" + prefix, limit).stream()
-        .map(view -> view(LockKey.nameWithin(tenant, view.name()), view)).toList());
+  public CompletableFuture<LockPage> listLocks(String tenant, String prefix, String after, int limit) {
+    return atomically(() -> {
+      List<LockView> views = table.list(tenant + "/" + prefix, after.isEmpty() ? "" : tenant + "/" + after,
+          limit + 1).stream().map(view -> view(LockKey.nameWithin(tenant, view.name()), view)).toList();
+      return views.size() > limit ? new LockPage(views.subList(0, limit), views.get(limit - 1).name())
+          : new LockPage(views, "");
+    });
   }
 
   @Override

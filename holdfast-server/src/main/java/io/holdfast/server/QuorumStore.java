@@ -9,6 +9,7 @@ import io.holdfast.server.StoreViews.Busy;
 import io.holdfast.server.StoreViews.Forced;
 import io.holdfast.server.StoreViews.Housekeeping;
 import io.holdfast.server.StoreViews.KeepAliveResult;
+import io.holdfast.server.StoreViews.LockPage;
 import io.holdfast.server.StoreViews.LockView;
 import io.holdfast.server.StoreViews.OpenedSession;
 import io.holdfast.server.StoreViews.Renewal;
@@ -178,8 +179,8 @@ final class QuorumStore implements LockStore {
   }
 
   @Override
-  public CompletableFuture<List<LockView>> listLocks(String tenant, String prefix, int limit) {
-    return views.listLocks(tenant, prefix, limit);
+  public CompletableFuture<LockPage> listLocks(String tenant, String prefix, String after, int limit) {
+    return views.listLocks(tenant, prefix, after, limit);
   }
 
   @Override

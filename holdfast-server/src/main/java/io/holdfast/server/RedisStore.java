@@ -282,8 +282,8 @@ final class RedisStore implements LockStore {
   }
 
   @Override
-  public CompletableFuture<List<LockView>> listLocks(String tenant, String prefix, int limit) {
-    return views.listLocks(tenant, prefix, limit);
+  public CompletableFuture<StoreViews.LockPage> listLocks(String tenant, String prefix, String after, int limit) {
+    return views.listLocks(tenant, prefix, after, limit);
   }
 
   @Override

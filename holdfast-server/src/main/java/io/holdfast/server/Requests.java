@@ -140,4 +140,13 @@ final class Requests {
     }
     return prefix;
   }
+
+  /** A listing's page token: a lock name (the last the previous page covered) or "", checked like a prefix. */
+  String pageToken(String token) {
+    try {
+      return namePrefix(token);
+    } catch (ServiceException e) {
+      throw ServiceException.badRequest("page_token must be a next_page_token of a previous listing");
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package io.holdfast.server;
 
 import com.linecorp.armeria.server.ServerBuilder;
+import io.holdfast.server.StoreViews.LockPage;
 import io.holdfast.server.StoreViews.LockView;
 import io.holdfast.server.StoreViews.SessionView;
 import io.holdfast.server.StoreViews.WaiterView;
@@ -66,16 +67,16 @@ final class ServiceDashboard implements DashboardSource {
     waits.forEach(w -> waitersByName.put(LockKey.nameWithin(tenant, w.fullName()), w.waiters()));
     List<WaitRoom.Waits> hot = waits.subList(0, Math.min(HOT, waits.size()));
     long now = System.currentTimeMillis();
-    CompletableFuture<List<LockView>> locks = Errors.started(() -> store.listLocks(tenant, prefix, limit));
+    CompletableFuture<LockPage> locks = Errors.started(() -> store.listLocks(tenant, prefix, cursor, limit));
     CompletableFuture<List<SessionView>> sessions = Errors.started(() -> store.listSessions(tenant, SESSIONS));
     CompletableFuture<List<Map<String, Object>>> waiters = hotWaiters(tenant, hot);
-    return locks.thenCombine(sessions, (lockViews, sessionViews) -> {
+    return locks.thenCombine(sessions, (page, sessionViews) -> {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("source", "lock service, tenant '" + tenant + "', store " + store.describe());
       out.put("now", now);
-      out.put("locks", lockViews.stream().map(view -> lock(view, now, waitersByName)).toList());
+      out.put("locks", page.locks().stream().map(view -> lock(view, now, waitersByName)).toList());
       out.put("lockCount", -1);
-      out.put("nextCursor", "");
+      out.put("nextCursor", page.next());
       out.put("hot", hot.stream().map(w -> Map.<String, Object>of("name", LockKey.nameWithin(tenant, w.fullName()),
           "waiters", w.waiters(), "longestWaitMs", w.longest().toMillis())).toList());
       out.put("sessions", sessionViews.stream().map(ServiceDashboard::session).toList());

@@ -39,6 +39,16 @@ final class StoreViews {
   record LockView(String name, boolean delayed, String owner, long token, int holds, Duration remaining,
       String sessionId, long acquiredAtMillis, String clientName) { }
 
+  /**
+   * One page of a lock listing, by name; {@code next} is the name (within the tenant) to start the next page
+   * after, "" on the last page.
+   */
+  record LockPage(List<LockView> locks, String next) {
+    LockPage {
+      locks = List.copyOf(locks);
+    }
+  }
+
   /** One waiter of a lock. */
   record WaiterView(String sessionId, String owner, String clientName, Duration remaining) { }
 
