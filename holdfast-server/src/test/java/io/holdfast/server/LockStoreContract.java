@@ -15,6 +15,7 @@ import io.holdfast.server.StoreViews.Granted;
 import io.holdfast.server.StoreViews.LockView;
 import io.holdfast.server.StoreViews.Renewal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -281,6 +282,40 @@ abstract class LockStoreContract extends SessionOwnershipContract {
     assertThat(failureReason(() -> join(store().keepAlive(theirs, List.of())))).isEqualTo(Reason.SESSION_UNKNOWN);
     assertThat(failureReason(() -> join(store().acquire(theirs, new LockKey("other", "x"), "o", Duration.ZERO, 1,
         Duration.ZERO)))).isEqualTo(Reason.SESSION_UNKNOWN);
+  }
+
+  @Test
+  void listLocks_followingTheCursor_listsEveryHeldLockOnceInNameOrder() {
+    SessionRef holder = open(Duration.ofSeconds(10), Duration.ZERO);
+    String prefix = "page-" + UUID.randomUUID() + "/";
+    List<String> held = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      LockKey lock = new LockKey(TENANT, prefix + String.format("%03d", i));
+      Granted granted = acquire(holder, lock, "o");
+      if (i % 3 == 0 || (i >= 10 && i < 30)) { // a run of 20 free entries: more than limit * 10 of the index
+        join(store().release(holder, lock, "o", granted.token(), 100 + i));
+      } else {
+        held.add(lock.name());
+      }
+    }
+    join(store().acquire(holder, new LockKey(TENANT, prefix.substring(0, prefix.length() - 1)), "o",
+        Duration.ZERO, 1, Duration.ZERO)); // sorts before the prefix: never listed
+    List<String> walked = new ArrayList<>();
+    String cursor = "";
+    int pages = 0;
+    do {
+      StoreViews.LockPage page = join(store().listLocks(TENANT, prefix, cursor, 1));
+      assertThat(page.locks()).hasSizeLessThanOrEqualTo(1);
+      page.locks().forEach(view -> walked.add(view.name()));
+      assertThat(page.next()).isNotEqualTo(cursor);
+      cursor = page.next();
+      assertThat(++pages).isLessThanOrEqualTo(40);
+    } while (!cursor.isEmpty());
+    assertThat(walked).containsExactlyElementsOf(held);
+    assertThat(join(store().listLocks(TENANT, prefix, held.get(2), 2)).locks()).extracting(LockView::name)
+        .containsExactly(held.get(3), held.get(4));
+    assertThat(join(store().listLocks(TENANT, prefix, held.get(held.size() - 1), 5))).isEqualTo(
+        new StoreViews.LockPage(List.of(), ""));
   }
 
   @Test
