@@ -93,8 +93,7 @@ final class QuorumViews {
                 return Optional.empty();
               }
               List<Object> r = found.stream().min(Comparator.comparingLong(x -> Replies.num(x, 2))).orElseThrow();
-              return Optional.of(new SessionView(sid, Replies.str(r, 0), Duration.ofMillis(Replies.num(r, 1)),
-                  Duration.ofMillis(Replies.num(r, 2)), (int) Replies.num(r, 3)));
+              return Optional.of(Replies.sessionView(sid, r));
             }));
       }
       return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(done -> views.stream()

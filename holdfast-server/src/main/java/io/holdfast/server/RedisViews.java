@@ -117,8 +117,7 @@ final class RedisViews {
                     commands.zrem(keys.sessionIndex(), member); // ids are never reused: safe to drop
                     return null;
                   }
-                  return new SessionView(sid, Replies.str(reply, 0), Duration.ofMillis(Replies.num(reply, 1)),
-                      Duration.ofMillis(Replies.num(reply, 2)), (int) Replies.num(reply, 3));
+                  return Replies.sessionView(sid, reply);
                 }));
           }
           return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(done -> views.stream()
