@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "locks",
     mixinStandardHelpOptions = true,
-    description = "Lists held locks: holder session, client name, fencing token, acquired-at, remaining lease.",
+    description = "Lists held locks: holder session, client name, host and clock offset, fencing token,"
+        + " acquired-at, remaining lease.",
     footer = {"", "Examples:",
         "  HOLDFAST_TOKEN=acme-client-token-1 holdfast locks --server 127.0.0.1:7420",
         "  holdfast locks --server holdfast://acme-client-token-1@127.0.0.1:7420 --prefix orders/",
@@ -66,12 +68,12 @@ final class LocksCommand implements Callable<Integer> {
       out.println(next.isEmpty() ? "no locks held" : "no locks held up to here; more: --after " + next);
       return 0;
     }
-    out.printf("%-32s %-8s %-20s %-24s %-20s %-24s %s%n", "NAME", "STATE", "TOKEN", "SESSION", "CLIENT",
-        "ACQUIRED", "REMAINING");
+    String format = "%-32s %-8s %-20s %-24s %-20s %-20s %-10s %-24s %s%n";
+    out.printf(format, "NAME", "STATE", "TOKEN", "SESSION", "CLIENT", "HOST", "CLOCK", "ACQUIRED", "REMAINING");
     for (LockInfo lock : locks) {
-      out.printf("%-32s %-8s %-20d %-24s %-20s %-24s %s%n", lock.getName(), state(lock), lock.getFencingToken(),
-          lock.getSessionId(), lock.getClientName(), acquiredAt(lock),
-          DurationConverter.format(Duration.ofMillis(lock.getRemainingMs())));
+      out.printf(format, lock.getName(), state(lock), lock.getFencingToken(), lock.getSessionId(),
+          lock.getClientName(), lock.getClientHost().isEmpty() ? "-" : lock.getClientHost(), clock(lock),
+          acquiredAt(lock), DurationConverter.format(Duration.ofMillis(lock.getRemainingMs())));
     }
     if (!next.isEmpty()) {
       out.println("more: --after " + next);
@@ -89,6 +91,11 @@ final class LocksCommand implements Callable<Integer> {
 
   static String state(LockInfo lock) {
     return lock.getDelayed() ? "delayed" : lock.getHeld() ? "held" : "free";
+  }
+
+  /** The holder's wall clock minus the service's store clock, as the holder measured it ("-" unknown). */
+  static String clock(LockInfo lock) {
+    return lock.hasClockOffsetUs() ? String.format(Locale.ROOT, "%+.1fms", lock.getClockOffsetUs() / 1000.0) : "-";
   }
 
   static String acquiredAt(LockInfo lock) {

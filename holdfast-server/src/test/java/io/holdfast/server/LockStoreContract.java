@@ -11,6 +11,7 @@ import io.holdfast.Lease;
 import io.holdfast.api.v1.Reason;
 import io.holdfast.server.StoreViews.AcquireResult;
 import io.holdfast.server.StoreViews.Busy;
+import io.holdfast.server.StoreViews.ClientFacts;
 import io.holdfast.server.StoreViews.Granted;
 import io.holdfast.server.StoreViews.LockView;
 import io.holdfast.server.StoreViews.Renewal;
@@ -282,6 +283,29 @@ abstract class LockStoreContract extends SessionOwnershipContract {
     assertThat(failureReason(() -> join(store().keepAlive(theirs, List.of())))).isEqualTo(Reason.SESSION_UNKNOWN);
     assertThat(failureReason(() -> join(store().acquire(theirs, new LockKey("other", "x"), "o", Duration.ZERO, 1,
         Duration.ZERO)))).isEqualTo(Reason.SESSION_UNKNOWN);
+  }
+
+  @Test
+  void clientFacts_hostAtOpenAndOffsetAtKeepAlive_shownWithTheSessionAndItsLocks() {
+    SessionRef session = new SessionRef(TENANT, join(store().openSession(TENANT, OWNER, "reporter", "worker-7.example",
+        Duration.ofSeconds(10), Duration.ZERO)).id());
+    SessionRef silent = open(Duration.ofSeconds(10), Duration.ZERO);
+    LockKey lock = new LockKey(TENANT, "facts-" + UUID.randomUUID());
+    acquire(session, lock, "o");
+    assertThat(join(store().clients(TENANT, java.util.Set.of(session.id(), silent.id())))).containsOnly(
+        java.util.Map.entry(session.id(), new ClientFacts("worker-7.example", java.util.Optional.empty())),
+        java.util.Map.entry(silent.id(), ClientFacts.UNKNOWN));
+
+    StoreViews.KeepAliveResult kept = join(store().keepAlive(session, List.of(),
+        java.util.Optional.of(Duration.ofNanos(-1_234_567_000L))));
+    assertThat(kept.storeTimeMillis()).isPositive();
+    join(store().keepAlive(session, List.of())); // no offset reported: the last one stays
+    ClientFacts expected = new ClientFacts("worker-7.example", java.util.Optional.of(Duration.ofNanos(-1_234_567_000L)));
+    assertThat(join(store().listSessions(TENANT, 1000))).filteredOn(view -> view.id().equals(session.id()))
+        .singleElement().satisfies(view -> assertThat(view.client()).isEqualTo(expected));
+    assertThat(join(store().holders(TENANT, join(store().listLocks(TENANT, lock.name(), 10)))))
+        .containsExactly(java.util.Map.entry(session.id(), expected));
+    assertThat(join(store().clients("other", java.util.Set.of(session.id())))).isEmpty();
   }
 
   @Test
