@@ -135,7 +135,7 @@ final class ServiceDashboard implements DashboardSource {
   private static Map<String, Object> clock(SessionView view) {
     String host = view.client().host().isEmpty() ? "" : " on " + view.client().host();
     return Map.of("client", view.clientName() + host + " (session " + view.id() + ")", "offsetMs",
-        view.client().clockOffset().orElseThrow().toNanos() / 1e6);
+        Math.round(view.client().clockOffset().orElseThrow().toNanos() / 100_000.0) / 10.0);
   }
 
   private static Map<String, Object> waiter(String lock, WaiterView view) {
