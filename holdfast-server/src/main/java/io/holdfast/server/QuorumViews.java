@@ -81,24 +81,27 @@ final class QuorumViews {
   CompletableFuture<List<SessionView>> listSessions(String tenant, int limit) {
     String low = tenant + "/";
     return union(m -> m.keys().sessionIndex(), RedisViews.prefixRange(low), limit, "listing sessions")
-        .thenCompose(listed -> {
-      List<CompletableFuture<Optional<SessionView>>> views = new ArrayList<>();
-      for (String member : listed.members()) {
-        String sid = member.substring(low.length());
-        views.add(masters.all(m -> m.run(SCRIPTS.sessionView, "listing sessions", List.of(m.keys().session(sid),
-            m.keys().sessionLocks(sid)), List.of())).thenApply(answers -> {
-              List<List<Object>> found = answers.stream().filter(a -> a.ok() && !a.reply().isEmpty())
-                  .map(Answer::reply).toList();
-              if (found.size() < masters.majority()) {
-                return Optional.empty();
-              }
-              List<Object> r = found.stream().min(Comparator.comparingLong(x -> Replies.num(x, 2))).orElseThrow();
-              return Optional.of(Replies.sessionView(sid, r));
-            }));
-      }
-      return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(done -> views.stream()
-          .map(CompletableFuture::join).flatMap(Optional::stream).limit(limit).toList());
-    });
+        .thenCompose(listed -> sessionViews(listed.members(), low, limit));
+  }
+
+  /** Each listed session as a majority of masters sees it (the soonest expiry); gone ones are left out. */
+  private CompletableFuture<List<SessionView>> sessionViews(List<String> members, String low, int limit) {
+    List<CompletableFuture<Optional<SessionView>>> views = new ArrayList<>();
+    for (String member : members) {
+      String sid = member.substring(low.length());
+      views.add(masters.all(m -> m.run(SCRIPTS.sessionView, "listing sessions", List.of(m.keys().session(sid),
+          m.keys().sessionLocks(sid)), List.of())).thenApply(answers -> {
+            List<List<Object>> found = answers.stream().filter(a -> a.ok() && !a.reply().isEmpty())
+                .map(Answer::reply).toList();
+            if (found.size() < masters.majority()) {
+              return Optional.empty();
+            }
+            List<Object> r = found.stream().min(Comparator.comparingLong(x -> Replies.num(x, 2))).orElseThrow();
+            return Optional.of(Replies.sessionView(sid, r));
+          }));
+    }
+    return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(done -> views.stream()
+        .map(CompletableFuture::join).flatMap(Optional::stream).limit(limit).toList());
   }
 
   /**

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -130,9 +131,18 @@ class DashboardBrowserIT {
         + server.port() + "?session-ttl=3s&client-host=" + host).clientName(name).build());
   }
 
+  /* The page rebuilds its tables every second: an element found just before a rebuild is stale, so read again. */
   private static String text(By by) {
-    List<WebElement> found = browser.findElements(by);
-    return found.isEmpty() ? "" : found.get(0).getText();
+    for (int attempt = 0; ; attempt++) {
+      try {
+        List<WebElement> found = browser.findElements(by);
+        return found.isEmpty() ? "" : found.get(0).getText();
+      } catch (StaleElementReferenceException rebuilt) {
+        if (attempt == 10) {
+          throw rebuilt;
+        }
+      }
+    }
   }
 
   /* The screenshot docs/dashboard.md shows, written into the checkout's docs/ directory. */
