@@ -65,7 +65,7 @@ final class Requests {
     if (!present) {
       return Optional.empty();
     }
-    if (Math.abs(micros) > MAX_CLOCK_OFFSET_MICROS) {
+    if (micros < -MAX_CLOCK_OFFSET_MICROS || micros > MAX_CLOCK_OFFSET_MICROS) {
       throw ServiceException.badRequest("clock_offset_us must be within a day either way, was " + micros);
     }
     return Optional.of(Duration.ofNanos(micros * 1000));
