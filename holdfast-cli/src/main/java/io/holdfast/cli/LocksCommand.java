@@ -63,10 +63,15 @@ final class LocksCommand implements Callable<Integer> {
     } catch (HoldfastException e) {
       throw ServiceFailures.failure(uri, e);
     }
-    PrintWriter out = spec.commandLine().getOut();
+    print(spec.commandLine().getOut(), locks, next);
+    return 0;
+  }
+
+  /* One line per lock; "more: --after NAME" when --limit cut the listing short. */
+  private static void print(PrintWriter out, List<LockInfo> locks, String next) {
     if (locks.isEmpty()) {
-      out.println(next.isEmpty() ? "no locks held" : "no locks held up to here; more: --after " + next);
-      return 0;
+      out.println("no locks held");
+      return;
     }
     String format = "%-32s %-8s %-20s %-24s %-20s %-20s %-10s %-24s %s%n";
     out.printf(format, "NAME", "STATE", "TOKEN", "SESSION", "CLIENT", "HOST", "CLOCK", "ACQUIRED", "REMAINING");
@@ -78,7 +83,6 @@ final class LocksCommand implements Callable<Integer> {
     if (!next.isEmpty()) {
       out.println("more: --after " + next);
     }
-    return 0;
   }
 
   static ServiceAdmin connect(String uri) {
