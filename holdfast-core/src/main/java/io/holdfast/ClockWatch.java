@@ -145,7 +145,8 @@ final class ClockWatch {
               : "local lease validity stays conservative");
     } else if (!outOfBounds && episode) {
       episode = false;
-      log.info("clock of host {} is back within bounds of the backend {}: wall clock {}, rate drift {}", Hosts.localName(),
+      log.info("clock of host {} is back within bounds of the backend {}: wall clock {}, rate drift {}",
+          Hosts.localName(),
           backend.describe(), seconds(offset), percent(rate - 1));
     }
   }

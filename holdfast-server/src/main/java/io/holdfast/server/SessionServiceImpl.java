@@ -40,8 +40,8 @@ final class SessionServiceImpl extends SessionServiceGrpc.SessionServiceImplBase
     calls.unary("open_session", observer, () -> {
       String clientName = requests.clientName(request.getClientName());
       return store.openSession(caller.tenant(), caller.id(), clientName, requests.clientHost(request.getClientHost()),
-          requests.sessionTtl(request.getTtlMs()), config.lockDelay()).thenApply(opened -> Session.newBuilder().setSessionId(opened.id())
-              .setTenant(caller.tenant()).setClientName(clientName).setTtlMs(opened.ttl().toMillis())
+          requests.sessionTtl(request.getTtlMs()), config.lockDelay()).thenApply(opened -> Session.newBuilder()
+              .setSessionId(opened.id()).setTenant(caller.tenant()).setClientName(clientName).setTtlMs(opened.ttl().toMillis())
               .setLockDelayMs(opened.lockDelay().toMillis()).setMaxWaitMs(config.maxWait().toMillis()).build());
     }, session -> session);
   }

@@ -300,7 +300,8 @@ abstract class LockStoreContract extends SessionOwnershipContract {
         java.util.Optional.of(Duration.ofNanos(-1_234_567_000L))));
     assertThat(kept.storeTimeMillis()).isPositive();
     join(store().keepAlive(session, List.of())); // no offset reported: the last one stays
-    ClientFacts expected = new ClientFacts("worker-7.example", java.util.Optional.of(Duration.ofNanos(-1_234_567_000L)));
+    ClientFacts expected = new ClientFacts("worker-7.example",
+        java.util.Optional.of(Duration.ofNanos(-1_234_567_000L)));
     assertThat(join(store().listSessions(TENANT, 1000))).filteredOn(view -> view.id().equals(session.id()))
         .singleElement().satisfies(view -> assertThat(view.client()).isEqualTo(expected));
     assertThat(join(store().holders(TENANT, join(store().listLocks(TENANT, lock.name(), 10)))))
