@@ -1,9 +1,9 @@
 package io.holdfast;
 
 import io.holdfast.spi.LockBackend;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.holdfast.internal.Hosts;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
@@ -19,10 +19,13 @@ import org.slf4j.LoggerFactory;
  * after the backend has expired the lease. When the measured rate, less its error bound, is slower than the drift
  * allowance covers, validityScale() drops below 1 and every grant counts only that fraction of its TTL as valid
  * (Grant), which keeps isValid() conservative. A clock running fast needs nothing: it only ends validity early.
+ * A backend whose own calls carry its clock (the lock service: every keep-alive reply carries its store's time)
+ * delivers those readings instead (LockBackend.clockReadings), so measuring costs it no call; each evaluation hands
+ * the offset back to the backend (clockOffsetMeasured), which the lock service stores with the session.
  *
  * One WARN per episode (offset or drift out of bounds), one INFO when it ends. Thread-safe: samples complete on
  * backend threads into the synchronized ClockSamples; the scale and episode flag are volatile and written only by
- * the one callback in flight at a time (the inFlight flag admits one read at a time).
+ * the one callback in flight at a time (the inFlight flag admits one read or delivered reading at a time).
  */
 final class ClockWatch {
   private static final Logger log = LoggerFactory.getLogger(ClockWatch.class);
@@ -36,7 +39,7 @@ final class ClockWatch {
   private final Runnable onShrink;
   private final ClockSamples samples = new ClockSamples();
   private final AtomicBoolean inFlight = new AtomicBoolean();
-  private volatile boolean enabled = true;
+  private volatile boolean enabled;
   private volatile long lastSampleNanos;
   private volatile boolean sampled;
   private volatile double validityScale = 1.0;
@@ -50,6 +53,7 @@ final class ClockWatch {
     this.wallClock = options.wallClock();
     this.driftFactor = options.driftFactor();
     this.onShrink = onShrink;
+    this.enabled = !backend.clockReadings(this::reading); // last: readings may arrive at once
   }
 
   /** The fraction of a TTL a grant counts as locally valid: 1, or less while this host's clock runs slow. */
@@ -92,6 +96,21 @@ final class ClockWatch {
     });
   }
 
+  /* A reading the backend delivered with a call of its own; one evaluation at a time, a dropped reading is harmless. */
+  private void reading(long sent, long received, Instant backendTime) {
+    if (!inFlight.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      long midpoint = sent + (received - sent) / 2;
+      long wallAtMidpoint = epochNanos(wallClock.instant()) - (System.nanoTime() - midpoint);
+      samples.add(new ClockSamples.Sample(midpoint, wallAtMidpoint, received - sent, epochNanos(backendTime)));
+      evaluate();
+    } finally {
+      inFlight.set(false);
+    }
+  }
+
   private void record(Optional<Instant> time, long sent, long received, long wallBefore, long wallAfter) {
     if (time.isEmpty()) {
       enabled = false; // this backend has no clock of its own to compare with
@@ -103,6 +122,7 @@ final class ClockWatch {
   }
 
   private void evaluate() {
+    samples.offsetNanos().ifPresent(offset -> backend.clockOffsetMeasured(Duration.ofNanos((long) offset)));
     if (samples.rate().isEmpty()) {
       return; // judged once the rate is known too (a couple of seconds), so one warning carries both figures
     }
@@ -119,13 +139,14 @@ final class ClockWatch {
     if (outOfBounds && !episode) {
       episode = true;
       log.warn("clock of host {} is off from the backend {}: wall clock {} from it, monotonic clock runs at {}x "
-          + "(rate drift {}, drift allowance {}); {}", hostName(), backend.describe(), seconds(offset),
+          + "(rate drift {}, drift allowance {}); {}", Hosts.localName(), backend.describe(), seconds(offset),
           String.format(Locale.ROOT, "%.3f", rate), percent(rate - 1), String.format(Locale.ROOT, "%.1f%%", driftFactor * 100),
           scale < 1 ? String.format(Locale.ROOT, "leases held here now count only %.3f of their TTL as valid", scale)
               : "local lease validity stays conservative");
     } else if (!outOfBounds && episode) {
       episode = false;
-      log.info("clock of host {} is back within bounds of the backend {}: wall clock {}, rate drift {}", hostName(),
+      log.info("clock of host {} is back within bounds of the backend {}: wall clock {}, rate drift {}",
+          Hosts.localName(),
           backend.describe(), seconds(offset), percent(rate - 1));
     }
   }
@@ -149,13 +170,5 @@ final class ClockWatch {
 
   private static String percent(double fraction) {
     return String.format(Locale.ROOT, "%+.1f%%", fraction * 100);
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("(unknown host)");
-    }
   }
 }

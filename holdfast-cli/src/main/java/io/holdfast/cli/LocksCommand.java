@@ -1,12 +1,15 @@
 package io.holdfast.cli;
 
 import io.holdfast.HoldfastException;
+import io.holdfast.api.v1.ListLocksResponse;
 import io.holdfast.api.v1.LockInfo;
 import io.holdfast.client.ServiceAdmin;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,10 +21,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "locks",
     mixinStandardHelpOptions = true,
-    description = "Lists held locks: holder session, client name, fencing token, acquired-at, remaining lease.",
+    description = "Lists held locks: holder session, client name, host and clock offset, fencing token,"
+        + " acquired-at, remaining lease.",
     footer = {"", "Examples:",
         "  HOLDFAST_TOKEN=acme-client-token-1 holdfast locks --server 127.0.0.1:7420",
-        "  holdfast locks --server holdfast://acme-client-token-1@127.0.0.1:7420 --prefix orders/"})
+        "  holdfast locks --server holdfast://acme-client-token-1@127.0.0.1:7420 --prefix orders/",
+        "  holdfast locks --server 127.0.0.1:7420 --limit 100 --after orders/41"})
 final class LocksCommand implements Callable<Integer> {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -34,28 +39,50 @@ final class LocksCommand implements Callable<Integer> {
   @Option(names = "--prefix", paramLabel = "TEXT", description = "Only names starting with this.")
   String prefix = "";
 
+  @Option(names = "--limit", paramLabel = "N", description = "Print at most N locks (default: all of them).")
+  int limit;
+
+  @Option(names = "--after", paramLabel = "NAME",
+      description = "Start after this name (the NAME a listing cut short by --limit prints last).")
+  String after = "";
+
   @Override
   public Integer call() {
     String uri = server.required();
-    List<LockInfo> locks;
+    if (limit < 0) {
+      throw new CliFailure("--limit must not be negative, was " + limit, HoldfastCli.EXIT_USAGE);
+    }
+    List<LockInfo> locks = new ArrayList<>();
+    String next = after;
     try (ServiceAdmin admin = connect(uri)) {
-      locks = admin.listLocks(prefix);
+      do {
+        ListLocksResponse page = admin.listLocks(prefix, next, limit == 0 ? 0 : limit - locks.size());
+        locks.addAll(page.getLocksList());
+        next = page.getNextPageToken();
+      } while (!next.isEmpty() && (limit == 0 || locks.size() < limit));
     } catch (HoldfastException e) {
       throw ServiceFailures.failure(uri, e);
     }
-    PrintWriter out = spec.commandLine().getOut();
+    print(spec.commandLine().getOut(), locks, next);
+    return 0;
+  }
+
+  /* One line per lock; "more: --after NAME" when --limit cut the listing short. */
+  private static void print(PrintWriter out, List<LockInfo> locks, String next) {
     if (locks.isEmpty()) {
       out.println("no locks held");
-      return 0;
+      return;
     }
-    out.printf("%-32s %-8s %-20s %-24s %-20s %-24s %s%n", "NAME", "STATE", "TOKEN", "SESSION", "CLIENT",
-        "ACQUIRED", "REMAINING");
+    String format = "%-32s %-8s %-20s %-24s %-20s %-20s %-10s %-24s %s%n";
+    out.printf(format, "NAME", "STATE", "TOKEN", "SESSION", "CLIENT", "HOST", "CLOCK", "ACQUIRED", "REMAINING");
     for (LockInfo lock : locks) {
-      out.printf("%-32s %-8s %-20d %-24s %-20s %-24s %s%n", lock.getName(), state(lock), lock.getFencingToken(),
-          lock.getSessionId(), lock.getClientName(), acquiredAt(lock),
-          DurationConverter.format(Duration.ofMillis(lock.getRemainingMs())));
+      out.printf(format, lock.getName(), state(lock), lock.getFencingToken(), lock.getSessionId(),
+          lock.getClientName(), lock.getClientHost().isEmpty() ? "-" : lock.getClientHost(), clock(lock),
+          acquiredAt(lock), DurationConverter.format(Duration.ofMillis(lock.getRemainingMs())));
     }
-    return 0;
+    if (!next.isEmpty()) {
+      out.println("more: --after " + next);
+    }
   }
 
   static ServiceAdmin connect(String uri) {
@@ -68,6 +95,11 @@ final class LocksCommand implements Callable<Integer> {
 
   static String state(LockInfo lock) {
     return lock.getDelayed() ? "delayed" : lock.getHeld() ? "held" : "free";
+  }
+
+  /** The holder's wall clock minus the service's store clock, as the holder measured it ("-" unknown). */
+  static String clock(LockInfo lock) {
+    return lock.hasClockOffsetUs() ? String.format(Locale.ROOT, "%+.1fms", lock.getClockOffsetUs() / 1000.0) : "-";
   }
 
   static String acquiredAt(LockInfo lock) {

@@ -75,6 +75,24 @@ class ServiceCommandsIT {
   }
 
   @Test
+  void locks_limitAndAfter_pageThroughWithHolderHost() {
+    String prefix = "page/" + UUID.randomUUID() + "/";
+    try (Holdfast holdfast = Holdfast.connect(uri(CLIENT) + "?client-host=build-host-7")) {
+      for (String name : List.of("a", "b", "c")) {
+        holdfast.acquire(prefix + name, Duration.ofSeconds(30));
+      }
+      CliRun first = CliRun.of("locks", "--server", uri(CLIENT), "--prefix", prefix, "--limit", "2");
+      assertThat(first.exitCode()).as(first.toString()).isZero();
+      assertThat(first.out()).contains(prefix + "a", prefix + "b", "build-host-7", "HOST", "CLOCK")
+          .doesNotContain(prefix + "c").endsWith("more: --after " + prefix + "b" + System.lineSeparator());
+      CliRun rest = CliRun.of("locks", "--server", uri(CLIENT), "--prefix", prefix, "--after", prefix + "b");
+      assertThat(rest.out()).contains(prefix + "c").doesNotContain(prefix + "a", prefix + "b", "more:");
+      assertThat(CliRun.of("locks", "--server", uri(CLIENT), "--prefix", prefix).out())
+          .contains(prefix + "a", prefix + "b", prefix + "c").doesNotContain("more:");
+    }
+  }
+
+  @Test
   void locks_noServerOrWrongToken_usageErrors() {
     assertThat(CliRun.of("locks").err()).contains("pass --server holdfast://host:port or set HOLDFAST_SERVER");
     CliRun wrong = CliRun.of("locks", "--server", uri("not-the-right-token-000"));

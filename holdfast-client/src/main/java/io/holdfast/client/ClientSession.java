@@ -5,8 +5,10 @@ import io.holdfast.api.v1.KeepAliveRequest;
 import io.holdfast.api.v1.LeaseRenewal;
 import io.holdfast.api.v1.OpenSessionRequest;
 import io.holdfast.api.v1.Session;
+import io.holdfast.spi.ClockReadings;
 import io.holdfast.spi.RenewOutcome;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -30,10 +32,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ClientSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+  private static final long HALF_MS = 500_000;
 
   private final ServiceChannel channel;
   private final StreamCalls calls;
-  private final String clientName;
+  private final Identity identity;
   private final Optional<Duration> ttl;
   private final ScheduledExecutorService timer;
   private final Set<String> lost = ConcurrentHashMap.newKeySet();
@@ -41,12 +44,18 @@ final class ClientSession implements AutoCloseable {
   private volatile CompletableFuture<Session> current;
   private volatile long lastKeptAliveNanos = System.nanoTime();
   private volatile boolean closed;
+  private volatile ClockReadings clock;
+  /** The offset the clock detector measured last, sent with the next keep-alive; null before any. */
+  private volatile Duration clockOffset;
 
-  ClientSession(ServiceChannel channel, StreamCalls calls, String clientName, Optional<Duration> ttl,
+  /** What the client tells the service about itself at OpenSession. */
+  record Identity(String clientName, String host) { }
+
+  ClientSession(ServiceChannel channel, StreamCalls calls, Identity identity, Optional<Duration> ttl,
       ScheduledExecutorService timer) {
     this.channel = channel;
     this.calls = calls;
-    this.clientName = clientName;
+    this.identity = identity;
     this.ttl = ttl;
     this.timer = timer;
   }
@@ -61,8 +70,8 @@ final class ClientSession implements AutoCloseable {
       if (usable(current)) {
         return current;
       }
-      OpenSessionRequest request = OpenSessionRequest.newBuilder().setClientName(clientName)
-          .setTtlMs(ttl.map(Duration::toMillis).orElse(0L)).build();
+      OpenSessionRequest request = OpenSessionRequest.newBuilder().setClientName(identity.clientName())
+          .setClientHost(identity.host()).setTtlMs(ttl.map(Duration::toMillis).orElse(0L)).build();
       current = Rpc.call(channel.sessions::openSession, request);
       current.thenAccept(this::opened);
       return current;
@@ -94,12 +103,17 @@ final class ClientSession implements AutoCloseable {
     if (lost.contains(sessionId)) {
       return CompletableFuture.completedFuture(Collections.nCopies(renewals.size(), RenewOutcome.SESSION_LOST));
     }
-    KeepAliveRequest request = KeepAliveRequest.newBuilder().setSessionId(sessionId).addAllRenewals(renewals)
-        .build();
+    KeepAliveRequest.Builder request = KeepAliveRequest.newBuilder().setSessionId(sessionId)
+        .addAllRenewals(renewals);
+    Duration offset = clockOffset;
+    if (offset != null) {
+      request.setClockOffsetUs(offset.toNanos() / 1000);
+    }
     long sent = System.nanoTime();
-    return calls.keepAlive(request).handle((reply, failure) -> {
+    return calls.keepAlive(request.build()).handle((reply, failure) -> {
       if (failure == null) {
         lastKeptAliveNanos = sent;
+        deliverClock(sent, System.nanoTime(), reply.getStoreTimeMs());
         List<Boolean> renewed = reply.getRenewedList();
         return IntStream.range(0, renewals.size()).mapToObj(i -> i < renewed.size() && renewed.get(i)
             ? RenewOutcome.RENEWED : RenewOutcome.NOT_HELD).toList();
@@ -110,6 +124,25 @@ final class ClientSession implements AutoCloseable {
       }
       throw Rpc.toHoldfast(failure, "keep-alive of session " + sessionId);
     });
+  }
+
+  void clockReadings(ClockReadings sink) {
+    this.clock = sink;
+  }
+
+  void reportClockOffset(Duration offset) {
+    this.clockOffset = offset;
+  }
+
+  /*
+   * The store's time is whole milliseconds: taken as the middle of its millisecond, with the round trip widened by
+   * one on either side so the detector's error bound covers the rounding.
+   */
+  private void deliverClock(long sent, long received, long storeTimeMs) {
+    ClockReadings sink = clock;
+    if (sink != null && storeTimeMs > 0) {
+      sink.reading(sent - HALF_MS, received + HALF_MS, Instant.ofEpochMilli(storeTimeMs).plusNanos(HALF_MS));
+    }
   }
 
   private void opened(Session session) {

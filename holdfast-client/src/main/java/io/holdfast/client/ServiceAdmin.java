@@ -6,12 +6,14 @@ import io.holdfast.api.v1.ForceReleaseRequest;
 import io.holdfast.api.v1.ForceReleaseResponse;
 import io.holdfast.api.v1.InspectRequest;
 import io.holdfast.api.v1.ListLocksRequest;
+import io.holdfast.api.v1.ListLocksResponse;
 import io.holdfast.api.v1.ListSessionsRequest;
 import io.holdfast.api.v1.ListWaitersRequest;
 import io.holdfast.api.v1.LockInfo;
 import io.holdfast.api.v1.SessionInfo;
 import io.holdfast.api.v1.Waiter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -46,14 +48,35 @@ public final class ServiceAdmin implements AutoCloseable {
   }
 
   /**
-   * Held and lock-delayed locks, by name.
+   * Every held and lock-delayed lock, by name: follows the service's pages (1,000 locks each) to the end, one call
+   * per page. A lock held throughout the walk is listed exactly once; one taken or freed meanwhile may or may not be.
    *
    * @param prefix only names starting with this ("" for all)
-   * @return at most 1,000 locks
+   * @return the locks
    */
   public List<LockInfo> listLocks(String prefix) {
-    return await(Rpc.call(channel.admin::listLocks, ListLocksRequest.newBuilder().setPrefix(prefix).build()),
-        "listing locks").getLocksList();
+    List<LockInfo> all = new ArrayList<>();
+    String token = "";
+    do {
+      ListLocksResponse page = listLocks(prefix, token, 0);
+      all.addAll(page.getLocksList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return all;
+  }
+
+  /**
+   * One page of held and lock-delayed locks, by name.
+   *
+   * @param prefix only names starting with this ("" for all)
+   * @param pageToken "" for the first page, else the previous page's {@link ListLocksResponse#getNextPageToken()}
+   * @param limit at most this many locks (0: the service's cap, 1,000); a page may hold fewer and still not be the
+   *     last
+   * @return the page; its next page token is "" on the last page
+   */
+  public ListLocksResponse listLocks(String prefix, String pageToken, int limit) {
+    return await(Rpc.call(channel.admin::listLocks, ListLocksRequest.newBuilder().setPrefix(prefix)
+        .setPageToken(pageToken).setLimit(limit).build()), "listing locks");
   }
 
   /**

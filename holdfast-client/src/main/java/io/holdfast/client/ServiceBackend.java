@@ -11,7 +11,9 @@ import io.holdfast.api.v1.InspectRequest;
 import io.holdfast.api.v1.LeaseRenewal;
 import io.holdfast.api.v1.ReleaseRequest;
 import io.holdfast.api.v1.Session;
+import io.holdfast.internal.Hosts;
 import io.holdfast.spi.AcquireOutcome;
+import io.holdfast.spi.ClockReadings;
 import io.holdfast.spi.LockBackend;
 import io.holdfast.spi.ReleaseOutcome;
 import io.holdfast.spi.ReleaseSubscription;
@@ -56,9 +58,23 @@ final class ServiceBackend implements LockBackend {
     this.channel = channel;
     this.timer = timer;
     this.calls = new StreamCalls(channel, options.operationTimeout());
-    this.session = new ClientSession(channel, calls, options.clientName(), target.sessionTtl(), timer);
+    this.session = new ClientSession(channel, calls, new ClientSession.Identity(options.clientName(),
+        target.clientHost().orElseGet(Hosts::localName)), target.sessionTtl(), timer);
     this.waiterHint = options.recheckInterval().multipliedBy(2).plusSeconds(1);
     this.primitives = new ServicePrimitives(channel, timer);
+  }
+
+  /** Every keep-alive reply carries the service's store time: the clock detector reads it from there. */
+  @Override
+  public boolean clockReadings(ClockReadings sink) {
+    session.clockReadings(sink);
+    return true;
+  }
+
+  /** Reported to the service in the next keep-alive (ListSessions and the dashboard show it). */
+  @Override
+  public void clockOffsetMeasured(Duration offset) {
+    session.reportClockOffset(offset);
   }
 
   /** The read/write lock and the semaphore (ServicePrimitives): holds with their own leases, not session-bound. */

@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * Where the lock service is, parsed from a backend URI:
- * {@code holdfast[s]://[TOKEN@]host:port[,host:port...][?session-ttl=10s&ca=/path/ca.pem]}.
+ * {@code holdfast[s]://[TOKEN@]host:port[,host:port...][?session-ttl=10s&ca=/path/ca.pem&client-host=NAME]}.
  *
  * <p>The bearer token comes from the URI's user-info, else from the environment variable {@code HOLDFAST_TOKEN};
  * none means the server must run without authentication. {@code holdfasts} uses TLS, trusting the system's CAs
@@ -27,9 +27,10 @@ import java.util.Optional;
  * @param token the bearer token, if any
  * @param sessionTtl the session TTL to ask for, or empty for the server's default
  * @param trustedCa a PEM file of CAs to trust instead of the system's, if any
+ * @param clientHost the host name the client reports at OpenSession instead of its own (admin views show it)
  */
 record ServiceTarget(boolean tls, List<HostPort> hosts, Optional<String> token, Optional<Duration> sessionTtl,
-    Optional<Path> trustedCa) {
+    Optional<Path> trustedCa, Optional<String> clientHost) {
 
   /** One instance. */
   record HostPort(String host, int port) { }
@@ -63,7 +64,7 @@ record ServiceTarget(boolean tls, List<HostPort> hosts, Optional<String> token, 
         : Optional.of(URLDecoder.decode(authority.substring(0, at), StandardCharsets.UTF_8));
     List<HostPort> hosts = hosts(at < 0 ? authority : authority.substring(at + 1), uri);
     return new ServiceTarget(tls, hosts, token, duration(params.get("session-ttl")),
-        Optional.ofNullable(params.get("ca")).map(Path::of));
+        Optional.ofNullable(params.get("ca")).map(Path::of), Optional.ofNullable(params.get("client-host")));
   }
 
   /** The URI without the token, for messages. */
@@ -117,9 +118,9 @@ record ServiceTarget(boolean tls, List<HostPort> hosts, Optional<String> token, 
       int eq = pair.indexOf('=');
       String key = eq < 0 ? pair : pair.substring(0, eq);
       String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      if (!key.equals("session-ttl") && !key.equals("ca")) {
+      if (!key.equals("session-ttl") && !key.equals("ca") && !key.equals("client-host")) {
         throw new InvalidArgumentException("unknown lock service URI parameter '" + key
-            + "'; known: session-ttl, ca");
+            + "'; known: session-ttl, ca, client-host");
       }
       params.put(key, value);
     }

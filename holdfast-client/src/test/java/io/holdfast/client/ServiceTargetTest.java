@@ -20,7 +20,14 @@ class ServiceTargetTest {
     assertThat(target.token()).contains("s3cret@x");
     assertThat(target.sessionTtl()).contains(Duration.ofSeconds(15));
     assertThat(target.trustedCa()).contains(Path.of("/etc/ca.pem"));
+    assertThat(target.clientHost()).isEmpty();
     assertThat(target.toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void parse_clientHost_isTheHostReportedAtOpen() {
+    assertThat(ServiceTarget.parse("holdfast://h:1?client-host=worker-7.example", Map.of()).clientHost())
+        .contains("worker-7.example");
   }
 
   @Test

@@ -246,10 +246,24 @@ public final class LockTable implements LockTableAnswers {
    * @param limit the most to return
    * @return the views
    */
-  public synchronized List<View> list(String prefix, int limit) {
+  public List<View> list(String prefix, int limit) {
+    return list(prefix, "", limit);
+  }
+
+  /**
+   * Views of the grants whose names start with {@code prefix} and sort after {@code after}, by name: one page of
+   * a listing whose cursor is the last name of the page before ("" from the start).
+   *
+   * @param prefix the name prefix
+   * @param after list only names after this one ("" or a name before the prefix: from the prefix on)
+   * @param limit the most to return
+   * @return the views
+   */
+  public synchronized List<View> list(String prefix, String after, int limit) {
     long now = System.nanoTime();
     List<View> out = new ArrayList<>();
-    for (Map.Entry<String, Grant> entry : locks.tailMap(prefix, true).entrySet()) {
+    var from = after.compareTo(prefix) >= 0 ? locks.tailMap(after, false) : locks.tailMap(prefix, true);
+    for (Map.Entry<String, Grant> entry : from.entrySet()) {
       if (!entry.getKey().startsWith(prefix) || out.size() >= limit) {
         break;
       }

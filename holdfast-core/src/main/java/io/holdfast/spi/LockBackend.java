@@ -211,6 +211,29 @@ public interface LockBackend extends AutoCloseable {
   }
 
   /**
+   * For a backend whose own calls already carry its clock (the lock service's keep-alive replies carry its store's
+   * time): registers where to deliver each such reading and answers true; the client's clock detector then takes
+   * those readings instead of calling {@link #time()}, so measuring costs no call of its own. Called once, when the
+   * client starts. The default answers false.
+   *
+   * @param sink where readings go
+   * @return whether this backend delivers readings
+   */
+  default boolean clockReadings(ClockReadings sink) {
+    return false;
+  }
+
+  /**
+   * The client's measured offset of its wall clock from the backend's (local minus backend), after each reading,
+   * for a backend that passes it on (the lock service stores it with the session for its admin views). The
+   * default ignores it. Must not block.
+   *
+   * @param offset the newest measured offset
+   */
+  default void clockOffsetMeasured(Duration offset) {
+  }
+
+  /**
    * A one-line description for logs and the CLI.
    *
    * @return e.g. {@code redis://127.0.0.1:6379 (Redis 7.0.15)}

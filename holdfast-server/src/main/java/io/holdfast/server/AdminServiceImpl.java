@@ -10,6 +10,7 @@ import io.holdfast.api.v1.ListSessionsRequest;
 import io.holdfast.api.v1.ListSessionsResponse;
 import io.holdfast.api.v1.ListWaitersRequest;
 import io.holdfast.api.v1.ListWaitersResponse;
+import io.holdfast.server.StoreViews.ClientFacts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +38,11 @@ final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
   public void listLocks(ListLocksRequest request, StreamObserver<ListLocksResponse> observer) {
     Principal caller = Principal.current();
     calls.unary("list_locks", observer, () -> store.listLocks(caller.tenant(),
-        requests.namePrefix(request.getPrefix()), requests.limit(request.getLimit())),
-        locks -> ListLocksResponse.newBuilder().addAllLocks(locks.stream()
-            .map(view -> Wire.lock(view, caller.isAdmin())).toList()).build());
+        requests.namePrefix(request.getPrefix()), requests.pageToken(request.getPageToken()),
+        requests.limit(request.getLimit())).thenCompose(page -> store.holders(caller.tenant(), page.locks())
+            .thenApply(clients -> ListLocksResponse.newBuilder().addAllLocks(page.locks().stream()
+                .map(view -> Wire.lock(view, caller.isAdmin(), clients.getOrDefault(view.sessionId(),
+                    ClientFacts.UNKNOWN))).toList()).setNextPageToken(page.next()).build())), reply -> reply);
   }
 
   @Override

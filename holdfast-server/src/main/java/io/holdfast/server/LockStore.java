@@ -1,9 +1,11 @@
 package io.holdfast.server;
 
 import io.holdfast.server.StoreViews.AcquireResult;
+import io.holdfast.server.StoreViews.ClientFacts;
 import io.holdfast.server.StoreViews.Forced;
 import io.holdfast.server.StoreViews.Housekeeping;
 import io.holdfast.server.StoreViews.KeepAliveResult;
+import io.holdfast.server.StoreViews.LockPage;
 import io.holdfast.server.StoreViews.LockView;
 import io.holdfast.server.StoreViews.OpenedSession;
 import io.holdfast.server.StoreViews.Renewal;
@@ -11,10 +13,13 @@ import io.holdfast.server.StoreViews.SessionView;
 import io.holdfast.server.StoreViews.WaiterView;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Where the service keeps every session, lock and waiter: Redis ({@link RedisStore} on a single server, Sentinel or
@@ -36,11 +41,40 @@ interface LockStore extends AutoCloseable {
    * {@link SessionRef} whose scope is another principal id is refused with PERMISSION_DENIED / FORBIDDEN by every
    * method that takes one (acquire, release, keep-alive and its renewals, close).
    */
-  CompletableFuture<OpenedSession> openSession(String tenant, String principal, String clientName, Duration ttl,
-      Duration lockDelay);
+  CompletableFuture<OpenedSession> openSession(String tenant, String principal, String clientName, String host,
+      Duration ttl, Duration lockDelay);
 
-  /** Extends a live session to a full TTL, keeps its locks alive, and renews the listed leases. */
-  CompletableFuture<KeepAliveResult> keepAlive(SessionRef session, List<Renewal> renewals);
+  /** {@link #openSession(String, String, String, String, Duration, Duration)} of a client that names no host. */
+  default CompletableFuture<OpenedSession> openSession(String tenant, String principal, String clientName,
+      Duration ttl, Duration lockDelay) {
+    return openSession(tenant, principal, clientName, "", ttl, lockDelay);
+  }
+
+  /**
+   * Extends a live session to a full TTL, keeps its locks alive, and renews the listed leases; stores
+   * {@code clockOffset} (the client's measured wall-clock offset from the store's clock) with the session when
+   * present.
+   */
+  CompletableFuture<KeepAliveResult> keepAlive(SessionRef session, List<Renewal> renewals,
+      Optional<Duration> clockOffset);
+
+  /** {@link #keepAlive(SessionRef, List, Optional)} without a clock offset to store. */
+  default CompletableFuture<KeepAliveResult> keepAlive(SessionRef session, List<Renewal> renewals) {
+    return keepAlive(session, renewals, Optional.empty());
+  }
+
+  /**
+   * What the clients of these sessions of {@code tenant} said about themselves (host, clock offset); sessions
+   * unknown, gone or of another tenant are left out. One read per session: callers pass a page's holders.
+   */
+  CompletableFuture<Map<String, ClientFacts>> clients(String tenant, Set<String> sessionIds);
+
+  /** {@link #clients} of the sessions holding these locks (library grants have none). */
+  default CompletableFuture<Map<String, ClientFacts>> holders(String tenant, List<LockView> locks) {
+    Set<String> ids = locks.stream().map(LockView::sessionId).filter(id -> !id.isEmpty())
+        .collect(Collectors.toSet());
+    return ids.isEmpty() ? CompletableFuture.completedFuture(Map.of()) : clients(tenant, ids);
+  }
 
   /** Closes a live session, releasing its locks without lock-delay; returns how many were released. */
   CompletableFuture<Integer> closeSession(SessionRef session);
@@ -85,8 +119,18 @@ interface LockStore extends AutoCloseable {
   /** The lock's holder, if held or lock-delayed. */
   CompletableFuture<Optional<LockView>> inspect(LockKey lock);
 
-  /** Held and lock-delayed locks of a tenant whose names start with {@code prefix}, by name. */
-  CompletableFuture<List<LockView>> listLocks(String tenant, String prefix, int limit);
+  /**
+   * One page of the held and lock-delayed locks of a tenant whose names start with {@code prefix}, by name, after
+   * the name {@code after} ("" from the start). Cost is bounded by {@code limit}, never by the number of locks: a
+   * page may hold fewer than {@code limit} locks (even none) and still name a next page. Following {@code next}
+   * from "" to "" lists every lock held throughout the walk exactly once.
+   */
+  CompletableFuture<LockPage> listLocks(String tenant, String prefix, String after, int limit);
+
+  /** The first page of {@link #listLocks(String, String, String, int)}. */
+  default CompletableFuture<List<LockView>> listLocks(String tenant, String prefix, int limit) {
+    return listLocks(tenant, prefix, "", limit).thenApply(LockPage::locks);
+  }
 
   /** Live waiters of a lock, earliest deadline first. */
   CompletableFuture<List<WaiterView>> listWaiters(LockKey lock);

@@ -1,8 +1,11 @@
 package io.holdfast.server;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /*
  * The in-memory store's sessions and waiter listings (what the Redis store keeps in its session scripts and the
@@ -16,6 +19,8 @@ final class MemorySessions {
     /** The principal id that opened it: only it, or an admin of the tenant, may use it. */
     String principal;
     String clientName;
+    /** What the client said about itself (host at open, clock offset at keep-alive). */
+    StoreViews.ClientFacts client = StoreViews.ClientFacts.UNKNOWN;
     long ttlNanos;
     long delayNanos;
     long expiresAt;
@@ -38,6 +43,28 @@ final class MemorySessions {
       throw ServiceException.sessionExpired(ref.id());
     }
     return session;
+  }
+
+  /** The tenant's sessions by id, at most {@code limit}, as the listing shows them. */
+  List<StoreViews.SessionView> views(String tenant, int limit, long now) {
+    return sessions.entrySet().stream().filter(e -> e.getValue().tenant.equals(tenant))
+        .sorted(Map.Entry.comparingByKey()).limit(limit)
+        .map(e -> new StoreViews.SessionView(e.getKey(), e.getValue().clientName,
+            Duration.ofNanos(e.getValue().ttlNanos), Duration.ofNanos(e.getValue().expiresAt - now),
+            e.getValue().locks.size(), e.getValue().client))
+        .toList();
+  }
+
+  /** What the clients of the tenant's sessions among {@code ids} said about themselves. */
+  Map<String, StoreViews.ClientFacts> clients(String tenant, Set<String> ids) {
+    Map<String, StoreViews.ClientFacts> out = new HashMap<>();
+    for (String sid : ids) {
+      Session session = sessions.get(sid);
+      if (session != null && session.tenant.equals(tenant)) {
+        out.put(sid, session.client);
+      }
+    }
+    return out;
   }
 
   Map<String, Long> waitersOf(String fullName) {

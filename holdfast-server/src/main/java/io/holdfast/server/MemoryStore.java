@@ -3,11 +3,13 @@ package io.holdfast.server;
 import io.holdfast.internal.LockTable;
 import io.holdfast.server.MemorySessions.Session;
 import io.holdfast.server.StoreViews.AcquireResult;
+import io.holdfast.server.StoreViews.ClientFacts;
 import io.holdfast.server.StoreViews.Busy;
 import io.holdfast.server.StoreViews.Forced;
 import io.holdfast.server.StoreViews.Granted;
 import io.holdfast.server.StoreViews.Housekeeping;
 import io.holdfast.server.StoreViews.KeepAliveResult;
+import io.holdfast.server.StoreViews.LockPage;
 import io.holdfast.server.StoreViews.LockView;
 import io.holdfast.server.StoreViews.OpenedSession;
 import io.holdfast.server.StoreViews.Renewal;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -50,12 +53,13 @@ final class MemoryStore implements LockStore {
 
   @Override
   public CompletableFuture<OpenedSession> openSession(String tenant, String principal, String clientName,
-      Duration ttl, Duration lockDelay) {
+      String host, Duration ttl, Duration lockDelay) {
     return atomically(() -> {
       Session session = new Session();
       session.tenant = tenant;
       session.principal = principal;
       session.clientName = clientName;
+      session.client = new ClientFacts(host, Optional.empty());
       session.ttlNanos = ttl.toNanos();
       session.delayNanos = lockDelay.toNanos();
       session.expiresAt = System.nanoTime() + session.ttlNanos;
@@ -67,9 +71,11 @@ final class MemoryStore implements LockStore {
 
   /** As RedisKeepAlive: extend the session, renew the listed leases, carry the new expiry to every bound lock. */
   @Override
-  public CompletableFuture<KeepAliveResult> keepAlive(SessionRef ref, List<Renewal> renewals) {
+  public CompletableFuture<KeepAliveResult> keepAlive(SessionRef ref, List<Renewal> renewals,
+      Optional<Duration> clockOffset) {
     return atomically(() -> {
       Session session = state.live(ref, System.nanoTime());
+      clockOffset.ifPresent(offset -> session.client = new ClientFacts(session.client.host(), clockOffset));
       session.expiresAt = System.nanoTime() + session.ttlNanos;
       List<LockTable.Renewal> leases = new ArrayList<>(renewals.size());
       for (Renewal renewal : renewals) {
@@ -86,7 +92,7 @@ final class MemoryStore implements LockStore {
           session.locks.remove(bound.get(i));
         }
       }
-      return new KeepAliveResult(Duration.ofNanos(session.ttlNanos), renewed);
+      return new KeepAliveResult(Duration.ofNanos(session.ttlNanos), renewed, System.currentTimeMillis());
     });
   }
 
@@ -179,9 +185,13 @@ final class MemoryStore implements LockStore {
   }
 
   @Override
-  public CompletableFuture<List<LockView>> listLocks(String tenant, String prefix, int limit) {
-    return atomically(() -> table.list(tenant + "/" + prefix, limit).stream()
-        .map(view -> view(LockKey.nameWithin(tenant, view.name()), view)).toList());
+  public CompletableFuture<LockPage> listLocks(String tenant, String prefix, String after, int limit) {
+    return atomically(() -> {
+      List<LockView> views = table.list(tenant + "/" + prefix, after.isEmpty() ? "" : tenant + "/" + after,
+          limit + 1).stream().map(view -> view(LockKey.nameWithin(tenant, view.name()), view)).toList();
+      return views.size() > limit ? new LockPage(views.subList(0, limit), views.get(limit - 1).name())
+          : new LockPage(views, "");
+    });
   }
 
   @Override
@@ -202,14 +212,12 @@ final class MemoryStore implements LockStore {
 
   @Override
   public CompletableFuture<List<SessionView>> listSessions(String tenant, int limit) {
-    return atomically(() -> {
-      long now = System.nanoTime();
-      return state.sessions.entrySet().stream().filter(e -> e.getValue().tenant.equals(tenant))
-          .sorted(Map.Entry.comparingByKey()).limit(limit)
-          .map(e -> new SessionView(e.getKey(), e.getValue().clientName, Duration.ofNanos(e.getValue().ttlNanos),
-              Duration.ofNanos(e.getValue().expiresAt - now), e.getValue().locks.size()))
-          .toList();
-    });
+    return atomically(() -> state.views(tenant, limit, System.nanoTime()));
+  }
+
+  @Override
+  public CompletableFuture<Map<String, ClientFacts>> clients(String tenant, Set<String> sessionIds) {
+    return atomically(() -> state.clients(tenant, sessionIds));
   }
 
   @Override

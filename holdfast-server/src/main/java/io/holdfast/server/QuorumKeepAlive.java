@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -42,7 +43,7 @@ final class QuorumKeepAlive {
     this.retention = retention;
   }
 
-  CompletableFuture<KeepAliveResult> run(SessionRef session, List<Renewal> renewals) {
+  CompletableFuture<KeepAliveResult> run(SessionRef session, List<Renewal> renewals, Optional<Duration> offset) {
     String sid = session.id();
     String what = "keep-alive of session " + sid;
     List<SessionRenewal> leaseEntries = new ArrayList<>();
@@ -51,7 +52,7 @@ final class QuorumKeepAlive {
     }
     CompletableFuture<List<Answer>> extended = masters.all(m -> m.run(SCRIPTS.sessionKeepAlive, what,
         List.of(m.keys().session(sid), m.keys().sessionLocks(sid)),
-        List.of(session.tenant(), ms(retention), session.scope())));
+        List.of(session.tenant(), ms(retention), session.scope(), Replies.micros(offset))));
     CompletableFuture<List<Answer>> leases = extended.thenCompose(answers -> {
       List<Answer> live = QuorumMasters.withStatus(answers, 1);
       if (leaseEntries.isEmpty() || live.size() < masters.majority()) {
@@ -71,8 +72,9 @@ final class QuorumKeepAlive {
               }
               long expiry = live.stream().mapToLong(a -> Replies.num(a.reply(), 2)).min().orElseThrow();
               extendBound(session, answers, live, expiry, what);
-              return new KeepAliveResult(Duration.ofMillis(Replies.num(live.get(0).reply(), 1)),
-                  majorities(renewedBy, renewals.size()));
+              long ttl = Replies.num(live.get(0).reply(), 1);
+              return new KeepAliveResult(Duration.ofMillis(ttl), majorities(renewedBy, renewals.size()),
+                  Replies.num(live.get(0).reply(), 2) - ttl);
             });
   }
 

@@ -6,9 +6,11 @@ import static io.holdfast.server.RedisCalls.ms;
 import io.holdfast.server.QuorumMasters.Answer;
 import io.holdfast.server.StoreViews.AcquireResult;
 import io.holdfast.server.StoreViews.Busy;
+import io.holdfast.server.StoreViews.ClientFacts;
 import io.holdfast.server.StoreViews.Forced;
 import io.holdfast.server.StoreViews.Housekeeping;
 import io.holdfast.server.StoreViews.KeepAliveResult;
+import io.holdfast.server.StoreViews.LockPage;
 import io.holdfast.server.StoreViews.LockView;
 import io.holdfast.server.StoreViews.OpenedSession;
 import io.holdfast.server.StoreViews.Renewal;
@@ -16,8 +18,10 @@ import io.holdfast.server.StoreViews.SessionView;
 import io.holdfast.server.StoreViews.WaiterView;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -46,11 +50,12 @@ final class QuorumStore implements LockStore {
 
   @Override
   public CompletableFuture<OpenedSession> openSession(String tenant, String principal, String clientName,
-      Duration ttl, Duration lockDelay) {
+      String host, Duration ttl, Duration lockDelay) {
     String id = SessionIds.next();
     return masters.all(m -> m.mapped(m.link().async().zadd(m.keys().sessionIndex(), 0, tenant + "/" + id)
         .toCompletableFuture(), "open session").thenCompose(indexed -> m.run(SCRIPTS.sessionOpen, "open session",
-            List.of(m.keys().session(id)), List.of(tenant, clientName, ms(ttl), ms(lockDelay), ms(retention), principal)))
+            List.of(m.keys().session(id)), List.of(tenant, clientName, ms(ttl), ms(lockDelay), ms(retention), principal,
+                host)))
         .thenCompose(reply -> Replies.num(reply, 0) != 1 ? CompletableFuture.completedFuture(reply)
             : m.mapped(m.link().async().zadd(m.keys().sessionExpiries(), io.lettuce.core.ZAddArgs.Builder.gt(),
                 (double) Replies.num(reply, 1), id).toCompletableFuture(), "open session").thenApply(x -> reply)))
@@ -96,8 +101,22 @@ final class QuorumStore implements LockStore {
   }
 
   @Override
-  public CompletableFuture<KeepAliveResult> keepAlive(SessionRef session, List<Renewal> renewals) {
-    return new QuorumKeepAlive(masters, this, retention).run(session, renewals);
+  public CompletableFuture<KeepAliveResult> keepAlive(SessionRef session, List<Renewal> renewals,
+      Optional<Duration> clockOffset) {
+    return new QuorumKeepAlive(masters, this, retention).run(session, renewals, clockOffset);
+  }
+
+  /** From the first master that answers for each session (host and offset are reported facts, not lock state). */
+  @Override
+  public CompletableFuture<Map<String, ClientFacts>> clients(String tenant, Set<String> sessionIds) {
+    List<CompletableFuture<Map<String, ClientFacts>>> each = new ArrayList<>();
+    masters.forEach(m -> each.add(Errors.started(() -> RedisSessions.clients(m, tenant, sessionIds))
+        .exceptionally(failure -> Map.of())));
+    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenApply(done -> {
+      Map<String, ClientFacts> out = new HashMap<>();
+      each.forEach(answer -> answer.join().forEach(out::putIfAbsent));
+      return out;
+    });
   }
 
   @Override
@@ -178,8 +197,8 @@ final class QuorumStore implements LockStore {
   }
 
   @Override
-  public CompletableFuture<List<LockView>> listLocks(String tenant, String prefix, int limit) {
-    return views.listLocks(tenant, prefix, limit);
+  public CompletableFuture<LockPage> listLocks(String tenant, String prefix, String after, int limit) {
+    return views.listLocks(tenant, prefix, after, limit);
   }
 
   @Override

@@ -4,10 +4,11 @@ import static io.holdfast.server.RedisCalls.SCRIPTS;
 
 import io.holdfast.server.QuorumMasters.Answer;
 import io.holdfast.server.StoreViews.Housekeeping;
-import io.holdfast.server.StoreViews.LockView;
+import io.holdfast.server.StoreViews.LockPage;
 import io.holdfast.server.StoreViews.SessionView;
 import io.holdfast.server.StoreViews.WaiterView;
 import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /*
  * Inspect, admin views and housekeeping over independent masters. Why they are not silently wrong: a lock is
@@ -62,53 +64,72 @@ final class QuorumViews {
         });
   }
 
-  CompletableFuture<List<LockView>> listLocks(String tenant, String prefix, int limit) {
+  CompletableFuture<LockPage> listLocks(String tenant, String prefix, String after, int limit) {
     String low = tenant + "/" + prefix;
-    return union(m -> m.keys().lockIndex(), low, limit, "listing locks").thenCompose(members -> {
-      List<CompletableFuture<Optional<LockView>>> views = new ArrayList<>();
-      for (String member : members) {
-        views.add(inspect(member).thenApply(reply -> reply.map(r ->
-            Replies.lockView(member.substring(tenant.length() + 1), r, 0))));
+    Range<String> range = LockPages.range(low, after.isEmpty() ? "" : tenant + "/" + after);
+    return union(m -> m.keys().lockIndex(), range, limit, "listing locks").thenCompose(listed -> {
+      List<CompletableFuture<LockPages.Examined>> views = new ArrayList<>();
+      for (String member : listed.members()) {
+        views.add(inspect(member).thenApply(reply -> new LockPages.Examined(member, reply.map(r ->
+            Replies.lockView(member.substring(tenant.length() + 1), r, 0)))));
       }
-      return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(done -> views.stream()
-          .map(CompletableFuture::join).flatMap(Optional::stream).limit(limit).toList());
+      return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(done -> LockPages.page(
+          tenant, views.stream().map(CompletableFuture::join).toList(), listed.more(), limit));
     });
   }
 
   CompletableFuture<List<SessionView>> listSessions(String tenant, int limit) {
     String low = tenant + "/";
-    return union(m -> m.keys().sessionIndex(), low, limit, "listing sessions").thenCompose(members -> {
-      List<CompletableFuture<Optional<SessionView>>> views = new ArrayList<>();
-      for (String member : members) {
-        String sid = member.substring(low.length());
-        views.add(masters.all(m -> m.run(SCRIPTS.sessionView, "listing sessions", List.of(m.keys().session(sid),
-            m.keys().sessionLocks(sid)), List.of())).thenApply(answers -> {
-              List<List<Object>> found = answers.stream().filter(a -> a.ok() && !a.reply().isEmpty())
-                  .map(Answer::reply).toList();
-              if (found.size() < masters.majority()) {
-                return Optional.empty();
-              }
-              List<Object> r = found.stream().min(Comparator.comparingLong(x -> Replies.num(x, 2))).orElseThrow();
-              return Optional.of(new SessionView(sid, Replies.str(r, 0), Duration.ofMillis(Replies.num(r, 1)),
-                  Duration.ofMillis(Replies.num(r, 2)), (int) Replies.num(r, 3)));
-            }));
-      }
-      return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(done -> views.stream()
-          .map(CompletableFuture::join).flatMap(Optional::stream).limit(limit).toList());
-    });
+    return union(m -> m.keys().sessionIndex(), RedisViews.prefixRange(low), limit, "listing sessions")
+        .thenCompose(listed -> sessionViews(listed.members(), low, limit));
   }
 
-  private CompletableFuture<List<String>> union(java.util.function.Function<RedisCalls, String> index, String low,
-      int limit, String what) {
-    return masters.all(m -> m.mapped(m.link().async().zrangebylex(index.apply(m), RedisViews.prefixRange(low),
-        Limit.create(0, (long) limit * SCAN_FACTOR)).toCompletableFuture(), what).thenApply(List::<Object>copyOf))
+  /** Each listed session as a majority of masters sees it (the soonest expiry); gone ones are left out. */
+  private CompletableFuture<List<SessionView>> sessionViews(List<String> members, String low, int limit) {
+    List<CompletableFuture<Optional<SessionView>>> views = new ArrayList<>();
+    for (String member : members) {
+      String sid = member.substring(low.length());
+      views.add(masters.all(m -> m.run(SCRIPTS.sessionView, "listing sessions", List.of(m.keys().session(sid),
+          m.keys().sessionLocks(sid)), List.of())).thenApply(answers -> {
+            List<List<Object>> found = answers.stream().filter(a -> a.ok() && !a.reply().isEmpty())
+                .map(Answer::reply).toList();
+            if (found.size() < masters.majority()) {
+              return Optional.empty();
+            }
+            List<Object> r = found.stream().min(Comparator.comparingLong(x -> Replies.num(x, 2))).orElseThrow();
+            return Optional.of(Replies.sessionView(sid, r));
+          }));
+    }
+    return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(done -> views.stream()
+        .map(CompletableFuture::join).flatMap(Optional::stream).limit(limit).toList());
+  }
+
+  /**
+   * The members every answering master's index agrees on so far: the union, cut at the lowest last member of a
+   * master whose reply was full (beyond it that master was not read); {@code more}: some reply was full.
+   */
+  private record Listed(List<String> members, boolean more) { }
+
+  private CompletableFuture<Listed> union(Function<RedisCalls, String> index, Range<String> range, int limit,
+      String what) {
+    long bound = (long) limit * SCAN_FACTOR;
+    return masters.all(m -> m.mapped(m.link().async().zrangebylex(index.apply(m), range,
+        Limit.create(0, bound)).toCompletableFuture(), what).thenApply(List::<Object>copyOf))
         .thenApply(answers -> {
           if (answers.stream().filter(Answer::ok).count() < masters.majority()) {
             throw masters.noMajority(answers, what);
           }
           TreeSet<String> members = new TreeSet<>();
-          answers.stream().filter(Answer::ok).forEach(a -> a.reply().forEach(m -> members.add(String.valueOf(m))));
-          return new ArrayList<>(members);
+          String frontier = null;
+          for (Answer answer : answers.stream().filter(Answer::ok).toList()) {
+            answer.reply().forEach(m -> members.add(String.valueOf(m)));
+            if (answer.reply().size() == bound) {
+              String last = String.valueOf(answer.reply().get(answer.reply().size() - 1));
+              frontier = frontier == null || last.compareTo(frontier) < 0 ? last : frontier;
+            }
+          }
+          return new Listed(new ArrayList<>(frontier == null ? members : members.headSet(frontier, true)),
+              frontier != null);
         });
   }
 

@@ -9,6 +9,7 @@ import io.holdfast.redis.LockScripts.SessionRenewal;
 import io.holdfast.redis.RenewGroups;
 import io.lettuce.core.ZAddArgs;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +42,7 @@ final class RedisKeepAlive {
     this.sessions = sessions;
   }
 
-  CompletableFuture<KeepAliveResult> run(SessionRef session, List<Renewal> renewals) {
+  CompletableFuture<KeepAliveResult> run(SessionRef session, List<Renewal> renewals, Optional<Duration> offset) {
     RedisKeys keys = calls.keys();
     String sid = session.id();
     String what = "keep-alive of session " + sid;
@@ -54,7 +55,8 @@ final class RedisKeepAlive {
       session.authorize(known.principal());
     }
     CompletableFuture<List<Object>> extended = calls.run(SCRIPTS.sessionKeepAlive, what,
-        List.of(keys.session(sid), keys.sessionLocks(sid)), List.of(session.tenant(), ms(retention), session.scope()));
+        List.of(keys.session(sid), keys.sessionLocks(sid)), List.of(session.tenant(), ms(retention), session.scope(),
+            Replies.micros(offset)));
     CompletableFuture<Boolean[]> renewed = known != null || leases.isEmpty()
         ? extend(sid, known == null ? 0 : known.expiry(), known == null ? "" : known.principal(), leases, what)
         : extended.thenCompose(reply -> {
@@ -70,7 +72,8 @@ final class RedisKeepAlive {
               new SessionCache.Known(expiry, Replies.num(reply, 3), Replies.str(reply, 4), Replies.str(reply, 5)));
           calls.link().async().zadd(keys.sessionExpiries(), ZAddArgs.Builder.gt(), (double) expiry, sid);
           extendBound(session, expiry, reply, what);
-          return new KeepAliveResult(Duration.ofMillis(Replies.num(reply, 1)), List.of(renewed.join()));
+          return new KeepAliveResult(Duration.ofMillis(Replies.num(reply, 1)), List.of(renewed.join()),
+              expiry - Replies.num(reply, 1));
         }));
   }
 

@@ -1,13 +1,13 @@
 package io.holdfast.server;
 
 import static io.holdfast.server.RedisCalls.SCRIPTS;
-import static io.holdfast.server.RedisCalls.ms;
 
 import io.holdfast.DeadlockVictim;
 import io.holdfast.internal.DeadlockCheck;
 import io.holdfast.redis.LockScripts.SessionKeys;
 import io.holdfast.server.StoreViews.AcquireResult;
 import io.holdfast.server.StoreViews.Busy;
+import io.holdfast.server.StoreViews.ClientFacts;
 import io.holdfast.server.StoreViews.Forced;
 import io.holdfast.server.StoreViews.Granted;
 import io.holdfast.server.StoreViews.Housekeeping;
@@ -17,10 +17,11 @@ import io.holdfast.server.StoreViews.OpenedSession;
 import io.holdfast.server.StoreViews.Renewal;
 import io.holdfast.server.StoreViews.SessionView;
 import io.holdfast.server.StoreViews.WaiterView;
-import io.lettuce.core.ZAddArgs;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -53,11 +54,11 @@ final class RedisStore implements LockStore {
   private static final Logger log = LoggerFactory.getLogger(RedisStore.class);
   private final RedisCalls calls;
   private final RedisKeys keys;
-  private final Duration retention;
   private final RedisKeepAlive keepAlives;
   private final RedisViews views;
   private final SessionCache sessions = new SessionCache();
   private final DeadlockCheck.Detection deadlocks;
+  private final RedisSessions opener;
 
   RedisStore(RedisLink link, String keyPrefix, Duration retention) {
     this(link, keyPrefix, retention, null);
@@ -68,9 +69,9 @@ final class RedisStore implements LockStore {
     this.calls = new RedisCalls(link, keyPrefix);
     this.deadlocks = victim == null ? null : new DeadlockCheck.Detection(calls.waitGraph(), victim);
     this.keys = calls.keys();
-    this.retention = retention;
     this.keepAlives = new RedisKeepAlive(calls, retention, sessions);
     this.views = new RedisViews(calls);
+    this.opener = new RedisSessions(calls, retention, sessions);
   }
 
   @Override
@@ -80,28 +81,19 @@ final class RedisStore implements LockStore {
 
   @Override
   public CompletableFuture<OpenedSession> openSession(String tenant, String principal, String clientName,
-      Duration ttl, Duration lockDelay) {
-    String id = SessionIds.next();
-    var commands = calls.link().async();
-    CompletableFuture<Long> indexed = commands.zadd(keys.sessionIndex(), 0, tenant + "/" + id).toCompletableFuture();
-    CompletableFuture<List<Object>> opened = calls.run(SCRIPTS.sessionOpen, "open session",
-        List.of(keys.session(id)), List.of(tenant, clientName, ms(ttl), ms(lockDelay), ms(retention), principal));
-    return calls.mapped(indexed, "open session").thenCombine(opened, (ignored, reply) -> reply)
-        .thenCompose(reply -> {
-          if (Replies.num(reply, 0) != 1) {
-            return openSession(tenant, principal, clientName, ttl, lockDelay);
-          }
-          long expiry = Replies.num(reply, 1);
-          sessions.put(new SessionRef(tenant, id),
-              new SessionCache.Known(expiry, lockDelay.toMillis(), clientName, principal));
-          return calls.mapped(commands.zadd(keys.sessionExpiries(), ZAddArgs.Builder.gt(), (double) expiry, id)
-              .toCompletableFuture(), "open session").thenApply(added -> new OpenedSession(id, ttl, lockDelay));
-        });
+      String host, Duration ttl, Duration lockDelay) {
+    return opener.open(tenant, principal, clientName, host, ttl, lockDelay);
   }
 
   @Override
-  public CompletableFuture<KeepAliveResult> keepAlive(SessionRef session, List<Renewal> renewals) {
-    return keepAlives.run(session, renewals);
+  public CompletableFuture<Map<String, ClientFacts>> clients(String tenant, Set<String> sessionIds) {
+    return opener.clients(tenant, sessionIds);
+  }
+
+  @Override
+  public CompletableFuture<KeepAliveResult> keepAlive(SessionRef session, List<Renewal> renewals,
+      Optional<Duration> clockOffset) {
+    return keepAlives.run(session, renewals, clockOffset);
   }
 
   @Override
@@ -296,8 +288,8 @@ final class RedisStore implements LockStore {
   }
 
   @Override
-  public CompletableFuture<List<LockView>> listLocks(String tenant, String prefix, int limit) {
-    return views.listLocks(tenant, prefix, limit);
+  public CompletableFuture<StoreViews.LockPage> listLocks(String tenant, String prefix, String after, int limit) {
+    return views.listLocks(tenant, prefix, after, limit);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.holdfast.server;
 import static io.holdfast.server.RedisCalls.SCRIPTS;
 
 import io.holdfast.server.StoreViews.Housekeeping;
+import io.holdfast.server.StoreViews.LockPage;
 import io.holdfast.server.StoreViews.LockView;
 import io.holdfast.server.StoreViews.SessionView;
 import io.holdfast.server.StoreViews.WaiterView;
@@ -12,6 +13,7 @@ import io.lettuce.core.Range;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /*
@@ -36,20 +38,15 @@ final class RedisViews {
     this.keys = calls.keys();
   }
 
-  CompletableFuture<List<LockView>> listLocks(String tenant, String prefix, int limit) {
-    var commands = calls.link().async();
-    String low = tenant + "/" + prefix;
-    return calls.mapped(commands.zrangebylex(keys.lockIndex(), prefixRange(low), Limit.create(0, (long) limit
-        * SCAN_FACTOR)).toCompletableFuture(), "listing locks").thenCompose(members -> examine(members))
-        .thenApply(found -> {
-          List<LockView> views = new ArrayList<>();
-          for (Examined entry : found) {
-            if (!entry.inspect().isEmpty() && views.size() < limit) {
-              views.add(Replies.lockView(entry.member().substring(tenant.length() + 1), entry.inspect(), 0));
-            }
-          }
-          return views;
-        });
+  CompletableFuture<LockPage> listLocks(String tenant, String prefix, String after, int limit) {
+    long bound = (long) limit * SCAN_FACTOR;
+    return calls.mapped(calls.link().async().zrangebylex(keys.lockIndex(),
+        LockPages.range(tenant + "/" + prefix, after.isEmpty() ? "" : tenant + "/" + after),
+        Limit.create(0, bound)).toCompletableFuture(), "listing locks").thenCompose(members -> examine(members)
+        .thenApply(found -> LockPages.page(tenant, found.stream().map(entry -> new LockPages.Examined(
+            entry.member(), entry.inspect().isEmpty() ? Optional.<LockView>empty() : Optional.of(Replies.lockView(
+                entry.member().substring(tenant.length() + 1), entry.inspect(), 0)))).toList(),
+            members.size() == bound, limit)));
   }
 
   /** One index entry: its generation when read, then its lock's inspect reply (empty: free). */
@@ -120,8 +117,7 @@ final class RedisViews {
                     commands.zrem(keys.sessionIndex(), member); // ids are never reused: safe to drop
                     return null;
                   }
-                  return new SessionView(sid, Replies.str(reply, 0), Duration.ofMillis(Replies.num(reply, 1)),
-                      Duration.ofMillis(Replies.num(reply, 2)), (int) Replies.num(reply, 3));
+                  return Replies.sessionView(sid, reply);
                 }));
           }
           return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(done -> views.stream()

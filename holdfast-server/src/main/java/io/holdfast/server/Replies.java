@@ -5,6 +5,7 @@ import io.holdfast.api.v1.Reason;
 import io.holdfast.server.StoreViews.LockView;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,6 +34,18 @@ final class Replies {
       }
     }
     throw malformed(reply, index);
+  }
+
+  /** session_view.lua's reply {client name, ttl, remaining, locks, host, offset} as a view. */
+  static StoreViews.SessionView sessionView(String sid, List<Object> reply) {
+    return new StoreViews.SessionView(sid, str(reply, 0), Duration.ofMillis(num(reply, 1)),
+        Duration.ofMillis(num(reply, 2)), (int) num(reply, 3), StoreViews.ClientFacts.of(str(reply, 4),
+            str(reply, 5)));
+  }
+
+  /** A clock offset as a script argument: whole microseconds, or "" for none. */
+  static String micros(Optional<Duration> offset) {
+    return offset.map(d -> String.valueOf(d.toNanos() / 1000)).orElse("");
   }
 
   static String str(List<Object> reply, int index) {

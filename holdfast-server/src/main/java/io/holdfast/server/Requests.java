@@ -4,6 +4,7 @@ import io.holdfast.AcquireRequest;
 import io.holdfast.InvalidArgumentException;
 import io.holdfast.OwnerToken;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /*
@@ -14,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Requests {
   static final int MAX_RENEWALS = 10_000;
   static final int MAX_LIST = 1_000;
+  static final long MAX_CLOCK_OFFSET_MICROS = 86_400_000_000L;
 
   private final ServerConfig config;
 
@@ -47,6 +49,26 @@ final class Requests {
           + name.length() + " characters");
     }
     return name;
+  }
+
+  /** The client's host as it said at OpenSession: "" (unknown) or up to 255 characters without control ones. */
+  String clientHost(String host) {
+    if (host.length() > 255 || host.chars().anyMatch(Character::isISOControl)) {
+      throw ServiceException.badRequest("client_host must be at most 255 characters without control characters,"
+          + " was " + host.length() + " characters");
+    }
+    return host;
+  }
+
+  /** A reported clock offset: at most a day either way (a larger one is a bug or an unset clock, not a figure). */
+  Optional<Duration> clockOffset(boolean present, long micros) {
+    if (!present) {
+      return Optional.empty();
+    }
+    if (micros < -MAX_CLOCK_OFFSET_MICROS || micros > MAX_CLOCK_OFFSET_MICROS) {
+      throw ServiceException.badRequest("clock_offset_us must be within a day either way, was " + micros);
+    }
+    return Optional.of(Duration.ofNanos(micros * 1000));
   }
 
   Duration sessionTtl(long ms) {
@@ -139,5 +161,14 @@ final class Requests {
           + " characters");
     }
     return prefix;
+  }
+
+  /** A listing's page token: a lock name (the last the previous page covered) or "", checked like a prefix. */
+  String pageToken(String token) {
+    try {
+      return namePrefix(token);
+    } catch (ServiceException e) {
+      throw ServiceException.badRequest("page_token must be a next_page_token of a previous listing");
+    }
   }
 }

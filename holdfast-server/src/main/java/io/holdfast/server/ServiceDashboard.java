@@ -1,6 +1,8 @@
 package io.holdfast.server;
 
 import com.linecorp.armeria.server.ServerBuilder;
+import io.holdfast.server.StoreViews.ClientFacts;
+import io.holdfast.server.StoreViews.LockPage;
 import io.holdfast.server.StoreViews.LockView;
 import io.holdfast.server.StoreViews.SessionView;
 import io.holdfast.server.StoreViews.WaiterView;
@@ -24,9 +26,9 @@ final class ServiceDashboard implements DashboardSource {
   static final int SESSIONS = 50;
   static final int EVENTS = 50;
   static final List<String> GAPS = List.of(
-      "Host: the service does not record where a session's client runs; the client name is what the client set.",
-      "Clock offset: each client measures its own against Redis (gauge holdfast.clock.offset in the client's"
-          + " meter registry); the service is not told it, so none is shown here.",
+      "Host and clock offset are what each client reported (its host name at open, the offset of its wall clock"
+          + " from the store's clock it measured at keep-alives); clients other than the Java client may report"
+          + " neither, and a holder's host is shown for the locks of sessions that are still known.",
       "Waiter counts and wait times are this instance's waiting acquires; other instances' waiters of the hottest"
           + " locks are listed with their listing deadline only.",
       "Events are the lease losses and forced releases this instance answered since it started.");
@@ -66,26 +68,32 @@ final class ServiceDashboard implements DashboardSource {
     waits.forEach(w -> waitersByName.put(LockKey.nameWithin(tenant, w.fullName()), w.waiters()));
     List<WaitRoom.Waits> hot = waits.subList(0, Math.min(HOT, waits.size()));
     long now = System.currentTimeMillis();
-    CompletableFuture<List<LockView>> locks = Errors.started(() -> store.listLocks(tenant, prefix, limit));
+    CompletableFuture<LockPage> locks = Errors.started(() -> store.listLocks(tenant, prefix, cursor, limit));
+    CompletableFuture<Map<String, ClientFacts>> holders = locks.thenCompose(page -> store.holders(tenant,
+        page.locks()));
     CompletableFuture<List<SessionView>> sessions = Errors.started(() -> store.listSessions(tenant, SESSIONS));
     CompletableFuture<List<Map<String, Object>>> waiters = hotWaiters(tenant, hot);
-    return locks.thenCombine(sessions, (lockViews, sessionViews) -> {
+    return locks.thenCombine(sessions, (page, sessionViews) -> {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("source", "lock service, tenant '" + tenant + "', store " + store.describe());
       out.put("now", now);
-      out.put("locks", lockViews.stream().map(view -> lock(view, now, waitersByName)).toList());
+      out.put("locks", page.locks().stream().map(view -> lock(view, now, waitersByName)).toList());
       out.put("lockCount", -1);
-      out.put("nextCursor", "");
+      out.put("nextCursor", page.next());
       out.put("hot", hot.stream().map(w -> Map.<String, Object>of("name", LockKey.nameWithin(tenant, w.fullName()),
           "waiters", w.waiters(), "longestWaitMs", w.longest().toMillis())).toList());
       out.put("sessions", sessionViews.stream().map(ServiceDashboard::session).toList());
       out.put("events", events.recent(tenant, EVENTS).stream().map(e -> Map.<String, Object>of("atMs", e.atMillis(),
           "kind", e.kind(), "lock", e.lock(), "detail", e.detail())).toList());
-      out.put("clocks", List.of());
+      out.put("clocks", sessionViews.stream().filter(view -> view.client().clockOffset().isPresent())
+          .map(ServiceDashboard::clock).toList());
       out.put("gaps", GAPS);
       return out;
     }).thenCombine(waiters, (out, listed) -> {
       out.put("waiters", listed);
+      return out;
+    }).thenCombine(holders, (out, clients) -> {
+      hosts(out, clients);
       return out;
     });
   }
@@ -117,6 +125,19 @@ final class ServiceDashboard implements DashboardSource {
     return out;
   }
 
+  @SuppressWarnings("unchecked")
+  private static void hosts(Map<String, Object> out, Map<String, ClientFacts> clients) {
+    for (Map<String, Object> lock : (List<Map<String, Object>>) out.get("locks")) {
+      lock.put("host", clients.getOrDefault((String) lock.get("sessionId"), ClientFacts.UNKNOWN).host());
+    }
+  }
+
+  private static Map<String, Object> clock(SessionView view) {
+    String host = view.client().host().isEmpty() ? "" : " on " + view.client().host();
+    return Map.of("client", view.clientName() + host + " (session " + view.id() + ")", "offsetMs",
+        Math.round(view.client().clockOffset().orElseThrow().toNanos() / 100_000.0) / 10.0);
+  }
+
   private static Map<String, Object> waiter(String lock, WaiterView view) {
     return Map.of("lock", lock, "sessionId", view.sessionId(), "clientName", view.clientName(), "waitedMs", -1,
         "remainingMs", view.remaining().toMillis());
@@ -124,7 +145,7 @@ final class ServiceDashboard implements DashboardSource {
 
   private static Map<String, Object> session(SessionView view) {
     long remaining = view.remaining().toMillis();
-    return Map.of("id", view.id(), "clientName", view.clientName(), "host", "",
+    return Map.of("id", view.id(), "clientName", view.clientName(), "host", view.client().host(),
         "keepAliveAgeMs", remaining > 0 ? view.ttl().toMillis() - remaining : -1, "remainingMs", remaining,
         "locks", view.lockCount());
   }

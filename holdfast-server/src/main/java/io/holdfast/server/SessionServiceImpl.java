@@ -12,8 +12,10 @@ import io.holdfast.api.v1.SessionServiceGrpc;
 import io.holdfast.api.v1.Reason;
 import io.holdfast.server.StoreViews.KeepAliveResult;
 import io.holdfast.server.StoreViews.Renewal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /*
  * SessionService: open, keep alive, close. Each call validates its fields on the gRPC thread (with the caller's
@@ -37,9 +39,9 @@ final class SessionServiceImpl extends SessionServiceGrpc.SessionServiceImplBase
     Principal caller = Principal.current();
     calls.unary("open_session", observer, () -> {
       String clientName = requests.clientName(request.getClientName());
-      return store.openSession(caller.tenant(), caller.id(), clientName, requests.sessionTtl(request.getTtlMs()),
-          config.lockDelay()).thenApply(opened -> Session.newBuilder().setSessionId(opened.id())
-              .setTenant(caller.tenant()).setClientName(clientName).setTtlMs(opened.ttl().toMillis())
+      return store.openSession(caller.tenant(), caller.id(), clientName, requests.clientHost(request.getClientHost()),
+          requests.sessionTtl(request.getTtlMs()), config.lockDelay()).thenApply(opened -> Session.newBuilder()
+              .setSessionId(opened.id()).setTenant(caller.tenant()).setClientName(clientName).setTtlMs(opened.ttl().toMillis())
               .setLockDelayMs(opened.lockDelay().toMillis()).setMaxWaitMs(config.maxWait().toMillis()).build());
     }, session -> session);
   }
@@ -56,10 +58,11 @@ final class SessionServiceImpl extends SessionServiceGrpc.SessionServiceImplBase
             requests.owner(renewal.getOwner(), session.id()), requests.token(renewal.getFencingToken()),
             requests.leaseTtl(renewal.getLeaseTtlMs(), false)));
       }
-      return store.keepAlive(session, renewals).whenComplete((result, failure) -> noteLosses(caller, session,
+      Optional<Duration> offset = requests.clockOffset(request.hasClockOffsetUs(), request.getClockOffsetUs());
+      return store.keepAlive(session, renewals, offset).whenComplete((result, failure) -> noteLosses(caller, session,
           renewals, result, failure));
     }, result -> KeepAliveResponse.newBuilder().setTtlMs(result.ttl().toMillis())
-        .addAllRenewed(result.renewed()).build());
+        .addAllRenewed(result.renewed()).setStoreTimeMs(result.storeTimeMillis()).build());
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.holdfast.api.v1.Waiter;
 import io.holdfast.server.StoreViews.AcquireResult;
 import io.holdfast.server.StoreViews.Busy;
 import io.holdfast.server.StoreViews.Granted;
+import io.holdfast.server.StoreViews.ClientFacts;
 import io.holdfast.server.StoreViews.LockView;
 import io.holdfast.server.StoreViews.SessionView;
 import io.holdfast.server.StoreViews.WaiterView;
@@ -31,7 +32,12 @@ final class Wire {
 
   /** A lock as a listing shows it; {@code withOwner} false leaves the owner token empty (a client's listing). */
   static LockInfo lock(LockView view, boolean withOwner) {
-    return LockInfo.newBuilder()
+    return lock(view, withOwner, ClientFacts.UNKNOWN);
+  }
+
+  /** As {@link #lock(LockView, boolean)}, with what the holder's client said about itself. */
+  static LockInfo lock(LockView view, boolean withOwner, ClientFacts client) {
+    LockInfo.Builder out = LockInfo.newBuilder()
         .setName(view.name())
         .setHeld(!view.delayed())
         .setDelayed(view.delayed())
@@ -42,7 +48,9 @@ final class Wire {
         .setHoldCount(view.holds())
         .setAcquiredAtMs(view.acquiredAtMillis())
         .setRemainingMs(view.remaining().toMillis())
-        .build();
+        .setClientHost(client.host());
+    client.clockOffset().ifPresent(offset -> out.setClockOffsetUs(offset.toNanos() / 1000));
+    return out.build();
   }
 
   /** A waiter as a listing shows it; {@code withOwner} false leaves the owner token empty (a client's listing). */
@@ -52,9 +60,11 @@ final class Wire {
   }
 
   static SessionInfo session(SessionView view) {
-    return SessionInfo.newBuilder().setSessionId(view.id()).setClientName(view.clientName())
+    SessionInfo.Builder out = SessionInfo.newBuilder().setSessionId(view.id()).setClientName(view.clientName())
         .setTtlMs(view.ttl().toMillis()).setRemainingMs(view.remaining().toMillis())
         .setExpired(view.remaining().isNegative() || view.remaining().isZero())
-        .setLockCount(view.lockCount()).build();
+        .setLockCount(view.lockCount()).setClientHost(view.client().host());
+    view.client().clockOffset().ifPresent(offset -> out.setClockOffsetUs(offset.toNanos() / 1000));
+    return out.build();
   }
 }

@@ -7,6 +7,7 @@
 -- ARGV[1]  tenant of the caller
 -- ARGV[2]  retention in ms
 -- ARGV[3]  the caller's principal id, '' for an admin of the tenant
+-- ARGV[4]  the client's measured clock offset in microseconds, stored as field 'o'; '' or absent: none reported
 --
 -- Returns  {1, ttl_ms, e, d, client name, principal, key1, gen1, key2, gen2, ...}  extended to expire at
 --          e; its lock-delay, client name and principal; the session's lock keys with their generations
@@ -25,6 +26,9 @@ end
 local ttl, delay = session[4], session[2]
 local e = now + ttl
 redis.call('HSET', skey, 'e', fmt(e))
+if ARGV[4] and ARGV[4] ~= '' then
+  redis.call('HSET', skey, 'o', ARGV[4])
+end
 redis.call('PEXPIRE', skey, e + delay + retention - now)
 local out = {1, ttl, e, delay, session[3], session[5]}
 local bound = redis.call('HGETALL', slocks)

@@ -7,6 +7,7 @@
 -- ARGV[4]  lock-delay in ms (0 allowed)
 -- ARGV[5]  retention in ms: how long an expired session stays answerable as "expired"
 -- ARGV[6]  principal: the id of the token that opens it; only it (or an admin of the tenant) may use it
+-- ARGV[7]  the client's host, as it said ('' unknown; absent from callers that name none)
 --
 -- Returns  {1, e}  created, expiring at e (Redis ms)
 --          {0}     the id exists already (a 128-bit collision: the caller retries with a new id)
@@ -21,6 +22,7 @@ if redis.call('EXISTS', skey) == 1 then
 end
 local now = clock()
 local e = now + ttl
-redis.call('HSET', skey, 'T', tenant, 'p', principal, 'n', name, 'l', ttl, 'd', delay, 'e', fmt(e), 'c', fmt(now))
+redis.call('HSET', skey, 'T', tenant, 'p', principal, 'n', name, 'l', ttl, 'd', delay, 'e', fmt(e), 'c', fmt(now),
+  'h', ARGV[7] or '')
 redis.call('PEXPIRE', skey, ttl + delay + retention)
 return {1, e}

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -89,7 +90,8 @@ class DashboardBrowserIT {
     browser.findElement(By.id("token")).sendKeys(ADMIN);
     browser.findElement(By.id("connect")).click();
     await().atMost(Duration.ofSeconds(30)).until(() -> text(By.id("status")).startsWith("live"));
-    try (Holdfast worker = client("billing-worker-7"); Holdfast other = client("report-runner-2")) {
+    try (Holdfast worker = client("billing-worker-7", "billing-7.example");
+        Holdfast other = client("report-runner-2", "report-2.example")) {
       Lease lease = worker.acquire("orders/42", Duration.ofSeconds(60));
       Lease report = other.acquire("reports/daily", Duration.ofSeconds(60));
       CompletableFuture<Optional<Lease>> waiting = other.tryAcquireAsync(AcquireRequest.of("orders/42",
@@ -97,12 +99,14 @@ class DashboardBrowserIT {
       forceRelease(worker);
       By row = By.cssSelector("#locks tr[data-lock='orders/42']");
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(text(row))
-          .contains("orders/42", "held", "billing-worker-7", lease.fencingToken().toString()));
+          .contains("orders/42", "held", "billing-worker-7", "billing-7.example", lease.fencingToken().toString()));
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(text(By.id("hot")))
           .contains("orders/42"));
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(text(By.id("events")))
           .contains("forced-release", "cache/rebuild"));
-      assertThat(text(By.id("sessions"))).contains("billing-worker-7", "report-runner-2");
+      assertThat(text(By.id("sessions"))).contains("billing-worker-7", "report-runner-2", "report-2.example");
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(text(By.id("clocks")))
+          .contains("billing-worker-7 on billing-7.example", "report-runner-2 on report-2.example"));
       screenshot();
 
       lease.release();
@@ -122,14 +126,23 @@ class DashboardBrowserIT {
         .setFencingToken(doomed.fencingToken().value()).build());
   }
 
-  private static Holdfast client(String name) {
+  private static Holdfast client(String name, String host) {
     return Holdfast.connect(HoldfastOptions.builder().backend("holdfast://" + CLIENT + "@127.0.0.1:"
-        + server.port()).clientName(name).build());
+        + server.port() + "?session-ttl=3s&client-host=" + host).clientName(name).build());
   }
 
+  /* The page rebuilds its tables every second: an element found just before a rebuild is stale, so read again. */
   private static String text(By by) {
-    List<WebElement> found = browser.findElements(by);
-    return found.isEmpty() ? "" : found.get(0).getText();
+    for (int attempt = 0; ; attempt++) {
+      try {
+        List<WebElement> found = browser.findElements(by);
+        return found.isEmpty() ? "" : found.get(0).getText();
+      } catch (StaleElementReferenceException rebuilt) {
+        if (attempt == 10) {
+          throw rebuilt;
+        }
+      }
+    }
   }
 
   /* The screenshot docs/dashboard.md shows, written into the checkout's docs/ directory. */

@@ -7,6 +7,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.holdfast.api.v1.AcquireResponse;
+import io.holdfast.api.v1.KeepAliveResponse;
+import io.holdfast.api.v1.ListLocksResponse;
+import io.holdfast.api.v1.ListSessionsResponse;
 import io.holdfast.api.v1.LockInfo;
 import io.holdfast.api.v1.ReleaseResponse;
 import io.holdfast.api.v1.Session;
@@ -14,6 +17,7 @@ import io.holdfast.testkit.redis.RedisExtension;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -76,6 +80,35 @@ class HttpJsonIT {
         ReleaseResponse.getDefaultInstance());
     assertThat(released.getRemainingHolds()).isZero();
     assertThat(ok(http.get("/v1/locks/inspect?name=" + name), LockInfo.getDefaultInstance()).getHeld()).isFalse();
+  }
+
+  @Test
+  void listLocksAndSessions_overJson_pageTokenAndClientFacts() {
+    String session = ok(http.post("/v1/sessions/open", "{\"clientName\":\"http-pager\",\"clientHost\":"
+        + "\"pager-1.example\"}"), Session.getDefaultInstance()).getSessionId();
+    String prefix = "http-page/" + UUID.randomUUID() + "/";
+    for (String name : List.of("a", "b")) {
+      assertThat(ok(http.post("/v1/locks/acquire", "{\"sessionId\":\"" + session + "\",\"name\":\"" + prefix
+          + name + "\"}"), AcquireResponse.getDefaultInstance()).getAcquired()).isTrue();
+    }
+    ok(http.post("/v1/sessions/keepalive", "{\"sessionId\":\"" + session + "\",\"clockOffsetUs\":\"-2500\"}"),
+        KeepAliveResponse.getDefaultInstance());
+
+    ListLocksResponse first = ok(http.get("/v1/admin/locks?prefix=" + prefix + "&limit=1"),
+        ListLocksResponse.getDefaultInstance());
+    assertThat(first.getLocksList()).extracting(LockInfo::getName).containsExactly(prefix + "a");
+    assertThat(first.getLocks(0).getClientHost()).isEqualTo("pager-1.example");
+    assertThat(first.getLocks(0).getClockOffsetUs()).isEqualTo(-2500);
+    ListLocksResponse second = ok(http.get("/v1/admin/locks?prefix=" + prefix + "&limit=1&page_token="
+        + first.getNextPageToken()), ListLocksResponse.getDefaultInstance());
+    assertThat(second.getLocksList()).extracting(LockInfo::getName).containsExactly(prefix + "b");
+    assertThat(ok(http.get("/v1/admin/locks?prefix=" + prefix + "&page_token=" + prefix + "b"),
+        ListLocksResponse.getDefaultInstance())).isEqualTo(ListLocksResponse.getDefaultInstance());
+    assertThat(ok(http.get("/v1/admin/sessions"), ListSessionsResponse.getDefaultInstance()).getSessionsList())
+        .filteredOn(info -> info.getSessionId().equals(session)).singleElement().satisfies(info -> {
+          assertThat(info.getClientHost()).isEqualTo("pager-1.example");
+          assertThat(info.getClockOffsetUs()).isEqualTo(-2500);
+        });
   }
 
   @Test

@@ -11,10 +11,12 @@ import io.holdfast.Lease;
 import io.holdfast.api.v1.Reason;
 import io.holdfast.server.StoreViews.AcquireResult;
 import io.holdfast.server.StoreViews.Busy;
+import io.holdfast.server.StoreViews.ClientFacts;
 import io.holdfast.server.StoreViews.Granted;
 import io.holdfast.server.StoreViews.LockView;
 import io.holdfast.server.StoreViews.Renewal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -284,6 +286,64 @@ abstract class LockStoreContract extends SessionOwnershipContract {
     assertThat(failureReason(() -> join(store().keepAlive(theirs, List.of())))).isEqualTo(Reason.SESSION_UNKNOWN);
     assertThat(failureReason(() -> join(store().acquire(theirs, new LockKey("other", "x"), "o", Duration.ZERO, 1,
         Duration.ZERO)))).isEqualTo(Reason.SESSION_UNKNOWN);
+  }
+
+  @Test
+  void clientFacts_hostAtOpenAndOffsetAtKeepAlive_shownWithTheSessionAndItsLocks() {
+    SessionRef session = new SessionRef(TENANT, join(store().openSession(TENANT, OWNER, "reporter", "worker-7.example",
+        Duration.ofSeconds(10), Duration.ZERO)).id());
+    SessionRef silent = open(Duration.ofSeconds(10), Duration.ZERO);
+    LockKey lock = new LockKey(TENANT, "facts-" + UUID.randomUUID());
+    acquire(session, lock, "o");
+    assertThat(join(store().clients(TENANT, java.util.Set.of(session.id(), silent.id())))).containsOnly(
+        java.util.Map.entry(session.id(), new ClientFacts("worker-7.example", java.util.Optional.empty())),
+        java.util.Map.entry(silent.id(), ClientFacts.UNKNOWN));
+
+    StoreViews.KeepAliveResult kept = join(store().keepAlive(session, List.of(),
+        java.util.Optional.of(Duration.ofNanos(-1_234_567_000L))));
+    assertThat(kept.storeTimeMillis()).isPositive();
+    join(store().keepAlive(session, List.of())); // no offset reported: the last one stays
+    ClientFacts expected = new ClientFacts("worker-7.example",
+        java.util.Optional.of(Duration.ofNanos(-1_234_567_000L)));
+    assertThat(join(store().listSessions(TENANT, 1000))).filteredOn(view -> view.id().equals(session.id()))
+        .singleElement().satisfies(view -> assertThat(view.client()).isEqualTo(expected));
+    assertThat(join(store().holders(TENANT, join(store().listLocks(TENANT, lock.name(), 10)))))
+        .containsExactly(java.util.Map.entry(session.id(), expected));
+    assertThat(join(store().clients("other", java.util.Set.of(session.id())))).isEmpty();
+  }
+
+  @Test
+  void listLocks_followingTheCursor_listsEveryHeldLockOnceInNameOrder() {
+    SessionRef holder = open(Duration.ofSeconds(10), Duration.ZERO);
+    String prefix = "page-" + UUID.randomUUID() + "/";
+    List<String> held = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      LockKey lock = new LockKey(TENANT, prefix + String.format("%03d", i));
+      Granted granted = acquire(holder, lock, "o");
+      if (i % 3 == 0 || (i >= 10 && i < 30)) { // a run of 20 free entries: more than limit * 10 of the index
+        join(store().release(holder, lock, "o", granted.token(), 100 + i));
+      } else {
+        held.add(lock.name());
+      }
+    }
+    join(store().acquire(holder, new LockKey(TENANT, prefix.substring(0, prefix.length() - 1)), "o",
+        Duration.ZERO, 1, Duration.ZERO)); // sorts before the prefix: never listed
+    List<String> walked = new ArrayList<>();
+    String cursor = "";
+    int pages = 0;
+    do {
+      StoreViews.LockPage page = join(store().listLocks(TENANT, prefix, cursor, 1));
+      assertThat(page.locks()).hasSizeLessThanOrEqualTo(1);
+      page.locks().forEach(view -> walked.add(view.name()));
+      assertThat(page.next()).isNotEqualTo(cursor);
+      cursor = page.next();
+      assertThat(++pages).isLessThanOrEqualTo(40);
+    } while (!cursor.isEmpty());
+    assertThat(walked).containsExactlyElementsOf(held);
+    assertThat(join(store().listLocks(TENANT, prefix, held.get(2), 2)).locks()).extracting(LockView::name)
+        .containsExactly(held.get(3), held.get(4));
+    assertThat(join(store().listLocks(TENANT, prefix, held.get(held.size() - 1), 5))).isEqualTo(
+        new StoreViews.LockPage(List.of(), ""));
   }
 
   @Test
