@@ -16,17 +16,18 @@ import java.util.Set;
  * ({@link ServiceProcess}) on a free loopback port over the same redis-server, and each client instance is
  * {@code Holdfast.connect} with a {@code holdfast://} backend URI (holdfast-client: gRPC over its own HTTP/2
  * connection, its own session), used exactly like the direct contender. Only the workloads the service is meant
- * for run it: the cycle workloads and the fleet. The service's CPU time is read from its process
+ * for run it: the cycle workloads, the fleet, and the read/write lock and semaphore workloads (through the
+ * service's {@code PrimitiveService}). The service's CPU time is read from its process
  * ({@link #serviceCpu}), so the harness's own CPU time is the clients' alone.
  *
  * <p>Why it is safe to share: the service is started once under this object's lock on first use and stopped by
  * {@link #close}; the service itself is thread-safe and stateless (everything lives in Redis).
  */
-final class HoldfastServiceContender implements Contender {
+final class HoldfastServiceContender implements PrimitiveContender {
   /** The server's key prefix; its lock keys are {@code hs:{default/<name>}} (open tenant, no auth). */
   private static final String PREFIX = "hs";
   private static final String TENANT = "default";
-  private static final Set<String> WORKLOADS = Set.of("uncontended", "contended", "fleet");
+  private static final Set<String> WORKLOADS = Set.of("uncontended", "contended", "fleet", "rwlock", "semaphore");
 
   private static final int PRIME_WORKERS = 16;
 
@@ -70,7 +71,7 @@ final class HoldfastServiceContender implements Contender {
   }
 
   @Override
-  public Locker connect(LockerSpec spec) {
+  public HoldfastContender.HoldfastLocker connect(LockerSpec spec) {
     HoldfastOptions options = HoldfastOptions.builder()
         .backend(service(spec.redisUri()).uri().toString())
         .clientName(spec.instanceName())
