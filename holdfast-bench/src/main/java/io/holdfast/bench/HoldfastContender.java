@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
  * shortened to {@code hf}, so that its keys are as long as the others'), {@code tryAcquire(name, ttl, wait)}
  * with the default auto-renewal; {@code holdfast-fair} is the same in fair mode ({@code withFair(true)}), and runs
  * only the saturated fleet, the workload that compares the two modes. Its read/write locks and semaphores are
- * {@code holdfast.readWriteLock(name)} (writer preference, the default) and {@code holdfast.semaphore(name, n)}.
+ * {@code holdfast.readWriteLock(name, preferWriters)} and {@code holdfast.semaphore(name, n)}.
  */
 final class HoldfastContender implements PrimitiveContender {
   /** The fair mode's contender name. */
@@ -111,8 +111,8 @@ final class HoldfastContender implements PrimitiveContender {
     /** The handles cost nothing to make (they hold no state), so one per call, as an application may. */
     private LeaseSource source(Target target) {
       return switch (target.kind()) {
-        case READ -> holdfast.readWriteLock(target.name()).readLock();
-        case WRITE -> holdfast.readWriteLock(target.name()).writeLock();
+        case READ -> holdfast.readWriteLock(target.name(), target.preferWriters()).readLock();
+        case WRITE -> holdfast.readWriteLock(target.name(), target.preferWriters()).writeLock();
         case PERMIT -> holdfast.semaphore(target.name(), target.permits());
       };
     }

@@ -97,7 +97,7 @@ final class MemoryWorkload implements Workload {
    * Starts each measurement from an empty server when the server is the harness's own: keys that an earlier
    * contender left with a TTL would otherwise expire during this one and make its delta negative.
    */
-  static void clean(BenchContext context) throws InterruptedException {
+  private static void clean(BenchContext context) throws InterruptedException {
     if (context.privateServer()) {
       context.probe().flushAll();
     }

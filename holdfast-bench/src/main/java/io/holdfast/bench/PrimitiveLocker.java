@@ -18,25 +18,27 @@ interface PrimitiveLocker extends Locker {
    * @param kind the read or write side of a read/write lock, or a permit of a semaphore
    * @param name the primitive's name
    * @param permits the semaphore's number of permits; 0 for a read/write lock
+   * @param preferWriters for a read/write lock, whether waiting writers keep new readers out (Holdfast's default,
+   *     {@code readWriteLock(name, true)}); false for a semaphore. A contender without the choice ignores it.
    */
-  record Target(Kind kind, String name, int permits) {
+  record Target(Kind kind, String name, int permits, boolean preferWriters) {
     public Target {
-      if ((kind == Kind.PERMIT) != (permits > 0)) {
-        throw new IllegalArgumentException("a permit needs a positive number of permits, a lock side none: "
-            + kind + " " + permits);
+      if ((kind == Kind.PERMIT) != (permits > 0) || (kind == Kind.PERMIT && preferWriters)) {
+        throw new IllegalArgumentException("a permit needs a positive number of permits and no preference, a "
+            + "lock side neither: " + kind + " " + permits + " " + preferWriters);
       }
     }
 
-    static Target read(String name) {
-      return new Target(Kind.READ, name, 0);
+    static Target read(String name, boolean preferWriters) {
+      return new Target(Kind.READ, name, 0, preferWriters);
     }
 
-    static Target write(String name) {
-      return new Target(Kind.WRITE, name, 0);
+    static Target write(String name, boolean preferWriters) {
+      return new Target(Kind.WRITE, name, 0, preferWriters);
     }
 
     static Target permit(String name, int permits) {
-      return new Target(Kind.PERMIT, name, permits);
+      return new Target(Kind.PERMIT, name, permits, false);
     }
   }
 

@@ -45,7 +45,9 @@ final class PrimitiveMemory {
    */
   Row run(BenchContext context, PrimitiveContender contender, IntFunction<Target> target) throws Exception {
     RedisProbe probe = context.probe();
-    MemoryWorkload.clean(context);
+    if (context.privateServer()) {
+      probe.flushAll(); // before connecting: a service client's session must survive; settled below
+    }
     try (PrimitiveLocker locker = contender.connect(context.spec(contender.name() + "-" + workload + "-memory",
         TTL, false))) {
       locker.acquireAsync(target.apply(-1)).thenCompose(Held::releaseAsync).join();

@@ -7,31 +7,46 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 
 /**
- * What the read/write lock and semaphore workloads of issue 12 share: a cycle variant, in which W workers over
+ * What the read/write lock and semaphore workloads of issue 12 share: cycle variants, in which W workers over
  * the contended workload's client instances acquire and release at once in a closed loop (the subclass says
  * what each acquires), run in alternating slices by {@link Rounds}; and a memory variant ({@link PrimitiveMemory}):
  * the bytes and keys each held grant costs in Redis, and what is left once every grant is released. Every grant
  * passes a {@link ShareReferee}. Only {@link PrimitiveContender}s that {@link Contender#runs} the workload
  * take part.
  *
- * <p>The latency is that of the acquire alone (from the call to the grant), for every grant; {@code write p99}
- * (rwlock only) is the same for the write grants alone, recorded in the workers' second histogram.
+ * <p>The latency is that of the acquire alone (from the call to the grant), for every grant that returned inside
+ * the window; {@code write p99} (rwlock only) is the same for the write grants alone, recorded in the workers'
+ * second histogram. A wait is bounded by {@value #WAIT_SECONDS} s and by the window's end plus a grace (a slice,
+ * at least a second): the slice ends when its last wait does, and a waiter that missed its wake-up (Redisson's
+ * read/write lock does, see docs/benchmarks.md) would otherwise stretch every slice to the full wait. A wait that
+ * ran out either way is counted as cut ({@code waits_cut}): the targets are released at once, so it stalled for at
+ * least a second.
  */
 abstract class PrimitiveWorkload implements Workload {
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final int WAIT_SECONDS = 10;
+  private static final Duration WAIT = Duration.ofSeconds(WAIT_SECONDS);
+  /** The least a wait may run on past the window's end (see {@link #wait}). */
+  private static final Duration MIN_GRACE = Duration.ofSeconds(1);
 
   private final Map<String, ShareReferee> referees = new ConcurrentHashMap<>();
 
-  /** The target a worker acquires in its next cycle; called on the worker's thread. */
-  abstract Target cycleTarget(BenchContext context, Contender contender, int worker);
+  /**
+   * One cycle variant.
+   *
+   * @param label the variant's label, such as {@code W=64, 10% writes}
+   * @param target the target a worker acquires in its next cycle, given the contender and the worker; called on
+   *     the worker's thread
+   */
+  record Cycle(String label, BiFunction<Contender, Integer, Target> target) { }
+
+  /** The cycle variants, in order. */
+  abstract List<Cycle> cycles(BenchContext context);
 
   /** The {@code index}th target the memory variant holds at once; each on a name of its own. */
   abstract Target heldTarget(BenchContext context, Contender contender, int index);
-
-  /** The cycle variant's label, such as {@code W=64, 4 names, 10% writes}. */
-  abstract String cycleVariant(Scale scale);
 
   /** Whether targets include writes, which get a latency column of their own. */
   abstract boolean writes();
@@ -51,7 +66,8 @@ abstract class PrimitiveWorkload implements Workload {
     return new TableSpec(name(), title(), setup(scale),
         Metric.columns(latency, List.of(new Metric("cmds_grant", "cmds/grant", 2),
             new Metric("scripts_grant", "scripts/grant", 2)), Metric.cpu("grant"),
-            List.of(new Metric("errors", "errors", 0)), PrimitiveMemory.COLUMNS),
+            List.of(new Metric("errors", "errors", 0), new Metric("waits_cut", "waits cut", 0)),
+            PrimitiveMemory.COLUMNS),
         List.of("grants_s", "p99_us", "cmds_grant", "bytes_grant", "residue_keys"),
         List.of("grants_s", "p99_us", "cmds_grant"));
   }
@@ -64,12 +80,13 @@ abstract class PrimitiveWorkload implements Workload {
       return rows;
     }
     Scale scale = context.scale();
-    String variant = cycleVariant(scale);
-    Map<String, SliceResult> results = Rounds.run(context, name() + " " + variant, taking,
-        contender -> Fixture.open(context, contender, name(), scale.contendedInstances(), UncontendedWorkload.TTL,
-            false),
-        (fixture, window) -> slice(context, fixture, window));
-    results.forEach((contender, result) -> rows.add(row(variant, contender, result)));
+    for (Cycle cycle : cycles(context)) {
+      Map<String, SliceResult> results = Rounds.run(context, name() + " " + cycle.label(), taking,
+          contender -> Fixture.open(context, contender, name(), scale.contendedInstances(),
+              UncontendedWorkload.TTL, false),
+          (fixture, window) -> slice(context, fixture, cycle, window));
+      results.forEach((contender, result) -> rows.add(row(cycle.label(), contender, result)));
+    }
     PrimitiveMemory memory = new PrimitiveMemory(name(), count(scale));
     for (Contender contender : taking) {
       rows.add(memory.run(context, (PrimitiveContender) contender, i -> heldTarget(context, contender, i)));
@@ -77,20 +94,21 @@ abstract class PrimitiveWorkload implements Workload {
     return rows;
   }
 
-  /** Grants held at once by the memory variant: a tenth of the lock memory workload's. */
+  /** Grants held at once by the memory variant: a fifth of the lock memory workload's locks. */
   static int count(Scale scale) {
-    return Math.max(50, scale.memoryHeld() / 10);
+    return Math.max(50, scale.memoryHeld() / 5);
   }
 
-  private SliceResult slice(BenchContext context, Fixture fixture, Duration window) throws InterruptedException {
+  private SliceResult slice(BenchContext context, Fixture fixture, Cycle cycle, Duration window)
+      throws InterruptedException {
     Contender contender = fixture.contender;
     List<WorkerStats> stats = WorkerGroup.run(contender.name() + "-" + name(), context.scale().contendedWorkers(),
         window, (worker, mine) -> {
-          Target target = cycleTarget(context, contender, worker);
+          Target target = cycle.target().apply(contender, worker);
           ShareReferee referee = referees.computeIfAbsent(target.name(),
               name -> new ShareReferee(contender, name, target.permits(), context.violations()));
           long start = System.nanoTime();
-          Held held = PrimitiveContender.of(fixture, worker).acquire(target, WAIT);
+          Held held = PrimitiveContender.of(fixture, worker).acquire(target, wait(context, mine));
           long granted = System.nanoTime();
           if (held == null) {
             mine.timeouts++;
@@ -107,6 +125,13 @@ abstract class PrimitiveWorkload implements Workload {
     return SliceResult.of(stats, window);
   }
 
+  /** {@link #WAIT}, or less so that it ends a grace after the window does. */
+  private static Duration wait(BenchContext context, WorkerStats mine) {
+    long grace = Math.max(context.scale().slice().toNanos(), MIN_GRACE.toNanos());
+    long untilCut = Math.max(0, mine.deadline - System.nanoTime()) + grace;
+    return Duration.ofNanos(Math.min(WAIT.toNanos(), untilCut));
+  }
+
   private Row row(String variant, String contender, SliceResult result) {
     Latency acquire = Latency.of(result.latency);
     RowBuilder row = new RowBuilder(name(), variant, contender)
@@ -118,7 +143,7 @@ abstract class PrimitiveWorkload implements Workload {
     return row.put("cmds_grant", result.perOp(result.commands.total()))
         .put("scripts_grant", result.perOp(result.commands.scripts()))
         .cpu(result)
-        .put("errors", result.errors + result.timeouts)
+        .put("errors", result.errors).put("waits_cut", result.timeouts)
         .commandsPer(result.commands, result.ops + result.opsAfterWindow)
         .build();
   }

@@ -29,7 +29,8 @@ import org.redisson.config.Config;
  * afford and which no single real node would notice.
  *
  * <p>The primitives of issue 12 ({@code redisson} only; {@code redisson-fenced} has none of its own):
- * {@link org.redisson.api.RReadWriteLock} and {@link RPermitExpirableSemaphore}, each acquisition with a lease time
+ * {@link org.redisson.api.RReadWriteLock} (which has no writer preference, so takes every target's the same way)
+ * and {@link RPermitExpirableSemaphore}, each acquisition with a lease time
  * equal to the workload's TTL, the form Redisson documents for leases that must end by themselves (the
  * semaphore has no watchdog at all). The semaphore's permits are set once per name and client with
  * {@code trySetPermits}, which only sets them when the name has none, as its documentation shows.

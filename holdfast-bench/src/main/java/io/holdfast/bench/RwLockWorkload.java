@@ -1,13 +1,16 @@
 package io.holdfast.bench;
 
 import io.holdfast.bench.PrimitiveLocker.Target;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The read/write lock of issue 12 against Redisson's {@code RReadWriteLock}: a read-heavy mix, each of the
  * contended workload's workers (64 over 4 client instances) acquiring a random one of {@value #NAMES} names, the
- * write side with probability 1/{@value #WRITE_EVERY} and the read side otherwise, and releasing at once. Memory:
- * K names each held by one reader.
+ * write side with probability 1/{@value #WRITE_EVERY} and the read side otherwise, and releasing at once; once
+ * with Holdfast's default writer preference and once without ({@code readWriteLock(name, false)}), which is how
+ * Redisson's lock behaves in both (it has no preference: readers get in whenever no writer holds). Memory: K names
+ * each held by one reader.
  */
 final class RwLockWorkload extends PrimitiveWorkload {
   static final int NAMES = 4;
@@ -32,8 +35,18 @@ final class RwLockWorkload extends PrimitiveWorkload {
   }
 
   @Override
-  String cycleVariant(Scale scale) {
-    return "W=" + scale.contendedWorkers() + ", " + 100 / WRITE_EVERY + "% writes";
+  List<Cycle> cycles(BenchContext context) {
+    String label = "W=" + context.scale().contendedWorkers() + ", " + 100 / WRITE_EVERY + "% writes";
+    return List.of(cycle(context, label + ", writer pref.", true), cycle(context, label + ", no pref.", false));
+  }
+
+  private static Cycle cycle(BenchContext context, String label, boolean preferWriters) {
+    String kind = preferWriters ? "rwp" : "rw";
+    return new Cycle(label, (contender, worker) -> {
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      String name = context.lockName(contender, kind, random.nextInt(NAMES));
+      return random.nextInt(WRITE_EVERY) == 0 ? Target.write(name, preferWriters) : Target.read(name, preferWriters);
+    });
   }
 
   @Override
@@ -42,14 +55,7 @@ final class RwLockWorkload extends PrimitiveWorkload {
   }
 
   @Override
-  Target cycleTarget(BenchContext context, Contender contender, int worker) {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    String name = context.lockName(contender, "rw", random.nextInt(NAMES));
-    return random.nextInt(WRITE_EVERY) == 0 ? Target.write(name) : Target.read(name);
-  }
-
-  @Override
   Target heldTarget(BenchContext context, Contender contender, int index) {
-    return Target.read(context.lockName(contender, "rwm", index < 0 ? "base" : String.format("%07d", index)));
+    return Target.read(context.lockName(contender, "rwm", index < 0 ? "base" : String.format("%07d", index)), true);
   }
 }

@@ -1,6 +1,7 @@
 package io.holdfast.bench;
 
 import io.holdfast.bench.PrimitiveLocker.Target;
+import java.util.List;
 
 /**
  * The semaphore with leased permits of issue 12 against Redisson's {@code RPermitExpirableSemaphore}: the
@@ -30,18 +31,15 @@ final class SemaphoreWorkload extends PrimitiveWorkload {
   }
 
   @Override
-  String cycleVariant(Scale scale) {
-    return "W=" + scale.contendedWorkers() + ", N=" + permits(scale);
+  List<Cycle> cycles(BenchContext context) {
+    Scale scale = context.scale();
+    return List.of(new Cycle("W=" + scale.contendedWorkers() + ", N=" + permits(scale),
+        (contender, worker) -> Target.permit(context.lockName(contender, "sem", 0), permits(scale))));
   }
 
   @Override
   boolean writes() {
     return false;
-  }
-
-  @Override
-  Target cycleTarget(BenchContext context, Contender contender, int worker) {
-    return Target.permit(context.lockName(contender, "sem", 0), permits(context.scale()));
   }
 
   @Override
