@@ -19,17 +19,15 @@ import java.util.function.BiFunction;
  *
  * <p>The latency is that of the acquire alone (from the call to the grant), for every grant that returned inside
  * the window; {@code write p99} (rwlock only) is the same for the write grants alone, recorded in the workers'
- * second histogram. A wait is bounded by {@value #WAIT_SECONDS} s and by the window's end plus a grace (a slice,
- * at least a second): the slice ends when its last wait does, and a waiter that missed its wake-up (Redisson's
- * read/write lock does, see docs/benchmarks.md) would otherwise stretch every slice to the full wait. A wait that
- * ran out either way is counted as cut ({@code waits_cut}): the targets are released at once, so it stalled for at
- * least a second.
+ * second histogram. A wait is bounded by {@value #WAIT_SECONDS} s and by the window's end plus one slice: the
+ * slice ends when its last wait does, and a waiter that missed its wake-up (Redisson's read/write lock did, see
+ * docs/benchmarks.md) would otherwise stretch every slice to the full wait. A wait that ran out either way is
+ * counted as cut ({@code waits_cut}): the targets are released at once, so it stalled for at least a slice (4 s in
+ * the full profile, 0.3 s in the quick one).
  */
 abstract class PrimitiveWorkload implements Workload {
   private static final int WAIT_SECONDS = 10;
   private static final Duration WAIT = Duration.ofSeconds(WAIT_SECONDS);
-  /** The least a wait may run on past the window's end (see {@link #wait}). */
-  private static final Duration MIN_GRACE = Duration.ofSeconds(1);
 
   private final Map<String, ShareReferee> referees = new ConcurrentHashMap<>();
 
@@ -44,6 +42,11 @@ abstract class PrimitiveWorkload implements Workload {
 
   /** The cycle variants, in order. */
   abstract List<Cycle> cycles(BenchContext context);
+
+  /** Who runs the cycle variants: the contenders taking part, and any variant of them the subclass adds. */
+  List<Contender> cycling(List<Contender> taking) {
+    return taking;
+  }
 
   /** The {@code index}th target the memory variant holds at once; each on a name of its own. */
   abstract Target heldTarget(BenchContext context, Contender contender, int index);
@@ -81,7 +84,7 @@ abstract class PrimitiveWorkload implements Workload {
     }
     Scale scale = context.scale();
     for (Cycle cycle : cycles(context)) {
-      Map<String, SliceResult> results = Rounds.run(context, name() + " " + cycle.label(), taking,
+      Map<String, SliceResult> results = Rounds.run(context, name() + " " + cycle.label(), cycling(taking),
           contender -> Fixture.open(context, contender, name(), scale.contendedInstances(),
               UncontendedWorkload.TTL, false),
           (fixture, window) -> slice(context, fixture, cycle, window));
@@ -94,9 +97,9 @@ abstract class PrimitiveWorkload implements Workload {
     return rows;
   }
 
-  /** Grants held at once by the memory variant: a fifth of the lock memory workload's locks. */
+  /** Grants held at once by the memory variant: a tenth of the lock memory workload's locks, at least 50. */
   static int count(Scale scale) {
-    return Math.max(50, scale.memoryHeld() / 5);
+    return Math.max(50, scale.memoryHeld() / 10);
   }
 
   private SliceResult slice(BenchContext context, Fixture fixture, Cycle cycle, Duration window)
@@ -125,10 +128,9 @@ abstract class PrimitiveWorkload implements Workload {
     return SliceResult.of(stats, window);
   }
 
-  /** {@link #WAIT}, or less so that it ends a grace after the window does. */
+  /** {@link #WAIT}, or less so that it ends a slice after the window does. */
   private static Duration wait(BenchContext context, WorkerStats mine) {
-    long grace = Math.max(context.scale().slice().toNanos(), MIN_GRACE.toNanos());
-    long untilCut = Math.max(0, mine.deadline - System.nanoTime()) + grace;
+    long untilCut = Math.max(0, mine.deadline - System.nanoTime()) + context.scale().slice().toNanos();
     return Duration.ofNanos(Math.min(WAIT.toNanos(), untilCut));
   }
 
