@@ -9,6 +9,14 @@ interface PrimitiveContender extends Contender {
   @Override
   PrimitiveLocker connect(LockerSpec spec);
 
+  /**
+   * Warms up whatever the contender runs for its instances before a primitive workload measures it (a service's
+   * code paths for these primitives); nothing by default.
+   *
+   * @param spec where Redis is, as for {@link #connect}
+   */
+  default void primePrimitives(LockerSpec spec) { }
+
   /** The primitives' own instance from a fixture this contender opened: {@link #connect} made it. */
   static PrimitiveLocker of(Fixture fixture, int worker) {
     return (PrimitiveLocker) fixture.instanceFor(worker);

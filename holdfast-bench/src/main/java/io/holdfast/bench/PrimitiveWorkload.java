@@ -83,6 +83,10 @@ abstract class PrimitiveWorkload implements Workload {
       return rows;
     }
     Scale scale = context.scale();
+    for (Contender contender : taking) {
+      LockerSpec spec = context.spec(contender.name() + "-prime", UncontendedWorkload.TTL, false);
+      ((PrimitiveContender) contender).primePrimitives(spec);
+    }
     for (Cycle cycle : cycles(context)) {
       Map<String, SliceResult> results = Rounds.run(context, name() + " " + cycle.label(), cycling(taking),
           contender -> Fixture.open(context, contender, name(), scale.contendedInstances(),
