@@ -45,7 +45,8 @@ public final class BenchCommand implements Callable<Integer> {
   Path out = BenchConfig.DEFAULT_OUT;
 
   @Option(names = "--workloads", split = ",", paramLabel = "NAME",
-      description = "Workloads to run (default: all): ceilings, uncontended, contended, renewal, memory, fleet.")
+      description = "Workloads to run (default: all): ceilings, uncontended, contended, renewal, memory, fleet,"
+          + " rwlock, semaphore, saturated.")
   List<String> workloads = BenchConfig.WORKLOADS;
 
   @Option(names = "--contenders", split = ",", paramLabel = "NAME",

@@ -19,9 +19,14 @@ import java.util.Optional;
 public record BenchConfig(Optional<String> redisUri, Path outDir, Profile profile, List<String> workloads,
     List<String> contenders) {
 
-  /** Every workload, in the order of issue 5, after the machine's ceilings; then issue 12's saturated fleet. */
+  /**
+   * Every workload, in the order of issue 5, after the machine's ceilings; then issue 12's read/write lock and
+   * semaphore (right after the fleet, so that the service contender runs on without a restart) and its saturated
+   * fleet.
+   */
   public static final List<String> WORKLOADS =
-      List.of("ceilings", "uncontended", "contended", "renewal", "memory", "fleet", "saturated");
+      List.of("ceilings", "uncontended", "contended", "renewal", "memory", "fleet", "rwlock", "semaphore",
+          "saturated");
   /**
    * Every contender available in this module. The last four need their servers installed (Debian's
    * {@code etcd-server} and {@code zookeeper}); a run skips those that are not, with a note.

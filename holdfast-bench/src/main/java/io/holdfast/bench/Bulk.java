@@ -21,8 +21,14 @@ final class Bulk {
 
   /** Acquires every name once (try-once); fails with the first failure after all calls ended. */
   static List<Held> acquire(Locker locker, List<String> names, boolean renew) throws InterruptedException {
-    List<Held> held = Collections.synchronizedList(new ArrayList<>(names.size()));
-    run(names, name -> locker.acquireAsync(name, renew).thenAccept(held::add));
+    return acquire(names, name -> locker.acquireAsync(name, renew));
+  }
+
+  /** Acquires every item once with {@code acquire} (a try-once call); fails as the other {@code acquire}. */
+  static <T> List<Held> acquire(List<T> items, Function<T, CompletableFuture<Held>> acquire)
+      throws InterruptedException {
+    List<Held> held = Collections.synchronizedList(new ArrayList<>(items.size()));
+    run(items, item -> acquire.apply(item).thenAccept(held::add));
     return new ArrayList<>(held);
   }
 

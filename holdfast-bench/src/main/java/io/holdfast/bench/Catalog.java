@@ -46,6 +46,8 @@ final class Catalog {
       case "memory" -> new MemoryWorkload();
       case "fleet" -> new FleetWorkload();
       case "saturated" -> new SaturatedWorkload();
+      case "rwlock" -> new RwLockWorkload();
+      case "semaphore" -> new SemaphoreWorkload();
       default -> throw new IllegalArgumentException("unknown workload '" + name + "'");
     };
   }

@@ -4,6 +4,7 @@ import io.holdfast.AcquireRequest;
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.Lease;
+import io.holdfast.LeaseSource;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -12,9 +13,10 @@ import java.util.concurrent.CompletableFuture;
  * Holdfast as an application uses it: {@code Holdfast.connect} with default options (only the key prefix is
  * shortened to {@code hf}, so that its keys are as long as the others'), {@code tryAcquire(name, ttl, wait)}
  * with the default auto-renewal; {@code holdfast-fair} is the same in fair mode ({@code withFair(true)}), and runs
- * only the saturated fleet, the workload that compares the two modes.
+ * only the saturated fleet, the workload that compares the two modes. Its read/write locks and semaphores are
+ * {@code holdfast.readWriteLock(name, preferWriters)} and {@code holdfast.semaphore(name, n)}.
  */
-final class HoldfastContender implements Contender {
+final class HoldfastContender implements PrimitiveContender {
   /** The fair mode's contender name. */
   static final String FAIR_NAME = "holdfast-fair";
   private static final String PREFIX = "hf";
@@ -55,7 +57,7 @@ final class HoldfastContender implements Contender {
   }
 
   @Override
-  public Locker connect(LockerSpec spec) {
+  public HoldfastLocker connect(LockerSpec spec) {
     HoldfastOptions options = HoldfastOptions.builder()
         .backend(spec.redisUri())
         .clientName(spec.instanceName())
@@ -65,7 +67,7 @@ final class HoldfastContender implements Contender {
   }
 
   /** One Holdfast client, whatever its backend; the service contender uses it too. */
-  static final class HoldfastLocker implements Locker {
+  static final class HoldfastLocker implements PrimitiveLocker {
     private final Holdfast holdfast;
     private final Duration ttl;
     private final boolean fair;
@@ -91,6 +93,28 @@ final class HoldfastContender implements Contender {
       AcquireRequest request = AcquireRequest.of(name, ttl).withWait(Duration.ZERO).withFair(fair);
       return holdfast.tryAcquireAsync(renew ? request : request.withoutAutoRenew())
           .thenApply(lease -> new LeaseHeld(lease.orElseThrow(() -> new BusyException(name))));
+    }
+
+    @Override
+    public Held acquire(Target target, Duration wait) {
+      LeaseSource source = source(target);
+      return source.tryAcquire(source.request(ttl).withWait(wait)).map(LeaseHeld::new).orElse(null);
+    }
+
+    @Override
+    public CompletableFuture<Held> acquireAsync(Target target) {
+      LeaseSource source = source(target);
+      return source.tryAcquireAsync(source.request(ttl).withWait(Duration.ZERO).withoutAutoRenew())
+          .thenApply(lease -> new LeaseHeld(lease.orElseThrow(() -> new BusyException(target.name()))));
+    }
+
+    /** The handles cost nothing to make (they hold no state), so one per call, as an application may. */
+    private LeaseSource source(Target target) {
+      return switch (target.kind()) {
+        case READ -> holdfast.readWriteLock(target.name(), target.preferWriters()).readLock();
+        case WRITE -> holdfast.readWriteLock(target.name(), target.preferWriters()).writeLock();
+        case PERMIT -> holdfast.semaphore(target.name(), target.permits());
+      };
     }
 
     @Override

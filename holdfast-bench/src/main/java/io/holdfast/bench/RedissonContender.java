@@ -1,11 +1,18 @@
 package io.holdfast.bench;
 
+import io.holdfast.bench.PrimitiveLocker.Kind;
+import io.holdfast.bench.PrimitiveLocker.Target;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.redisson.Redisson;
 import org.redisson.api.RFencedLock;
 import org.redisson.api.RLock;
+import org.redisson.api.RPermitExpirableSemaphore;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 
@@ -20,8 +27,24 @@ import org.redisson.config.Config;
  * <p>Fleets of many instances use a lean configuration (see {@link LockerSpec#lean()}): Redisson's defaults
  * open 24 idle connections and 32 Netty threads per instance, which a hundred instances in one JVM cannot
  * afford and which no single real node would notice.
+ *
+ * <p>The primitives of issue 12 ({@code redisson} only; {@code redisson-fenced} has none of its own):
+ * {@link org.redisson.api.RReadWriteLock} (which has no writer preference, so takes every target's the same way)
+ * and {@link RPermitExpirableSemaphore}, each acquisition with a lease time
+ * equal to the workload's TTL, the form Redisson documents for leases that must end by themselves (the
+ * semaphore has no watchdog at all). The semaphore's permits are set once per name and client with
+ * {@code trySetPermits}, which only sets them when the name has none, as its documentation shows.
  */
-final class RedissonContender implements Contender {
+final class RedissonContender implements PrimitiveContender {
+  /** The workloads of the primitives, which the fenced variant (a lock only) leaves out. */
+  private static final Set<String> PRIMITIVE_WORKLOADS = Set.of("rwlock", "semaphore");
+  /**
+   * Owner ids for the asynchronous lock calls: Redisson names a holder by client id and thread id, and its async
+   * API takes the id so that one thread can hold for many owners, as each of Holdfast's acquisitions has an owner
+   * of its own. Far above real thread ids.
+   */
+  private static final AtomicLong OWNERS = new AtomicLong(1L << 40);
+
   private final boolean fenced;
 
   RedissonContender(boolean fenced) {
@@ -44,12 +67,17 @@ final class RedissonContender implements Contender {
   }
 
   @Override
+  public boolean runs(String workload) {
+    return !fenced || !PRIMITIVE_WORKLOADS.contains(workload);
+  }
+
+  @Override
   public String redisKey(String lockName) {
     return lockName;
   }
 
   @Override
-  public Locker connect(LockerSpec spec) {
+  public PrimitiveLocker connect(LockerSpec spec) {
     Config config = new Config();
     config.useSingleServer().setAddress(spec.redisUri()).setClientName(spec.instanceName());
     config.setLockWatchdogTimeout(spec.leaseTtl().toMillis());
@@ -61,10 +89,12 @@ final class RedissonContender implements Contender {
     return new RedissonLocker(Redisson.create(config), fenced, spec.leaseTtl());
   }
 
-  private static final class RedissonLocker implements Locker {
+  private static final class RedissonLocker implements PrimitiveLocker {
     private final RedissonClient redisson;
     private final boolean fenced;
     private final long ttlMillis;
+    /** The names whose permits this client has set, and the call that did. */
+    private final Map<String, CompletableFuture<Boolean>> permitsSet = new ConcurrentHashMap<>();
 
     RedissonLocker(RedissonClient redisson, boolean fenced, Duration ttl) {
       this.redisson = redisson;
@@ -111,6 +141,57 @@ final class RedissonContender implements Contender {
     }
 
     @Override
+    public Held acquire(Target target, Duration wait) throws InterruptedException {
+      if (target.kind() == Kind.PERMIT) {
+        RPermitExpirableSemaphore semaphore = semaphore(target);
+        permitsSet(semaphore, target).join();
+        String id = semaphore.tryAcquire(wait.toMillis(), ttlMillis, TimeUnit.MILLISECONDS);
+        return id == null ? null : new PermitHeld(semaphore, id);
+      }
+      RLock lock = side(target);
+      return lock.tryLock(wait.toMillis(), ttlMillis, TimeUnit.MILLISECONDS)
+          ? new LockHeld(lock, Contender.NO_TOKEN, Thread.currentThread().getId()) : null;
+    }
+
+    @Override
+    public CompletableFuture<Held> acquireAsync(Target target) {
+      if (target.kind() == Kind.PERMIT) {
+        RPermitExpirableSemaphore semaphore = semaphore(target);
+        return permitsSet(semaphore, target)
+            .thenCompose(set -> semaphore.tryAcquireAsync(0, ttlMillis, TimeUnit.MILLISECONDS))
+            .thenApply(id -> {
+              if (id == null) {
+                throw new BusyException(target.name());
+              }
+              return new PermitHeld(semaphore, id);
+            });
+      }
+      RLock lock = side(target);
+      long owner = OWNERS.incrementAndGet();
+      return lock.tryLockAsync(0, ttlMillis, TimeUnit.MILLISECONDS, owner).toCompletableFuture()
+          .thenApply(granted -> {
+            if (!granted) {
+              throw new BusyException(target.name());
+            }
+            return new LockHeld(lock, Contender.NO_TOKEN, owner);
+          });
+    }
+
+    private RLock side(Target target) {
+      var lock = redisson.getReadWriteLock(target.name());
+      return target.kind() == Kind.READ ? lock.readLock() : lock.writeLock();
+    }
+
+    private RPermitExpirableSemaphore semaphore(Target target) {
+      return redisson.getPermitExpirableSemaphore(target.name());
+    }
+
+    private CompletableFuture<Boolean> permitsSet(RPermitExpirableSemaphore semaphore, Target target) {
+      return permitsSet.computeIfAbsent(target.name(),
+          name -> semaphore.trySetPermitsAsync(target.permits()).toCompletableFuture());
+    }
+
+    @Override
     public void close() {
       // The default shutdown waits a 2 s quiet period; nothing is pending here, and fleets close 100 of these.
       redisson.shutdown(0, 5, TimeUnit.SECONDS);
@@ -126,6 +207,23 @@ final class RedissonContender implements Contender {
     @Override
     public CompletableFuture<Void> releaseAsync() {
       return lock.unlockAsync(threadId).toCompletableFuture();
+    }
+  }
+
+  private record PermitHeld(RPermitExpirableSemaphore semaphore, String id) implements Held {
+    @Override
+    public long token() {
+      return Contender.NO_TOKEN;
+    }
+
+    @Override
+    public void release() {
+      semaphore.release(id);
+    }
+
+    @Override
+    public CompletableFuture<Void> releaseAsync() {
+      return semaphore.releaseAsync(id).toCompletableFuture();
     }
   }
 }

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * when their servers are installed) at the smoke profile's tiny sizes against a private redis-server, so
  * that a change in Holdfast, Redisson or the harness that breaks a workload, a contender or a report fails the
  * default build instead of the next person's benchmark run. Seconds, not minutes; the numbers are not checked,
- * only that everything ran, nothing broke exclusion or fencing, and every result file was written.
+ * only that everything ran, nothing broke exclusion or fencing, every result file was written, and the read/write
+ * lock and semaphore workloads found the residue the docs describe.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class BenchSmokeTest {
@@ -54,5 +57,35 @@ class BenchSmokeTest {
       assertThat(Files.readString(out.resolve(chart + ".svg"))).startsWith("<svg").contains("</svg>");
     }
     assertThat(console.toString()).contains("correctness: no violation seen");
+    primitivesLeaveWhatTheDocsSay(json);
+  }
+
+  /**
+   * The read/write lock and semaphore workloads: Holdfast (direct and through the service) leaves no key once
+   * every grant is released (docs/read-write-lock.md, docs/semaphore.md); Redisson's permit-expirable semaphore
+   * leaves its permits key, without a TTL, on every name (docs/benchmarks.md). The fenced Redisson and the raw floor
+   * have no such primitives and are left out.
+   */
+  private static void primitivesLeaveWhatTheDocsSay(String json) {
+    int count = PrimitiveWorkload.count(Profile.SMOKE.scale());
+    for (String workload : new String[] {"rwlock", "semaphore"}) {
+      for (String contender : new String[] {"holdfast", "holdfast-service"}) {
+        assertThat(memoryMetric(json, workload, contender, "residue_keys")).as(workload + " " + contender)
+            .contains("0");
+      }
+      assertThat(memoryMetric(json, workload, "redisson", "residue_keys")).as(workload + " redisson").isPresent();
+      for (String contender : new String[] {"redisson-fenced", "raw"}) {
+        assertThat(memoryMetric(json, workload, contender, "residue_keys")).as(workload + " " + contender).isEmpty();
+      }
+    }
+    assertThat(memoryMetric(json, "semaphore", "redisson", "residue_forever")).contains(String.valueOf(count));
+  }
+
+  /** A metric of a workload's memory row for a contender, as printed in results.json; empty without the row. */
+  private static Optional<String> memoryMetric(String json, String workload, String contender, String metric) {
+    Matcher row = Pattern.compile("\"workload\": \"" + workload + "\",\\s*\"variant\": \"memory K=\\d+\",\\s*"
+        + "\"contender\": \"" + Pattern.quote(contender) + "\",\\s*\"metrics\": \\{[^}]*?\"" + metric
+        + "\": (-?[0-9.]+)").matcher(json);
+    return row.find() ? Optional.of(row.group(1)) : Optional.empty();
   }
 }
