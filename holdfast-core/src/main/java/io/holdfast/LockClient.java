@@ -51,7 +51,7 @@ final class LockClient implements Holdfast {
     this.backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
     this.retrier = new Retrier(backend, threads.scheduler(), options, metrics);
     this.calls = new PrimitiveCalls(backend);
-    this.wakeups = new WakeupHub(calls);
+    this.wakeups = new WakeupHub(calls, threads.scheduler(), WakeupHub.LINGER);
     this.clock = new ClockWatch(backend, options, this::recheckDeadlines);
     this.renewals = new RenewalScheduler(this, backend, threads.scheduler(), clock);
     metrics.gauges(grants::size, wakeups::waiterCount);

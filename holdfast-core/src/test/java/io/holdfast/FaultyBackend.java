@@ -29,6 +29,9 @@ final class FaultyBackend implements LockBackend {
   final AtomicInteger renewCalls = new AtomicInteger();
   final AtomicInteger renewedLeases = new AtomicInteger();
   final AtomicInteger releaseCalls = new AtomicInteger();
+  final AtomicInteger subscribeCalls = new AtomicInteger();
+  final AtomicInteger subscriptionsClosed = new AtomicInteger();
+  volatile boolean failSubscribe;
   volatile int failNextAcquires;
   volatile boolean failAll;
   volatile boolean renewHangs;
@@ -113,7 +116,14 @@ final class FaultyBackend implements LockBackend {
 
   @Override
   public CompletableFuture<ReleaseSubscription> subscribe(LockName name, Runnable onRelease) {
-    return delegate.subscribe(name, onRelease);
+    subscribeCalls.incrementAndGet();
+    if (failSubscribe) {
+      return CompletableFuture.failedFuture(new TransientFailure());
+    }
+    return delegate.subscribe(name, onRelease).thenApply(subscription -> () -> {
+      subscriptionsClosed.incrementAndGet();
+      subscription.close();
+    });
   }
 
   @Override
