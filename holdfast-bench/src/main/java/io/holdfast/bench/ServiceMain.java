@@ -19,7 +19,21 @@ final class ServiceMain {
   /** The start of the line on stdout that says the service is ready; the URI follows it. */
   static final String READY_PREFIX = "holdfast-bench service listening on ";
 
+  /**
+   * Measures the service with its deadlock detection set otherwise than its default (requester), e.g. {@code off}
+   * to see what the detection costs waiting acquires; passed through {@code holdfast.bench.service.jvmOptions}.
+   */
+  static final String DEADLOCK_PROPERTY = "holdfast.bench.service.deadlockDetection";
+
   private ServiceMain() { }
+
+  private static String redisUri(String uri) {
+    String detection = System.getProperty(DEADLOCK_PROPERTY);
+    if (detection == null) {
+      return uri;
+    }
+    return uri + (uri.contains("?") ? "&" : "?") + "deadlockDetection=" + detection;
+  }
 
   /**
    * Starts the service and blocks until stdin closes.
@@ -33,7 +47,7 @@ final class ServiceMain {
     }
     // No environment: HOLDFAST_* variables meant for a real service must not change what the bench measures.
     HoldfastServer server = HoldfastServer.start(ServerSettings.load(
-        Map.of("host", "127.0.0.1", "port", "0", "redis", args[0], "key-prefix", args[1]), Map.of()));
+        Map.of("host", "127.0.0.1", "port", "0", "redis", redisUri(args[0]), "key-prefix", args[1]), Map.of()));
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "holdfast-bench-service-shutdown"));
     System.out.println(READY_PREFIX + server.uri());
     System.out.flush();
