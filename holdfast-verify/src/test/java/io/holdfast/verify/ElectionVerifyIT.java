@@ -19,7 +19,7 @@ class ElectionVerifyIT {
 
   private static RunConfig underPauses(String election) {
     Workload workload = Workload.standard(TTL, 3, 4).withLock(election).asElection().withLongHolds(0.5);
-    return Runs.config("election-pauses-" + election, Duration.ofSeconds(9), 2, 42, Set.of(FaultKind.CLIENT_PAUSE),
+    return Runs.config("election-pauses-" + election, Duration.ofSeconds(6), 2, 42, Set.of(FaultKind.CLIENT_PAUSE),
         workload, Duration.ofSeconds(1));
   }
 

@@ -22,7 +22,7 @@ class NegativeControlsIT {
   /** Client pauses; long holds that renew by hand at most steps, so leases expire in pauses and between renewals. */
   private static RunConfig underPauses(String lock) {
     Workload workload = Workload.standard(TTL, 3, 4).withLock(lock).withRenewals(0.8).withLongHolds(0.5);
-    return Runs.config("control-pauses-" + lock, Duration.ofSeconds(9), 2, 42, Set.of(FaultKind.CLIENT_PAUSE),
+    return Runs.config("control-pauses-" + lock, Duration.ofSeconds(6), 2, 42, Set.of(FaultKind.CLIENT_PAUSE),
         workload, SLACK);
   }
 

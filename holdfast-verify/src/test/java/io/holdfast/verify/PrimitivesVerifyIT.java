@@ -18,7 +18,7 @@ class PrimitivesVerifyIT {
   private static final Duration TTL = Duration.ofMillis(300);
 
   private static Report underPauses(Workload workload) throws InterruptedException {
-    return Runs.run(Runs.config("primitive-pauses-" + workload.lock(), Duration.ofSeconds(9), 2, 42,
+    return Runs.run(Runs.config("primitive-pauses-" + workload.lock(), Duration.ofSeconds(6), 2, 42,
         Set.of(FaultKind.CLIENT_PAUSE), workload.withLongHolds(0.5), Duration.ofSeconds(1)));
   }
 

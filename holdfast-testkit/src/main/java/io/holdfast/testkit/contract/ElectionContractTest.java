@@ -180,7 +180,7 @@ public abstract class ElectionContractTest {
         .withListener(events));
     long electedAt = System.nanoTime();
     Leadership next = second.campaign(CampaignRequest.of("second", TTL).withListener(events)
-        .withWait(Duration.ofSeconds(20)));
+        .withWait(Duration.ofSeconds(8)));
     long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - electedAt);
     assertThat(expiring.isLeader()).as("the old leader's view when the new one leads").isFalse();
     assertThat(waitedMillis).as("elected after the old lease ended").isGreaterThanOrEqualTo(900);
