@@ -72,7 +72,7 @@ public interface LockTableAnswers {
       String sessionId, long acquiredAtMillis, String clientName) { }
 
   /**
-   * One entry of {@link #renew}.
+   * One entry of {@link LockTable#renew(java.util.List, String, long)}.
    *
    * @param name the lock name
    * @param owner the lease's owner, or empty for "the grant of the renewing session", whoever its owner

@@ -113,7 +113,7 @@ class DepartedWaiterIT {
         .withDeadlineAfter(1, TimeUnit.SECONDS).acquire(AcquireRequest.newBuilder().setSessionId(session)
             .setName(name).setWaitTimeoutMs(LONG_WAIT_MS).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode())
-            .isEqualTo(io.grpc.Status.Code.DEADLINE_EXCEEDED)));
+            .as("%s, trailers %s", e.getStatus(), e.getTrailers()).isEqualTo(io.grpc.Status.Code.DEADLINE_EXCEEDED)));
   }
 
   /** How a test's caller starts waiting for {@code name} in {@code session} and then goes away. */
