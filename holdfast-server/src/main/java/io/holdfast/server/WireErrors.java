@@ -49,6 +49,12 @@ final class WireErrors implements ServerErrorHandler, GrpcExceptionHandlerFuncti
     if (metadata.containsKey(DETAILS) || ours(cause)) {
       return null; // a status the service built (Errors): it already has its message and ErrorInfo
     }
+    if (ctx.isCancelled()) {
+      // The call ended before its answer (the caller's deadline passed or it cancelled): what the framework made of
+      // a request cut short is not the caller's mistake, so it is not called malformed.
+      return ctx.isTimedOut() ? Status.DEADLINE_EXCEEDED.withDescription("the call's deadline passed")
+          : Status.CANCELLED.withDescription("the call was cancelled");
+    }
     StatusRuntimeException mapped;
     InvalidProtocolBufferException malformed = find(cause);
     String description = String.valueOf(status.getDescription());

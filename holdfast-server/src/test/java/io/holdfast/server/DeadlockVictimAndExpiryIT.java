@@ -147,8 +147,12 @@ class DeadlockVictimAndExpiryIT {
     store.release(session, lock, "o", granted.token(), requestId + 1).join();
   }
 
+  /* Connection upkeep (a connection opened or checked in the background) is not what a cycle costs. */
+  private static final java.util.Set<String> UPKEEP = java.util.Set.of("cmdstat_info", "cmdstat_config",
+      "cmdstat_ping", "cmdstat_hello", "cmdstat_client", "cmdstat_select", "cmdstat_command");
+
   private static long totalCalls(Map<String, String> stats) {
-    return stats.entrySet().stream().filter(e -> !e.getKey().equals("cmdstat_info"))
+    return stats.entrySet().stream().filter(e -> !UPKEEP.contains(e.getKey()))
         .mapToLong(e -> Long.parseLong(e.getValue().replaceAll("^calls=(\\d+),.*$", "$1"))).sum();
   }
 
