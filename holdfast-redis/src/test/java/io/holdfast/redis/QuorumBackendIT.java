@@ -113,7 +113,10 @@ class QuorumBackendIT {
           .isInstanceOf(BackendUnavailableException.class)
           .hasMessageContaining("independent masters");
       Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-          assertThat(masters.master(2).command("EXISTS", lockKey(name))).as("undone on the live master").isEqualTo(0L));
+          assertThat(masters.master(2).command("EXISTS", lockKey(name)))
+              .as(() -> "undone on the live master; it holds " + masters.master(2).command("HGETALL", lockKey(name))
+                  + " (o owner, r the attempt id, t token), PTTL " + masters.master(2).command("PTTL", lockKey(name)))
+              .isEqualTo(0L));
       masters.heal();
       assertThat(client.tryAcquire(AcquireRequest.of(name, TTL).withWait(Duration.ofSeconds(5)))).isPresent();
     }
