@@ -38,9 +38,14 @@ final class QuorumTally {
    * @param pttlMillis for busy answers, the holder's remaining TTL on that master
    * @param delayed for busy answers to a session caller, whether the grant there is in lock-delay
    * @param expired whether the master refused because the caller's session expired (acquire.lua's -2)
+   * @param ticket for busy answers in fair mode, the caller's place in that master's line; 0 when it has none
    */
   record Vote(boolean granted, long token, int holds, boolean fresh, long pttlMillis, boolean delayed,
-      boolean expired) {
+      boolean expired, long ticket) {
+    Vote(boolean granted, long token, int holds, boolean fresh, long pttlMillis, boolean delayed, boolean expired) {
+      this(granted, token, holds, fresh, pttlMillis, delayed, expired, 0);
+    }
+
     Vote(boolean granted, long token, int holds, boolean fresh, long pttlMillis) {
       this(granted, token, holds, fresh, pttlMillis, false, false);
     }
@@ -57,7 +62,8 @@ final class QuorumTally {
         return new Vote(false, 0, 0, false, 0, false, true);
       }
       return new Vote(false, 0, 0, false, reply.size() > 1 ? Math.max(0, (Long) reply.get(1)) : 0,
-          reply.size() > 2 && Long.valueOf(1).equals(reply.get(2)), false);
+          reply.size() > 2 && Long.valueOf(1).equals(reply.get(2)), false,
+          reply.size() > 3 ? Math.max(0, (Long) reply.get(3)) : 0);
     }
   }
 
@@ -156,6 +162,34 @@ final class QuorumTally {
       return new Decision.Busy(Duration.ofMillis(busyTtls.get(n - majority)), allDelayed);
     }
     return new Decision.Unavailable(granted.size(), n - granted.size() - busyTtls.size());
+  }
+
+  /**
+   * The fair mode's settled ticket of an attempt (docs/fair-lock.md, "Independent masters"): the majority-th
+   * smallest of the tickets the masters reported, a master that granted counting as smaller than any (the caller
+   * headed its line there). So a majority of masters had the caller at or before it, which is what keeps a waiter
+   * that is not settled yet from being passed, and one master that lost its line cannot push the caller back.
+   * When a majority granted (an attempt that failed after), the smallest reported ticket.
+   *
+   * @param replies the first round's replies; null entries are pending
+   * @return the settled ticket, or 0 when fewer than a majority answered with a ticket or a grant
+   */
+  static long settledTicket(List<Gather.Reply<Vote>> replies) {
+    int grants = 0;
+    List<Long> tickets = new ArrayList<>();
+    for (Gather.Reply<Vote> reply : replies) {
+      if (reply != null && reply.ok() && reply.value().granted()) {
+        grants++;
+      } else if (reply != null && reply.ok() && reply.value().ticket() > 0) {
+        tickets.add(reply.value().ticket());
+      }
+    }
+    int rank = Math.max(1, majority(replies.size()) - grants);
+    if (tickets.size() < rank) {
+      return 0;
+    }
+    tickets.sort(null);
+    return tickets.get(rank - 1);
   }
 
   private static Decision grant(List<Gather.Reply<Vote>> replies, List<Integer> granted, int majority) {
