@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * to majorities, with no consensus and no client clock. Each master keeps its own line (fairqueue.lua) and acquire.lua
  * runs there in fair mode: it grants only to the live head of that master's line, and a busy answer carries the
  * caller's ticket there. An attempt that is not granted settles the caller's ticket F: the majority-th smallest of
- * the tickets reported (a granting master counts as smaller than any; QuorumTally.settledTicket), so F is at least
+ * the tickets reported (a grant reports the place it left; QuorumTally.settledTicket), so F is at least
  * the caller's ticket on a majority M of masters. F is written into every master's line (fair_settle.lua), sent
  * without waiting, on each master's connection before the undo and so before the caller's next attempt there.
  * Tickets that master hands out later stay above F (fair_join gives the tail's ticket + 1).

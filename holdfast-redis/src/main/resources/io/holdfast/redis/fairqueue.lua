@@ -73,3 +73,11 @@ local function fair_leave(queue, deadlines, member)
   redis.call('ZREM', queue, member)
   redis.call('ZREM', deadlines, member)
 end
+
+-- Takes member out of the line at its grant; returns the ticket it had there, 0 when it was not in line (the line
+-- was empty). The independent-masters mode settles a waiter's ticket from these too (Redlock, fair mode).
+local function fair_take(queue, deadlines, member)
+  local ticket = tonumber(redis.call('ZSCORE', queue, member) or '0')
+  fair_leave(queue, deadlines, member)
+  return ticket
+end
