@@ -309,12 +309,7 @@ public final class Redlock {
   /** Gives back this attempt's hold on every master, including grants still in flight; best effort. */
   private void undo() {
     for (Master master : masters) {
-      master.undo(attemptId).whenComplete((undone, failure) -> {
-        if (failure != null) {
-          LOG.debug("Undo on {} of lock '{}' failed; a grant there expires at its TTL: {}", master.address(), name,
-              failure.toString());
-        }
-      });
+      bestEffort(master.undo(attemptId), master, "Undo", "a grant there expires at its TTL");
     }
   }
 
