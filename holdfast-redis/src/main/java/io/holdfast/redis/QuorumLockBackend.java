@@ -121,7 +121,7 @@ final class QuorumLockBackend implements LockBackend {
       for (QuorumMaster master : masters) {
         voters.add(master.voter(name, owner, ttl, queueKeep));
       }
-      return Redlock.acquireFair(voters, name.value(), ttl.minus(options.driftAllowance(ttl)), requestId)
+      return Redlock.acquireFair(voters, name.value(), ttl.minus(options.driftAllowance(ttl)))
           .thenCompose(outcome -> answer(name, outcome));
     });
   }

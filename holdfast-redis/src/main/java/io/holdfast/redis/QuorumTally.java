@@ -21,7 +21,8 @@ import java.util.Map;
  *   <li>otherwise the largest token any granting master drew: every granting master is then raised to it
  *       (adopt.lua), so any later majority meets a counter at least that large.</li>
  * </ul>
- * The hold count is the largest reported by the masters holding the settled token (1 for a new grant).
+ * The hold count is the largest reported by the masters holding the settled token (1 for a new grant). In fair mode,
+ * an attempt that is not granted also settles the caller's ticket ({@link #settledTicket}).
  *
  * <p>Safe: stateless.
  */

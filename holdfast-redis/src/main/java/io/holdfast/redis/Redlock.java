@@ -217,6 +217,18 @@ public final class Redlock {
     return new Redlock(masters, name, window, attemptId, true).run();
   }
 
+  /**
+   * Runs one attempt in fair mode under a fresh attempt id (the library's; see the class comment).
+   *
+   * @param masters every independent master
+   * @param name the lock's name, for messages
+   * @param window how long after the start a grant may still be reported
+   * @return the outcome, as {@link #acquireFair(List, String, Duration, long)}
+   */
+  public static CompletableFuture<Outcome> acquireFair(List<? extends Master> masters, String name, Duration window) {
+    return acquireFair(masters, name, window, ThreadLocalRandom.current().nextLong());
+  }
+
   private CompletableFuture<Outcome> run() {
     List<CompletableFuture<QuorumTally.Vote>> votes = new ArrayList<>();
     for (Master master : masters) {
