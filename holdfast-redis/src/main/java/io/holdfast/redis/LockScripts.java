@@ -35,8 +35,14 @@ public final class LockScripts {
   static final LuaScript FORCE = LuaScript.fromClasspath("lockstate.lua", "fairqueue.lua", "force.lua");
   static final LuaScript ADOPT = LuaScript.fromClasspath("adopt.lua");
   static final LuaScript UNDO = LuaScript.fromClasspath("lockstate.lua", "undo.lua");
-  /** Loaded at start-up by every backend (adopt and undo only matter to the quorum mode, but cost nothing). */
-  static final List<LuaScript> ALL = List.of(ACQUIRE, RELEASE, RENEW, INSPECT, FORCE, ADOPT, UNDO);
+  static final LuaScript FAIR_SETTLE = LuaScript.fromClasspath("fairqueue.lua", "fair_settle.lua");
+  static final LuaScript FAIR_LEAVE = LuaScript.fromClasspath("fairqueue.lua", "fair_leave.lua");
+  /**
+   * Loaded at start-up by every backend (adopt, undo and the fair line's settle and leave only matter to the quorum
+   * mode, but cost nothing).
+   */
+  static final List<LuaScript> ALL = List.of(ACQUIRE, RELEASE, RENEW, INSPECT, FORCE, ADOPT, UNDO, FAIR_SETTLE,
+      FAIR_LEAVE);
 
   /**
    * The source of acquire.lua as Redis runs it, preludes included, for a tool that loads the script itself (the
@@ -313,6 +319,34 @@ public final class LockScripts {
   public CompletableFuture<Long> undo(String name, String owner, long requestId) {
     return UNDO.run(commands, ScriptOutputType.INTEGER, new String[] {keys.lockKey(name)}, owner,
         Long.toString(requestId), keys.releaseChannel(name), publishMode);
+  }
+
+  /**
+   * fair_settle.lua (independent masters, fair mode): puts {@code member} in the lock's line at the ticket a
+   * majority settled, re-adding it where it was not, until {@code keep} from now.
+   *
+   * @param name the lock name's value
+   * @param member the waiter as the line names it (owner token, or {@code "<session id> <owner>"})
+   * @param ticket the settled ticket
+   * @param keep how long the place lasts without another attempt
+   * @return 1; fails with the Redis error
+   */
+  public CompletableFuture<Long> settleInLine(String name, String member, long ticket, Duration keep) {
+    return FAIR_SETTLE.run(commands, ScriptOutputType.INTEGER,
+        new String[] {keys.queueKey(name), keys.queueDeadlinesKey(name)}, member, Long.toString(ticket),
+        Long.toString(keep.toMillis()));
+  }
+
+  /**
+   * fair_leave.lua (independent masters, fair mode): takes {@code member} out of the lock's line.
+   *
+   * @param name the lock name's value
+   * @param member the waiter as the line names it
+   * @return 1; fails with the Redis error
+   */
+  public CompletableFuture<Long> leaveLine(String name, String member) {
+    return FAIR_LEAVE.run(commands, ScriptOutputType.INTEGER,
+        new String[] {keys.queueKey(name), keys.queueDeadlinesKey(name)}, member);
   }
 
   RedisClusterAsyncCommands<String, String> commands() {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -102,18 +103,39 @@ final class QuorumLockBackend implements LockBackend {
       for (QuorumMaster master : masters) {
         voters.add(master.voter(name, owner, ttl));
       }
-      return Redlock.acquire(voters, name.value(), ttl.minus(options.driftAllowance(ttl))).thenCompose(outcome -> {
-        if (outcome instanceof Redlock.Granted granted) {
-          return CompletableFuture.completedFuture(
-              new AcquireOutcome.Granted(new FencingToken(granted.token()), granted.holds()));
-        }
-        if (outcome instanceof Redlock.Busy busy) {
-          return CompletableFuture.completedFuture(new AcquireOutcome.Busy(busy.remaining()));
-        }
-        return CompletableFuture.failedFuture(new BackendUnavailableException(outcome instanceof Redlock.Unavailable u
-            ? u.reason() : "acquire of lock '" + name + "': unexpected " + outcome, null));
-      });
+      return Redlock.acquire(voters, name.value(), ttl.minus(options.driftAllowance(ttl)))
+          .thenCompose(outcome -> answer(name, outcome));
     });
+  }
+
+  /*
+   * The fair mode over independent masters: Redlock's fair attempt (its class comment has the settled ticket and why
+   * nobody passes a waiter in line); a busy answer carries the settled ticket.
+   */
+  @Override
+  public CompletableFuture<AcquireOutcome> tryAcquireFair(LockName name, OwnerToken owner, Duration ttl,
+      long requestId, Duration wait, Duration queueKeep) {
+    return call(() -> {
+      LockScripts.ttlMillis(ttl);
+      List<Redlock.Master> voters = new ArrayList<>(masters.size());
+      for (QuorumMaster master : masters) {
+        voters.add(master.voter(name, owner, ttl, queueKeep));
+      }
+      return Redlock.acquireFair(voters, name.value(), ttl.minus(options.driftAllowance(ttl)))
+          .thenCompose(outcome -> answer(name, outcome));
+    });
+  }
+
+  private static CompletableFuture<AcquireOutcome> answer(LockName name, Redlock.Outcome outcome) {
+    if (outcome instanceof Redlock.Granted granted) {
+      return CompletableFuture.completedFuture(
+          new AcquireOutcome.Granted(new FencingToken(granted.token()), granted.holds()));
+    }
+    if (outcome instanceof Redlock.Busy busy) {
+      return CompletableFuture.completedFuture(new AcquireOutcome.Busy(busy.remaining(), busy.ticket()));
+    }
+    return CompletableFuture.failedFuture(new BackendUnavailableException(outcome instanceof Redlock.Unavailable u
+        ? u.reason() : "acquire of lock '" + name + "': unexpected " + outcome, null));
   }
 
   @Override
@@ -136,6 +158,21 @@ final class QuorumLockBackend implements LockBackend {
   public CompletableFuture<ReleaseSubscription> subscribe(LockName name, Runnable onRelease) {
     String channel = KeySpace.standalone(options.keyPrefix()).releaseChannel(name);
     return call(() -> QuorumSubscription.open(masters, channel, onRelease, options.operationTimeout()));
+  }
+
+  /*
+   * Each master's release of a fair grant names the head of its own line ("<token> <head>"). After settlement the
+   * masters agree on the head; where they do not (yet), each head named is passed on and woken, and its attempt
+   * decides. The same hand-off arrives from every master of the majority that released: each distinct message is
+   * passed on once, so a waiter may be woken once per distinct head, which costs an attempt, never the order.
+   */
+  @Override
+  public CompletableFuture<ReleaseSubscription> subscribeHandOffs(LockName name, Consumer<String> onRelease) {
+    String channel = KeySpace.standalone(options.keyPrefix()).releaseChannel(name);
+    return call(() -> QuorumSubscription.openForMessages(masters, channel, message -> {
+      int space = message.indexOf(' ');
+      onRelease.accept(space < 0 ? "" : message.substring(space + 1));
+    }, options.operationTimeout()));
   }
 
   @Override

@@ -82,11 +82,30 @@ final class QuorumMaster implements AutoCloseable {
 
   /** This master as the Redlock coordinator calls it for one library acquire. */
   Redlock.Master voter(LockName name, OwnerToken owner, Duration ttl) {
+    return voter(name, owner, ttl, null);
+  }
+
+  /**
+   * This master as the Redlock coordinator calls it for one library acquire, in fair mode when {@code queueKeep}
+   * is not null: the line's member is the owner token, as on one server.
+   */
+  Redlock.Master voter(LockName name, OwnerToken owner, Duration ttl, Duration queueKeep) {
     QuorumMaster master = this;
     return new Redlock.Master() {
       @Override
       public CompletableFuture<List<Object>> acquire(long attemptId) {
-        return on(c -> c.scripts().acquire(name, owner, ttl, attemptId));
+        return on(c -> queueKeep == null ? c.scripts().acquire(name, owner, ttl, attemptId)
+            : c.scripts().acquireFair(name, owner, ttl, attemptId, queueKeep));
+      }
+
+      @Override
+      public CompletableFuture<Long> settle(long ticket) {
+        return on(c -> c.scripts().settleInLine(name.value(), owner.value(), ticket, queueKeep));
+      }
+
+      @Override
+      public CompletableFuture<Long> leave() {
+        return on(c -> c.scripts().leaveLine(name.value(), owner.value()));
       }
 
       @Override

@@ -21,7 +21,8 @@ import java.util.Map;
  *   <li>otherwise the largest token any granting master drew: every granting master is then raised to it
  *       (adopt.lua), so any later majority meets a counter at least that large.</li>
  * </ul>
- * The hold count is the largest reported by the masters holding the settled token (1 for a new grant).
+ * The hold count is the largest reported by the masters holding the settled token (1 for a new grant). In fair mode,
+ * an attempt that is not granted also settles the caller's ticket ({@link #settledTicket}).
  *
  * <p>Safe: stateless.
  */
@@ -38,9 +39,15 @@ final class QuorumTally {
    * @param pttlMillis for busy answers, the holder's remaining TTL on that master
    * @param delayed for busy answers to a session caller, whether the grant there is in lock-delay
    * @param expired whether the master refused because the caller's session expired (acquire.lua's -2)
+   * @param ticket in fair mode, the caller's place in that master's line (for a grant: the place it left); 0 when
+   *     it has none
    */
   record Vote(boolean granted, long token, int holds, boolean fresh, long pttlMillis, boolean delayed,
-      boolean expired) {
+      boolean expired, long ticket) {
+    Vote(boolean granted, long token, int holds, boolean fresh, long pttlMillis, boolean delayed, boolean expired) {
+      this(granted, token, holds, fresh, pttlMillis, delayed, expired, 0);
+    }
+
     Vote(boolean granted, long token, int holds, boolean fresh, long pttlMillis) {
       this(granted, token, holds, fresh, pttlMillis, false, false);
     }
@@ -51,13 +58,14 @@ final class QuorumTally {
       }
       if (status == 1 && reply.size() >= 4) {
         return new Vote(true, (Long) reply.get(1), (int) Math.min(Integer.MAX_VALUE, (Long) reply.get(2)),
-            ((Long) reply.get(3)) == 1, 0);
+            ((Long) reply.get(3)) == 1, 0, false, false, reply.size() > 4 ? Math.max(0, (Long) reply.get(4)) : 0);
       }
       if (status == -2) {
         return new Vote(false, 0, 0, false, 0, false, true);
       }
       return new Vote(false, 0, 0, false, reply.size() > 1 ? Math.max(0, (Long) reply.get(1)) : 0,
-          reply.size() > 2 && Long.valueOf(1).equals(reply.get(2)), false);
+          reply.size() > 2 && Long.valueOf(1).equals(reply.get(2)), false,
+          reply.size() > 3 ? Math.max(0, (Long) reply.get(3)) : 0);
     }
   }
 
@@ -156,6 +164,35 @@ final class QuorumTally {
       return new Decision.Busy(Duration.ofMillis(busyTtls.get(n - majority)), allDelayed);
     }
     return new Decision.Unavailable(granted.size(), n - granted.size() - busyTtls.size());
+  }
+
+  /**
+   * The fair mode's settled ticket of an attempt (docs/fair-lock.md, "Independent masters"): the majority-th
+   * smallest of the tickets the masters reported (busy answers, and grants that took the caller out of line), so a
+   * majority of masters had the caller at or before it, which is what keeps a waiter that is not settled yet from
+   * being passed, and one master that lost its line cannot push the caller back. A grant where the caller had no
+   * place (the line there was empty) puts it ahead of everyone there, so it counts towards that majority: with
+   * fewer tickets than a majority, the largest ticket reported.
+   *
+   * @param replies the first round's replies; null entries are pending
+   * @return the settled ticket, or 0 when fewer than a majority answered with a ticket or a grant
+   */
+  static long settledTicket(List<Gather.Reply<Vote>> replies) {
+    int unplacedGrants = 0;
+    List<Long> tickets = new ArrayList<>();
+    for (Gather.Reply<Vote> reply : replies) {
+      if (reply != null && reply.ok() && reply.value().ticket() > 0) {
+        tickets.add(reply.value().ticket());
+      } else if (reply != null && reply.ok() && reply.value().granted()) {
+        unplacedGrants++;
+      }
+    }
+    int majority = majority(replies.size());
+    if (tickets.isEmpty() || tickets.size() + unplacedGrants < majority) {
+      return 0;
+    }
+    tickets.sort(null);
+    return tickets.get(Math.min(majority, tickets.size()) - 1);
   }
 
   private static Decision grant(List<Gather.Reply<Vote>> replies, List<Integer> granted, int majority) {

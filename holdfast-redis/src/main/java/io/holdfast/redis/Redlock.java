@@ -33,6 +33,31 @@ import org.slf4j.LoggerFactory;
  * attempt's undo never takes the hold another attempt of the same request handed out, and on one master's
  * connection an attempt's undo always runs before a later attempt's acquire.
  *
+ * <p>Fair mode ({@link #acquireFair}; docs/fair-lock.md, "Independent masters"): Skeen's total-order rule adapted
+ * to majorities, with no consensus and no client clock. Each master keeps its own line (fairqueue.lua) and acquire.lua
+ * runs there in fair mode: it grants only to the live head of that master's line, and a busy answer carries the
+ * caller's ticket there. An attempt that is not granted settles the caller's ticket F: the majority-th smallest of
+ * the tickets reported (a grant reports the place it left; QuorumTally.settledTicket), so F is at least
+ * the caller's ticket on a majority M of masters. F is written into every master's line (fair_settle.lua), sent
+ * without waiting, on each master's connection before the undo and so before the caller's next attempt there.
+ * Tickets that master hands out later stay above F (fair_join gives the tail's ticket + 1).
+ * <ul>
+ *   <li>Nobody passes a settled waiter: if W1 settled F1 &lt; F2 (W2's), W2 cannot be granted by a majority G2
+ *       while W1 stays in line: G2 meets M1, and on that master W1 stands at or before F1, ahead of W2, whose score
+ *       there is F2 (settled) or a fresh ticket larger than everything present; so that master does not grant W2.
+ *       A waiter not settled yet is ordered by its reported tickets, each at most its coming F on M, so it is not
+ *       passed either.</li>
+ *   <li>Nobody waits forever: after settlement every master orders the waiters by the same F (ties by member, the
+ *       zset's order), so the smallest F heads every master that has it and its next attempt gets a majority.
+ *       Three waiters that reached three masters in three orders (no waiter heading a majority) are sorted out in
+ *       one round.</li>
+ * </ul>
+ * A fair grant leaves the line on the masters that granted it (acquire.lua); every other master is sent
+ * fair_leave.lua, so the next waiter is not held up there until the place lapses. A dead waiter loses its place on
+ * every master at most its keep time after its last attempt, as on one server. What it assumes is the plain
+ * Redlock's: a master that loses its data (restart without appendfsync always, and no delayed restart) may lose
+ * places, which then rejoin at the tail of that master; one such master does not move F (majority-th smallest).
+ *
  * <p>Safe: each attempt is a new object with final state; futures are only composed, never shared.
  */
 public final class Redlock {
@@ -67,6 +92,26 @@ public final class Redlock {
      */
     CompletableFuture<Long> undo(long attemptId);
 
+    /**
+     * fair_settle.lua (fair mode only): the caller's place in this master's line at the settled {@code ticket},
+     * for the attempt's keep time. A master of a plain attempt is never asked; the default fails.
+     *
+     * @param ticket the settled ticket
+     * @return the raw reply
+     */
+    default CompletableFuture<Long> settle(long ticket) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("no fair line on " + address()));
+    }
+
+    /**
+     * fair_leave.lua (fair mode only): takes the caller out of this master's line. The default fails.
+     *
+     * @return the raw reply
+     */
+    default CompletableFuture<Long> leave() {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("no fair line on " + address()));
+    }
+
     /** @return the master's address, for messages */
     String address();
   }
@@ -87,8 +132,19 @@ public final class Redlock {
    *
    * @param remaining when enough of them may expire for a majority to be possible again
    * @param delayed whether every busy master reported a grant in lock-delay
+   * @param ticket in fair mode, the caller's settled ticket (its place in line on every master); 0 when it has none
    */
-  public record Busy(Duration remaining, boolean delayed) implements Outcome { }
+  public record Busy(Duration remaining, boolean delayed, long ticket) implements Outcome {
+    /**
+     * A busy outcome of a plain attempt.
+     *
+     * @param remaining when enough of them may expire for a majority to be possible again
+     * @param delayed whether every busy master reported a grant in lock-delay
+     */
+    public Busy(Duration remaining, boolean delayed) {
+      this(remaining, delayed, 0);
+    }
+  }
 
   /** A majority reported that the caller's session expired; every hold of the attempt was undone. */
   public record SessionExpired() implements Outcome { }
@@ -104,15 +160,17 @@ public final class Redlock {
   private final String name;
   private final Duration window;
   private final long attemptId;
+  private final boolean fair;
   private final long start = System.nanoTime();
   private final long validUntil;
 
-  private Redlock(List<? extends Master> masters, String name, Duration window, long attemptId) {
+  private Redlock(List<? extends Master> masters, String name, Duration window, long attemptId, boolean fair) {
     this.masters = List.copyOf(masters);
     this.name = Objects.requireNonNull(name, "name");
     this.window = window;
     this.validUntil = start + window.toNanos();
     this.attemptId = attemptId;
+    this.fair = fair;
   }
 
   /**
@@ -139,7 +197,36 @@ public final class Redlock {
    */
   public static CompletableFuture<Outcome> acquire(List<? extends Master> masters, String name, Duration window,
       long attemptId) {
-    return new Redlock(masters, name, window, attemptId).run();
+    return new Redlock(masters, name, window, attemptId, false).run();
+  }
+
+  /**
+   * Runs one attempt in fair mode (see the class comment): each master's {@link Master#acquire} runs acquire.lua
+   * in fair mode; an attempt that is not granted settles the caller's ticket on every master
+   * ({@link Master#settle}), a grant takes the caller out of the line of the masters that did not grant
+   * ({@link Master#leave}). Both are sent without waiting for their replies.
+   *
+   * @param masters every independent master
+   * @param name the lock's name, for messages
+   * @param window how long after the start a grant may still be reported
+   * @param attemptId the request id every master sees
+   * @return the outcome, a {@link Busy} carrying the settled ticket; never fails except for a bug
+   */
+  public static CompletableFuture<Outcome> acquireFair(List<? extends Master> masters, String name, Duration window,
+      long attemptId) {
+    return new Redlock(masters, name, window, attemptId, true).run();
+  }
+
+  /**
+   * Runs one attempt in fair mode under a fresh attempt id (the library's; see the class comment).
+   *
+   * @param masters every independent master
+   * @param name the lock's name, for messages
+   * @param window how long after the start a grant may still be reported
+   * @return the outcome, as {@link #acquireFair(List, String, Duration, long)}
+   */
+  public static CompletableFuture<Outcome> acquireFair(List<? extends Master> masters, String name, Duration window) {
+    return acquireFair(masters, name, window, ThreadLocalRandom.current().nextLong());
   }
 
   private CompletableFuture<Outcome> run() {
@@ -152,12 +239,13 @@ public final class Redlock {
       if (decision instanceof QuorumTally.Decision.Grant grant && open()) {
         return settle(snapshot, grant);
       }
-      undo();
-      if (decision instanceof QuorumTally.Decision.Busy busy) {
-        return CompletableFuture.completedFuture(new Busy(busy.remaining(), busy.delayed()));
-      }
       if (decision instanceof QuorumTally.Decision.SessionExpired) {
+        undo();
         return CompletableFuture.completedFuture(new SessionExpired());
+      }
+      long ticket = giveUp(snapshot);
+      if (decision instanceof QuorumTally.Decision.Busy busy) {
+        return CompletableFuture.completedFuture(new Busy(busy.remaining(), busy.delayed(), ticket));
       }
       return CompletableFuture.completedFuture(unavailable(decision, snapshot));
     });
@@ -179,9 +267,10 @@ public final class Redlock {
     return Gather.until(holding, replies -> held(replies) >= majority
         || held(replies) + Gather.pending(replies) < majority, validUntil).thenApply(replies -> {
           if (held(replies) >= majority && open()) {
+            leaveWhereNotGranted(grant);
             return new Granted(grant.token(), grant.holds());
           }
-          undo();
+          giveUp(snapshot);
           return new Unavailable("acquire of lock '" + name + "': only " + held(replies) + " of " + masters.size()
               + " independent masters hold the settled token " + grant.token() + " within the validity window"
               + " (majority " + majority + "); every grant was undone");
@@ -192,15 +281,47 @@ public final class Redlock {
     return (int) replies.stream().filter(r -> r != null && r.ok() && r.value() == 1L).count();
   }
 
+  /*
+   * An attempt that is not granted: in fair mode its settled ticket goes to every master first, then the undo, so on
+   * a master that granted this attempt the caller is back in line before its hold there is given back.
+   */
+  private long giveUp(List<Gather.Reply<QuorumTally.Vote>> snapshot) {
+    long ticket = fair ? QuorumTally.settledTicket(snapshot) : 0;
+    if (ticket > 0) {
+      for (Master master : masters) {
+        bestEffort(master.settle(ticket), master, "Settling the place in line", "it rejoins at its next attempt");
+      }
+    }
+    undo();
+    return ticket;
+  }
+
+  /* A fair grant: the masters that did not grant it (busy, failed or late) still have the caller in line. */
+  private void leaveWhereNotGranted(QuorumTally.Decision.Grant grant) {
+    if (!fair) {
+      return;
+    }
+    for (int i = 0; i < masters.size(); i++) {
+      if (!grant.settled().contains(i) && !grant.adopt().contains(i)) {
+        Master master = masters.get(i);
+        bestEffort(master.leave(), master, "Leaving the line", "the place there lapses at its deadline");
+      }
+    }
+  }
+
+  private void bestEffort(CompletableFuture<Long> call, Master master, String what, String otherwise) {
+    call.whenComplete((done, failure) -> {
+      if (failure != null) {
+        LOG.debug("{} on {} of lock '{}' failed; {}: {}", what, master.address(), name, otherwise,
+            failure.toString());
+      }
+    });
+  }
+
   /** Gives back this attempt's hold on every master, including grants still in flight; best effort. */
   private void undo() {
     for (Master master : masters) {
-      master.undo(attemptId).whenComplete((undone, failure) -> {
-        if (failure != null) {
-          LOG.debug("Undo on {} of lock '{}' failed; a grant there expires at its TTL: {}", master.address(), name,
-              failure.toString());
-        }
-      });
+      bestEffort(master.undo(attemptId), master, "Undo", "a grant there expires at its TTL");
     }
   }
 

@@ -41,6 +41,9 @@
 --                                    already applied (same request id: nothing changes but the mark p,
 --                                    which keeps undo.lua from giving that hold back). The quorum
 --                                    mode needs to tell them apart; the other modes ignore fresh.
+--          {1, token, 1, 1, ticket}  a fresh grant in fair mode: ticket is the place the caller had in line
+--                                    before it left it, 0 when it had none (the line was empty); the
+--                                    independent-masters mode settles a waiter's ticket from these too
 --          {0, pttl, delayed}        busy: another owner holds the lock (delayed 0), or it is in lock-delay
 --                                    after its session expired (delayed 1; only session callers are told),
 --                                    and it cannot be free in less than pttl ms without a release message
@@ -75,7 +78,7 @@
 -- Memory: a first library grant stores only o, t and r, so the hash fits the allocator's 64-byte class
 -- even with a 64-bit request id (with c it would spill into the 80-byte class): 16 bytes less per held lock.
 -- Fair mode adds the line's reads and writes (fairqueue.lua): 10 calls for a busy waiter already in line, 12 for
--- one joining it, 12 for a grant to the head; a fair grant also stores q (docs/fair-lock.md has the table).
+-- one joining it, 13 for a grant to the head; a fair grant also stores q (docs/fair-lock.md has the table).
 --
 -- Tokens stay below 2^53 (TIME in microseconds reaches that in the year 2255), so Lua numbers hold
 -- them exactly; they are written with %.0f because Lua's default number format would round them.
@@ -134,8 +137,9 @@ if not holder then
     redis.call('HSET', key, 'o', owner, 't', token, 'r', request)
     redis.call('PEXPIRE', key, ttl)
     if fair then
-      fair_leave(queue, deadlines, member)
+      ticket = fair_take(queue, deadlines, member)
       redis.call('HSET', key, 'q', 1)
+      return {1, tonumber(token), 1, 1, ticket}
     end
     return {1, tonumber(token), 1, 1}
   end
@@ -146,13 +150,13 @@ if not holder then
   expire_at_free(key, tonumber(se), x, tonumber(ARGV[6]), ms)
   redis.call('ZREM', waiters, sid .. ' ' .. owner)
   if fair then
-    fair_leave(queue, deadlines, member)
+    ticket = fair_take(queue, deadlines, member)
     redis.call('HSET', key, 'q', 1)
   end
   if session then
     bind_and_list(key, session, KEYS[5], KEYS[6], KEYS[7], ARGV[9])
   end
-  return {1, tonumber(token), 1, 1}
+  return fair and {1, tonumber(token), 1, 1, ticket} or {1, tonumber(token), 1, 1}
 end
 
 if holder ~= owner and not sid then

@@ -40,6 +40,16 @@ local function fair_head(queue, deadlines, now_ms)
   return head, tonumber(redis.call('ZSCORE', deadlines, head) or now_ms)
 end
 
+-- Moves member's deadline to now_ms + keep, and both keys' expiry to at least keep (the place's last deadline).
+local function fair_keep(queue, deadlines, member, now_ms, keep)
+  redis.call('ZADD', deadlines, string.format('%.0f', now_ms + keep), member)
+  for _, k in ipairs({queue, deadlines}) do
+    if redis.call('PTTL', k) < keep then
+      redis.call('PEXPIRE', k, keep)
+    end
+  end
+end
+
 -- Puts member in line, keeping its place if it is there already, until now_ms + keep. Returns its ticket: the
 -- place it already had, or the one it was just given (a place that lapsed and is taken again gets a larger one).
 local function fair_join(queue, deadlines, member, now_ms, now_us, keep)
@@ -54,12 +64,7 @@ local function fair_join(queue, deadlines, member, now_ms, now_us, keep)
     end
     redis.call('ZADD', queue, string.format('%.0f', ticket), member)
   end
-  redis.call('ZADD', deadlines, string.format('%.0f', now_ms + keep), member)
-  for _, k in ipairs({queue, deadlines}) do
-    if redis.call('PTTL', k) < keep then
-      redis.call('PEXPIRE', k, keep)
-    end
-  end
+  fair_keep(queue, deadlines, member, now_ms, keep)
   return ticket
 end
 
@@ -67,4 +72,12 @@ end
 local function fair_leave(queue, deadlines, member)
   redis.call('ZREM', queue, member)
   redis.call('ZREM', deadlines, member)
+end
+
+-- Takes member out of the line at its grant; returns the ticket it had there, 0 when it was not in line (the line
+-- was empty). The independent-masters mode settles a waiter's ticket from these too (Redlock, fair mode).
+local function fair_take(queue, deadlines, member)
+  local ticket = tonumber(redis.call('ZSCORE', queue, member) or '0')
+  fair_leave(queue, deadlines, member)
+  return ticket
 end

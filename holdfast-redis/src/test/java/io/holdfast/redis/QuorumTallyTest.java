@@ -115,4 +115,62 @@ class QuorumTallyTest {
     assertThat(QuorumTally.majority(4)).isEqualTo(3);
     assertThat(QuorumTally.majority(5)).isEqualTo(3);
   }
+
+  private static Gather.Reply<Vote> inLine(long ticket) {
+    return new Gather.Reply<>(Vote.of(List.of(0L, 900L, 0L, ticket)), null);
+  }
+
+  @Test
+  void voteOf_fairBusyReply_readsTheTicket() {
+    assertThat(Vote.of(List.of(0L, 900L, 0L, 1234L)).ticket()).isEqualTo(1234);
+    assertThat(Vote.of(List.of(0L, 900L)).ticket()).isZero();
+  }
+
+  @Test
+  void settledTicket_everyMasterInLine_isTheMajorityThSmallest() {
+    assertThat(QuorumTally.settledTicket(replies(inLine(300), inLine(100), inLine(200)))).isEqualTo(200);
+    assertThat(QuorumTally.settledTicket(replies(inLine(50), inLine(40), inLine(30), inLine(20), inLine(10))))
+        .isEqualTo(30);
+  }
+
+  @Test
+  void settledTicket_oneMasterLostTheLine_doesNotPushTheWaiterBack() {
+    // The third master forgot the waiter and gave it a fresh ticket at its tail: the settled ticket is unchanged.
+    assertThat(QuorumTally.settledTicket(replies(inLine(100), inLine(100), inLine(9_000)))).isEqualTo(100);
+  }
+
+  private static Gather.Reply<Vote> grantedFromLine(long ticket) {
+    return new Gather.Reply<>(Vote.of(List.of(1L, 7L, 1L, 1L, ticket)), null);
+  }
+
+  @Test
+  void voteOf_fairGrantReply_readsThePlaceItLeft() {
+    assertThat(Vote.of(List.of(1L, 7L, 1L, 1L, 1234L)).ticket()).isEqualTo(1234);
+    assertThat(Vote.of(List.of(1L, 7L, 1L, 1L)).ticket()).isZero();
+  }
+
+  @Test
+  void settledTicket_aGrantFromTheLine_countsWithThePlaceItLeft() {
+    assertThat(QuorumTally.settledTicket(replies(grantedFromLine(100), inLine(300), inLine(200)))).isEqualTo(200);
+    assertThat(QuorumTally.settledTicket(replies(grantedFromLine(250), inLine(300), inLine(200)))).isEqualTo(250);
+  }
+
+  @Test
+  void settledTicket_aGrantWithoutAPlace_makesUpTheMajority_withTheLargestTicket() {
+    assertThat(QuorumTally.settledTicket(replies(fresh(7), inLine(300), failed()))).isEqualTo(300);
+    assertThat(QuorumTally.settledTicket(replies(fresh(7), inLine(300), inLine(200)))).isEqualTo(300);
+    assertThat(QuorumTally.settledTicket(replies(fresh(7), fresh(8), inLine(200)))).isEqualTo(200);
+  }
+
+  @Test
+  void settledTicket_noTicketAnywhere_isNone() {
+    assertThat(QuorumTally.settledTicket(replies(fresh(7), fresh(8), fresh(9)))).isZero();
+  }
+
+  @Test
+  void settledTicket_fewerThanAMajorityAnsweredWithATicketOrGrant_isNone() {
+    assertThat(QuorumTally.settledTicket(replies(inLine(100), failed(), PENDING))).isZero();
+    assertThat(QuorumTally.settledTicket(replies(inLine(100), busy(900), busy(900)))).isZero();
+    assertThat(QuorumTally.settledTicket(replies(inLine(100), inLine(200), failed(), PENDING, busy(5)))).isZero();
+  }
 }

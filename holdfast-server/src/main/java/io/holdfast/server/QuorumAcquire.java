@@ -18,7 +18,9 @@ import java.util.concurrent.CompletableFuture;
  * script is also given that master's session keys and lock index: a grant binds itself to the session's copy and
  * enters the listing on the masters that grant it, in the same step. Why a lock never outlives its session: each
  * copy carries that master's own session expiry, so a majority of held copies ends no later than a majority of
- * live session copies. One object per attempt.
+ * live session copies. In fair mode (queueKeep not null) the attempt is Redlock's fair one, the line's member being
+ * "<session id> <owner>" as on one server: the settled ticket and why nobody passes a waiter in line are in
+ * Redlock's class comment. One object per attempt.
  */
 final class QuorumAcquire {
   private final QuorumMasters masters;
@@ -29,10 +31,17 @@ final class QuorumAcquire {
   private final long requestId;
   private final Duration listing;
   private final SessionCache.Known live;
+  private final Duration queueKeep;
   private final String what;
 
   QuorumAcquire(QuorumMasters masters, SessionRef session, LockKey lock, String owner, Duration leaseTtl,
       long requestId, Duration listing, SessionCache.Known live) {
+    this(masters, session, lock, owner, leaseTtl, requestId, listing, live, null);
+  }
+
+  /** {@code queueKeep}: null for the plain lock, else the fair mode's keep time of the caller's place in line. */
+  QuorumAcquire(QuorumMasters masters, SessionRef session, LockKey lock, String owner, Duration leaseTtl,
+      long requestId, Duration listing, SessionCache.Known live, Duration queueKeep) {
     this.masters = masters;
     this.session = session;
     this.lock = lock;
@@ -41,6 +50,7 @@ final class QuorumAcquire {
     this.requestId = requestId;
     this.listing = listing;
     this.live = live;
+    this.queueKeep = queueKeep;
     this.what = "acquire of lock '" + lock.name() + "'";
   }
 
@@ -53,7 +63,10 @@ final class QuorumAcquire {
     Duration window = leaseTtl.isZero() ? masters.timeout()
         : leaseTtl.minus(leaseTtl.dividedBy(100)).minusMillis(2);
     // Under the caller's request id, so that a repeat of the request is recognised on every master.
-    return Redlock.acquire(voters, lock.fullName(), window, requestId).thenApply(outcome -> {
+    CompletableFuture<Redlock.Outcome> attempt = queueKeep == null
+        ? Redlock.acquire(voters, lock.fullName(), window, requestId)
+        : Redlock.acquireFair(voters, lock.fullName(), window, requestId);
+    return attempt.thenApply(outcome -> {
       if (outcome instanceof Redlock.Granted granted) {
         return new Granted(granted.token(), granted.holds());
       }
@@ -72,11 +85,22 @@ final class QuorumAcquire {
     SessionKeys keys = new SessionKeys(master.keys().session(session.id()), master.keys().sessionLocks(session.id()),
         master.keys().lockIndex(), master.keys().lockIndexGenerations());
     String name = lock.fullName();
+    String member = session.id() + " " + owner;
     return new Redlock.Master() {
       @Override
       public CompletableFuture<List<Object>> acquire(long attemptId) {
-        return master.lock(scripts -> scripts.acquireInSession(name, owner, leaseTtl, attemptId, terms, listing, keys),
-            what);
+        return master.lock(scripts -> scripts.acquireInSession(name, owner, leaseTtl, attemptId, terms, listing, keys,
+            queueKeep), what);
+      }
+
+      @Override
+      public CompletableFuture<Long> settle(long ticket) {
+        return master.lock(scripts -> scripts.settleInLine(name, member, ticket, queueKeep), what);
+      }
+
+      @Override
+      public CompletableFuture<Long> leave() {
+        return master.lock(scripts -> scripts.leaveLine(name, member), what);
       }
 
       @Override

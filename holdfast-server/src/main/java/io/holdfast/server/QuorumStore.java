@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /*
@@ -151,6 +152,18 @@ final class QuorumStore implements LockStore {
         requestId, waiterListing, live).run());
   }
 
+  /* The fair mode is Redlock's fair attempt (QuorumAcquire), on each master's own line of the lock. */
+  @Override
+  public CompletableFuture<AcquireResult> acquire(SessionRef session, LockKey lock, String owner, Duration leaseTtl,
+      long requestId, Duration waiterListing, Duration queueKeep) {
+    if (queueKeep == null) {
+      return acquire(session, lock, owner, leaseTtl, requestId, waiterListing);
+    }
+    String what = "acquire of lock '" + lock.name() + "'";
+    return check(session, what).thenCompose(live -> new QuorumAcquire(masters, session, lock, owner, leaseTtl,
+        requestId, waiterListing, live, queueKeep).run());
+  }
+
   @Override
   public CompletableFuture<Integer> release(SessionRef session, LockKey lock, String owner, long token,
       long requestId) {
@@ -256,10 +269,21 @@ final class QuorumStore implements LockStore {
 
   @Override
   public void onRelease(Consumer<String> fullName) {
+    onReleaseToHead((name, head) -> fullName.accept(name));
+  }
+
+  /*
+   * Every master publishes its own releases; a fair release names the head of that master's line ("<token> <session
+   * id> <owner>"). The same release comes from each master of the majority that held it, so a waiter may be woken
+   * once per master: an extra attempt at most, never a passing (the masters' lines decide, not the wake-up).
+   */
+  @Override
+  public void onReleaseToHead(BiConsumer<String, String> fullNameAndHead) {
     masters.forEachLink(link -> link.psubscribe(masters.first().keys().releasePattern(), (channel, message) -> {
       String name = masters.first().keys().fullNameOfChannel(channel);
       if (name != null) {
-        fullName.accept(name);
+        int space = message.indexOf(' ');
+        fullNameAndHead.accept(name, space < 0 ? "" : message.substring(space + 1));
       }
     }));
   }
