@@ -38,11 +38,18 @@ final class QuorumTally {
    * @param pttlMillis for busy answers, the holder's remaining TTL on that master
    * @param delayed for busy answers to a session caller, whether the grant there is in lock-delay
    * @param expired whether the master refused because the caller's session expired (acquire.lua's -2)
+   * @param refused whether the master refused the request itself (rwlock_acquire.lua's -3: the owner holds the
+   *     read side there and asked for the write side); counts as busy unless a majority refuses
    */
   record Vote(boolean granted, long token, int holds, boolean fresh, long pttlMillis, boolean delayed,
-      boolean expired) {
+      boolean expired, boolean refused) {
     Vote(boolean granted, long token, int holds, boolean fresh, long pttlMillis) {
-      this(granted, token, holds, fresh, pttlMillis, false, false);
+      this(granted, token, holds, fresh, pttlMillis, false, false, false);
+    }
+
+    Vote(boolean granted, long token, int holds, boolean fresh, long pttlMillis, boolean delayed,
+        boolean expired) {
+      this(granted, token, holds, fresh, pttlMillis, delayed, expired, false);
     }
 
     static Vote of(List<Object> reply) {
@@ -55,6 +62,9 @@ final class QuorumTally {
       }
       if (status == -2) {
         return new Vote(false, 0, 0, false, 0, false, true);
+      }
+      if (status == -3) {
+        return new Vote(false, 0, 0, false, 0, false, false, true);
       }
       return new Vote(false, 0, 0, false, reply.size() > 1 ? Math.max(0, (Long) reply.get(1)) : 0,
           reply.size() > 2 && Long.valueOf(1).equals(reply.get(2)), false);
@@ -87,6 +97,12 @@ final class QuorumTally {
 
     /** A majority refused because the caller's session expired (session callers only). */
     record SessionExpired() implements Decision { }
+
+    /**
+     * A majority refused the request itself (a read holder asking for the write side): the owner truly holds
+     * the read side only where a majority says so, so fewer refusals count as busy.
+     */
+    record Refused() implements Decision { }
 
     /**
      * Neither: too many masters failed or did not answer.
@@ -134,6 +150,7 @@ final class QuorumTally {
     List<Integer> granted = new ArrayList<>();
     List<Long> busyTtls = new ArrayList<>();
     int expired = 0;
+    int refused = 0;
     boolean allDelayed = true;
     for (int i = 0; i < n; i++) {
       Gather.Reply<Vote> reply = replies.get(i);
@@ -142,6 +159,7 @@ final class QuorumTally {
       } else if (reply != null && reply.ok()) {
         busyTtls.add(reply.value().pttlMillis());
         expired += reply.value().expired() ? 1 : 0;
+        refused += reply.value().refused() ? 1 : 0;
         allDelayed &= reply.value().expired() || reply.value().delayed();
       }
     }
@@ -150,6 +168,9 @@ final class QuorumTally {
     }
     if (expired >= majority) {
       return new Decision.SessionExpired();
+    }
+    if (refused >= majority) {
+      return new Decision.Refused();
     }
     if (busyTtls.size() > n - majority) {
       busyTtls.sort(java.util.Comparator.reverseOrder());
