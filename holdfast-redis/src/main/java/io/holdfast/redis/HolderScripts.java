@@ -1,8 +1,8 @@
 package io.holdfast.redis;
 
 import io.holdfast.FencingToken;
-import io.holdfast.HoldfastException;
 import io.holdfast.ErrorCode;
+import io.holdfast.HoldfastException;
 import io.holdfast.LockName;
 import io.holdfast.OwnerToken;
 import io.holdfast.spi.RenewRequest;
@@ -38,7 +38,11 @@ final class HolderScripts {
   }
 
   static HolderScripts on(QuorumMaster.Connected master) {
-    return new HolderScripts(master.scripts());
+    return of(master.scripts());
+  }
+
+  static HolderScripts of(LockScripts scripts) {
+    return new HolderScripts(scripts);
   }
 
   /** rwlock_acquire.lua: {@code {1, token, holds, fresh}}, {@code {0, pttl}} or {@code {-3}}. */

@@ -20,9 +20,9 @@ import java.util.function.Function;
 
 /**
  * Release, renew and inspect over the independent masters, for the lock and, through the same counting with the
- * per-master step passed in, for the read/write lock's and the semaphore's holder tables (QuorumHolders). Each goes to every master; a lock counts as held by
- * an owner only where a majority of ALL masters says so, which is the Redlock rule for the grant applied to
- * everything after it:
+ * per-master step passed in, for the read/write lock's and the semaphore's holder tables (QuorumHolders). Each
+ * goes to every master; a lock counts as held by an owner only where a majority of ALL masters says so, which is
+ * the Redlock rule for the grant applied to everything after it:
  * <ul>
  *   <li>release: released on a majority gives {@code Released}; a majority that does not hold it gives
  *       {@code NotOwner}; anything in between (masters unreachable) fails transiently, and the engine's retry
@@ -57,7 +57,8 @@ final class QuorumOps {
    * A release by majority, for any per-master release step answering the holds left ({@code >= 0}) or -1 (not
    * held by that owner under that token): the lock's release.lua and the holder tables' holders_release.lua.
    */
-  CompletableFuture<ReleaseOutcome> release(String what, Function<QuorumMaster.Connected, CompletableFuture<Long>> call) {
+  CompletableFuture<ReleaseOutcome> release(String what,
+      Function<QuorumMaster.Connected, CompletableFuture<Long>> call) {
     return all(call, replies -> {
       int released = count(replies, left -> left >= 0);
       int notOwner = count(replies, left -> left < 0);

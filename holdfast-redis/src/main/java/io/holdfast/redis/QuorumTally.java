@@ -133,7 +133,9 @@ final class QuorumTally {
         }
       }
     }
-    if (pending == 0 || busy > n - majority || granted + pending < majority) {
+    // No grant possible: settled once no pending reply can make it Busy rather than Unavailable either, so that a
+    // held lock reads as busy (not as a failure) while a minority of masters is down.
+    if (pending == 0 || busy > n - majority || (granted + pending < majority && busy + pending <= n - majority)) {
       return true;
     }
     if (granted < majority) {
