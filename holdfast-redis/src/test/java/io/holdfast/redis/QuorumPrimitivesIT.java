@@ -1,10 +1,13 @@
 package io.holdfast.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
+import io.holdfast.InvalidArgumentException;
 import io.holdfast.Lease;
+import io.holdfast.OwnerToken;
 import io.holdfast.ReadWriteLock;
 import io.holdfast.Semaphore;
 import io.holdfast.testkit.redis.IndependentMasters;
@@ -27,8 +30,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The read/write lock and the semaphore on independent masters, beyond their contract suites: granting with a
- * minority down, the semaphore's bound under contention and against tables that a majority count would overfill
- * (the A/B/C case), and nothing left on any master after release.
+ * minority down, holds that count only on a majority, the semaphore's bound under contention and against tables
+ * that a majority count would overfill (the A/B/C case), and nothing left on any master after release.
  */
 @Timeout(120)
 class QuorumPrimitivesIT {
@@ -164,6 +167,43 @@ class QuorumPrimitivesIT {
       }
     }
     assertThat(keysLeft(name)).isZero();
+  }
+
+  /*
+   * Holder tables that disagree: a hold counts where a majority has it. A writer left on one master only (an attempt
+   * whose undo never arrived) keeps nobody out; on two it does. A reader on one master only is no read holder: its
+   * owner's write request is refused there and granted by the other two.
+   */
+  @Test
+  void readWriteLock_holdsOnAMinorityOrMajority_countOnlyOnAMajority() {
+    String name = fresh();
+    String h = "holdfast:{" + name + "}:rw";
+    seedHolder(masters.master(0), h, "w", "ownerW", 11);
+    try (Holdfast client = connect()) {
+      ReadWriteLock lock = client.readWriteLock(name);
+      Lease read = lock.readLock().tryAcquire(TTL, Duration.ZERO).orElseThrow();
+      read.release();
+      seedHolder(masters.master(1), h, "w", "ownerW", 11);
+      assertThat(lock.readLock().tryAcquire(TTL, Duration.ZERO)).isEmpty();
+      masters.masters().forEach(m -> m.command("DEL", h, h + ":x"));
+
+      OwnerToken reader = OwnerToken.random();
+      seedHolder(masters.master(2), h, "r" + reader.value(), reader.value(), 12);
+      Lease write = lock.writeLock().acquire(lock.writeLock().request(TTL).withOwner(reader));
+      write.release();
+      seedHolder(masters.master(1), h, "r" + reader.value(), reader.value(), 12);
+      assertThatThrownBy(() -> lock.writeLock().acquire(lock.writeLock().request(TTL).withOwner(reader)))
+          .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("upgrading is not supported");
+      masters.masters().forEach(m -> m.command("DEL", h, h + ":x"));
+    }
+    assertThat(keysLeft(name)).isZero();
+  }
+
+  private static void seedHolder(RedisServer master, String h, String member, String owner, long token) {
+    List<?> time = (List<?>) master.command("TIME");
+    long now = Long.parseLong((String) time.get(0)) * 1000;
+    master.command("HSET", h, member, owner + " " + token + " 1 7");
+    master.command("ZADD", h + ":x", Long.toString(now + 60_000), member);
   }
 
   /* A permit as semaphore_slot_acquire.lua writes it: the holder's value with its slot, the index, the expiry. */
