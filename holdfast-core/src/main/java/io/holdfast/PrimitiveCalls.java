@@ -83,7 +83,6 @@ final class PrimitiveCalls {
 
   private InvalidArgumentException unsupported(String what) {
     return new InvalidArgumentException("the backend " + backend.describe() + " offers no " + what
-        + " (offered by embedded:, redis://, redis-sentinel://, redis-cluster:// and holdfast:// on those; not by "
-        + "redis-quorum://)");
+        + " (offered by embedded:, redis://, redis-sentinel://, redis-cluster://, redis-quorum:// and holdfast://)");
   }
 }

@@ -28,7 +28,8 @@ import java.util.function.Supplier;
 /**
  * {@link LockBackend} over N independent Redis masters ({@code redis-quorum://}), the Redlock scheme: a lock is
  * held by whoever holds it on a majority of the masters, granted within a validity window measured on the
- * monotonic clock ({@link Redlock}); release and renew go to every master ({@link QuorumOps}).
+ * monotonic clock ({@link Redlock}); release and renew go to every master ({@link QuorumOps}). The read/write
+ * lock and the semaphore are offered the same way over the masters' holder tables ({@link QuorumHolders}).
  *
  * <p>Every master runs the same scripts as a standalone server, with its own fence counter. The fencing token
  * of a grant is settled in a second round so that it keeps increasing across the quorum (see
@@ -42,6 +43,7 @@ import java.util.function.Supplier;
 final class QuorumLockBackend implements LockBackend {
   private final List<QuorumMaster> masters;
   private final QuorumOps ops;
+  private final QuorumHolders holders;
   private final RedisClient client;
   private final ClientResources resources;
   private final HoldfastOptions options;
@@ -56,6 +58,7 @@ final class QuorumLockBackend implements LockBackend {
     this.resources = resources;
     this.options = options;
     this.safeUri = safeUri;
+    this.holders = new QuorumHolders(this.masters, ops, KeySpace.standalone(options.keyPrefix()), options, this);
   }
 
   /**
@@ -175,6 +178,15 @@ final class QuorumLockBackend implements LockBackend {
     }, options.operationTimeout()));
   }
 
+  /** The read/write lock and the semaphore over the same masters ({@link QuorumHolders}). */
+  @Override
+  public <T> Optional<T> feature(Class<T> type) {
+    if (type.isInstance(holders)) {
+      return Optional.of(type.cast(holders));
+    }
+    return LockBackend.super.feature(type);
+  }
+
   @Override
   public boolean isTransient(Throwable failure) {
     return RedisErrors.isTransient(failure);
@@ -200,7 +212,7 @@ final class QuorumLockBackend implements LockBackend {
     return "QuorumLockBackend[" + describe() + "]";
   }
 
-  private <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> operation) {
+  <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> operation) {
     if (closed.get()) {
       return CompletableFuture.failedFuture(
           new HoldfastException(ErrorCode.CLOSED, "The Redis quorum backend " + safeUri + " is closed"));

@@ -147,6 +147,7 @@ final class QuorumMaster implements AutoCloseable {
     return commands.thenCombine(pubSub, (c, p) -> {
       // Queued before any lock command on this connection, so the first EVALSHA finds the scripts loaded.
       LockScripts.ALL.forEach(script -> c.async().scriptLoad(script.source()));
+      HolderScripts.ALL.forEach(script -> c.async().scriptLoad(script.source()));
       return new Connected(c, p, new LockScripts(c.async(), keys, false), new ReleaseChannels(p, false));
     }).whenComplete((ready, failure) -> adopt(ready, failure, commands, pubSub));
   }

@@ -6,6 +6,7 @@ import io.holdfast.LockName;
 import io.holdfast.LockState;
 import io.holdfast.OwnerToken;
 import io.holdfast.spi.ReleaseOutcome;
+import io.holdfast.spi.RenewOutcome;
 import io.holdfast.spi.RenewRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,17 +19,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * Release, renew and inspect over the independent masters. Each goes to every master; a lock counts as held by
- * an owner only where a majority of ALL masters says so, which is the Redlock rule for the grant applied to
- * everything after it:
+ * Release, renew and inspect over the independent masters, for the lock and, through the same counting with the
+ * per-master step passed in, for the read/write lock's and the semaphore's holder tables (QuorumHolders). Each
+ * goes to every master; a lock counts as held by an owner only where a majority of ALL masters says so, which is
+ * the Redlock rule for the grant applied to everything after it:
  * <ul>
  *   <li>release: released on a majority gives {@code Released}; a majority that does not hold it gives
  *       {@code NotOwner}; anything in between (masters unreachable) fails transiently, and the engine's retry
  *       with the same request id is safe on every master;</li>
  *   <li>renew: a lease is renewed when a majority renewed it; a lease that a majority did not renew but the
  *       failed masters could still make up fails the whole call transiently, so the engine retries before the
- *       lease's deadline rather than declaring it lost on an unknown;</li>
- *   <li>inspect: the holder a majority agrees on, with the time until fewer than a majority hold it.</li>
+ *       lease's deadline rather than declaring it lost on an unknown (a holder table's renewal answers that lease
+ *       UNKNOWN instead, which the engine retries the same way);</li>
+ *   <li>inspect: the holder a majority agrees on, with the time until fewer than a majority hold it; for a
+ *       holder table, the number of holders a majority agrees on.</li>
  * </ul>
  * Each stops waiting as soon as the answer is settled, so one paused master does not slow them down.
  *
@@ -46,7 +50,16 @@ final class QuorumOps {
   }
 
   CompletableFuture<ReleaseOutcome> release(LockName name, OwnerToken owner, FencingToken token, long requestId) {
-    return all(c -> c.scripts().release(name, owner, token, requestId), replies -> {
+    return release("release of lock '" + name + "'", c -> c.scripts().release(name, owner, token, requestId));
+  }
+
+  /**
+   * A release by majority, for any per-master release step answering the holds left ({@code >= 0}) or -1 (not
+   * held by that owner under that token): the lock's release.lua and the holder tables' holders_release.lua.
+   */
+  CompletableFuture<ReleaseOutcome> release(String what,
+      Function<QuorumMaster.Connected, CompletableFuture<Long>> call) {
+    return all(call, replies -> {
       int released = count(replies, left -> left >= 0);
       int notOwner = count(replies, left -> left < 0);
       return released >= majority || notOwner > masters.size() - majority;
@@ -60,14 +73,14 @@ final class QuorumOps {
       if (count(replies, left -> left < 0) > masters.size() - majority) {
         return new ReleaseOutcome.NotOwner();
       }
-      throw unknown("release of lock '" + name + "'", replies);
+      throw unknown(what, replies);
     });
   }
 
   CompletableFuture<List<Boolean>> renew(List<RenewRequest> leases) {
     int size = leases.size();
-    return all(c -> c.scripts().renew(leases).thenApply(reply -> ScriptReplies.renew(reply, size)),
-        replies -> undecided(replies, size) == 0).thenApply(replies -> {
+    return renewVotes(size, c -> c.scripts().renew(leases).thenApply(reply -> ScriptReplies.renew(reply, size)))
+        .thenApply(replies -> {
           if (undecided(replies, size) > 0) {
             throw unknown("renewal of " + size + " leases", replies);
           }
@@ -77,6 +90,47 @@ final class QuorumOps {
           }
           return renewed;
         });
+  }
+
+  /**
+   * A renewal by majority, per lease, for any per-master renewal step answering one renewed-or-not per lease (the
+   * holder tables' holders_renew.lua): renewed by a majority, not held when the missing masters could not make
+   * one up, else unknown (the engine retries that lease until its deadline).
+   */
+  CompletableFuture<List<RenewOutcome>> renewEach(int size,
+      Function<QuorumMaster.Connected, CompletableFuture<List<Boolean>>> call) {
+    return renewVotes(size, call).thenApply(replies -> {
+      int unknown = masters.size() - count(replies, r -> true);
+      List<RenewOutcome> outcomes = new ArrayList<>(size);
+      for (int i = 0; i < size; i++) {
+        int yes = renewedBy(replies, i);
+        outcomes.add(yes >= majority ? RenewOutcome.RENEWED
+            : yes + unknown >= majority ? RenewOutcome.UNKNOWN : RenewOutcome.NOT_HELD);
+      }
+      return outcomes;
+    });
+  }
+
+  private CompletableFuture<List<Gather.Reply<List<Boolean>>>> renewVotes(int size,
+      Function<QuorumMaster.Connected, CompletableFuture<List<Boolean>>> call) {
+    return all(call, replies -> undecided(replies, size) == 0);
+  }
+
+  /**
+   * How many holders a majority agrees on, for any per-master listing of holders (one "owner token" string each;
+   * holders_count.lua's list): a holder counts when a majority of ALL masters reports it with the same token.
+   */
+  CompletableFuture<Integer> agreedHolders(String what,
+      Function<QuorumMaster.Connected, CompletableFuture<List<String>>> call) {
+    return all(call, replies -> Gather.pending(replies) == 0).thenApply(replies -> {
+      if (count(replies, r -> true) < majority) {
+        throw unknown(what, replies);
+      }
+      Map<String, Integer> seen = new HashMap<>();
+      replies.stream().filter(r -> r != null && r.ok())
+          .forEach(r -> r.value().stream().distinct().forEach(holder -> seen.merge(holder, 1, Integer::sum)));
+      return (int) seen.values().stream().filter(n -> n >= majority).count();
+    });
   }
 
   CompletableFuture<Optional<LockState>> inspect(LockName name) {

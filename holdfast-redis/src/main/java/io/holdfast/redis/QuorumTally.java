@@ -41,15 +41,18 @@ final class QuorumTally {
    * @param expired whether the master refused because the caller's session expired (acquire.lua's -2)
    * @param ticket in fair mode, the caller's place in that master's line (for a grant: the place it left); 0 when
    *     it has none
+   * @param refused whether the master refused the request itself (rwlock_acquire.lua's -3: the owner holds the
+   *     read side there and asked for the write side); counts as busy unless a majority refuses
    */
   record Vote(boolean granted, long token, int holds, boolean fresh, long pttlMillis, boolean delayed,
-      boolean expired, long ticket) {
-    Vote(boolean granted, long token, int holds, boolean fresh, long pttlMillis, boolean delayed, boolean expired) {
-      this(granted, token, holds, fresh, pttlMillis, delayed, expired, 0);
-    }
-
+      boolean expired, long ticket, boolean refused) {
     Vote(boolean granted, long token, int holds, boolean fresh, long pttlMillis) {
       this(granted, token, holds, fresh, pttlMillis, false, false);
+    }
+
+    Vote(boolean granted, long token, int holds, boolean fresh, long pttlMillis, boolean delayed,
+        boolean expired) {
+      this(granted, token, holds, fresh, pttlMillis, delayed, expired, 0, false);
     }
 
     static Vote of(List<Object> reply) {
@@ -58,14 +61,18 @@ final class QuorumTally {
       }
       if (status == 1 && reply.size() >= 4) {
         return new Vote(true, (Long) reply.get(1), (int) Math.min(Integer.MAX_VALUE, (Long) reply.get(2)),
-            ((Long) reply.get(3)) == 1, 0, false, false, reply.size() > 4 ? Math.max(0, (Long) reply.get(4)) : 0);
+            ((Long) reply.get(3)) == 1, 0, false, false, reply.size() > 4 ? Math.max(0, (Long) reply.get(4)) : 0,
+            false);
       }
       if (status == -2) {
         return new Vote(false, 0, 0, false, 0, false, true);
       }
+      if (status == -3) {
+        return new Vote(false, 0, 0, false, 0, false, false, 0, true);
+      }
       return new Vote(false, 0, 0, false, reply.size() > 1 ? Math.max(0, (Long) reply.get(1)) : 0,
           reply.size() > 2 && Long.valueOf(1).equals(reply.get(2)), false,
-          reply.size() > 3 ? Math.max(0, (Long) reply.get(3)) : 0);
+          reply.size() > 3 ? Math.max(0, (Long) reply.get(3)) : 0, false);
     }
   }
 
@@ -97,6 +104,12 @@ final class QuorumTally {
     record SessionExpired() implements Decision { }
 
     /**
+     * A majority refused the request itself (a read holder asking for the write side): the owner truly holds
+     * the read side only where a majority says so, so fewer refusals count as busy.
+     */
+    record Refused() implements Decision { }
+
+    /**
      * Neither: too many masters failed or did not answer.
      *
      * @param granted masters that granted
@@ -125,7 +138,9 @@ final class QuorumTally {
         }
       }
     }
-    if (pending == 0 || busy > n - majority || granted + pending < majority) {
+    // No grant possible: settled once no pending reply can make it Busy rather than Unavailable either, so that a
+    // held lock reads as busy (not as a failure) while a minority of masters is down.
+    if (pending == 0 || busy > n - majority || (granted + pending < majority && busy + pending <= n - majority)) {
       return true;
     }
     if (granted < majority) {
@@ -142,6 +157,7 @@ final class QuorumTally {
     List<Integer> granted = new ArrayList<>();
     List<Long> busyTtls = new ArrayList<>();
     int expired = 0;
+    int refused = 0;
     boolean allDelayed = true;
     for (int i = 0; i < n; i++) {
       Gather.Reply<Vote> reply = replies.get(i);
@@ -150,6 +166,7 @@ final class QuorumTally {
       } else if (reply != null && reply.ok()) {
         busyTtls.add(reply.value().pttlMillis());
         expired += reply.value().expired() ? 1 : 0;
+        refused += reply.value().refused() ? 1 : 0;
         allDelayed &= reply.value().expired() || reply.value().delayed();
       }
     }
@@ -158,6 +175,9 @@ final class QuorumTally {
     }
     if (expired >= majority) {
       return new Decision.SessionExpired();
+    }
+    if (refused >= majority) {
+      return new Decision.Refused();
     }
     if (busyTtls.size() > n - majority) {
       busyTtls.sort(java.util.Comparator.reverseOrder());

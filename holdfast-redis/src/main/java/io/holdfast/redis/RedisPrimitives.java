@@ -36,8 +36,8 @@ final class RedisPrimitives implements ReadWriteLockBackend, SemaphoreBackend {
   static final LuaScript RENEW = LuaScript.fromClasspath("lockstate.lua", "holders.lua", "holders_renew.lua");
   static final LuaScript COUNT = LuaScript.fromClasspath("lockstate.lua", "holders.lua", "holders_count.lua");
 
-  private static final String RW = "rw";
-  private static final String SEM = "sem";
+  static final String RW = "rw";
+  static final String SEM = "sem";
   private static final long REFUSED = -3;
 
   private final RedisLockBackend backend;
@@ -69,13 +69,19 @@ final class RedisPrimitives implements ReadWriteLockBackend, SemaphoreBackend {
 
   private CompletableFuture<AcquireOutcome> rwAcquire(LockName name, String mode, OwnerToken owner, Duration ttl,
       long requestId, String flag) {
-    KeySpace keys = scripts.keys();
+    String[][] call = rwCall(scripts.keys(), name, mode, owner, ttl, requestId, flag);
+    Side side = "w".equals(mode) ? Side.WRITE : Side.READ;
+    return acquire(RW_ACQUIRE, call[0], call[1], name,
+        granted -> release(side, name, owner, granted.fencingToken(), ThreadLocalRandom.current().nextLong()));
+  }
+
+  /* rwlock_acquire.lua's keys and arguments: {keys, args}; the quorum's masters send the same. */
+  static String[][] rwCall(KeySpace keys, LockName name, String mode, OwnerToken owner, Duration ttl,
+      long requestId, String flag) {
     String[] keyArgs = {keys.holdersKey(name, RW), keys.expiriesKey(name, RW), keys.announcedWritersKey(name),
         keys.fenceKey(name)};
     String[] args = {mode, owner.value(), LockScripts.ttlMillis(ttl), Long.toString(requestId), flag};
-    Side side = "w".equals(mode) ? Side.WRITE : Side.READ;
-    return acquire(RW_ACQUIRE, keyArgs, args, name,
-        granted -> release(side, name, owner, granted.fencingToken(), ThreadLocalRandom.current().nextLong()));
+    return new String[][] {keyArgs, args};
   }
 
   /* One grant script call, followed by WAIT for the replicas when the deployment asks for it (ReplicaAcks). */
@@ -159,7 +165,14 @@ final class RedisPrimitives implements ReadWriteLockBackend, SemaphoreBackend {
 
   private CompletableFuture<List<Object>> renewPart(String kind, List<RenewRequest> part,
       Function<RenewRequest, String> member) {
-    KeySpace keys = scripts.keys();
+    String[][] call = renewCall(scripts.keys(), kind, part, member);
+    return acks != null ? acks.renew(RENEW, call[0], call[1], part.size())
+        : RENEW.run(scripts.commands(), ScriptOutputType.MULTI, call[0], call[1]);
+  }
+
+  /* holders_renew.lua's keys and arguments for a batch: {keys, args}; the quorum's holder tables send the same. */
+  static String[][] renewCall(KeySpace keys, String kind, List<RenewRequest> part,
+      Function<RenewRequest, String> member) {
     String[] keyArgs = new String[part.size() * 2];
     String[] args = new String[part.size() * 4];
     for (int i = 0; i < part.size(); i++) {
@@ -171,11 +184,10 @@ final class RedisPrimitives implements ReadWriteLockBackend, SemaphoreBackend {
       args[4 * i + 2] = Long.toString(lease.fencingToken().value());
       args[4 * i + 3] = LockScripts.ttlMillis(lease.ttl());
     }
-    return acks != null ? acks.renew(RENEW, keyArgs, args, part.size())
-        : RENEW.run(scripts.commands(), ScriptOutputType.MULTI, keyArgs, args);
+    return new String[][] {keyArgs, args};
   }
 
-  private static String member(Side side, OwnerToken owner) {
+  static String member(Side side, OwnerToken owner) {
     return side == Side.WRITE ? "w" : "r" + owner.value();
   }
 

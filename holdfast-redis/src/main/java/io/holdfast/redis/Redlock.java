@@ -67,7 +67,8 @@ public final class Redlock {
   public interface Master {
     /**
      * acquire.lua for this attempt (the library's reply: {@code {1, token, holds, fresh}}, {@code {0, pttl}},
-     * {@code {0, pttl, delayed}} or, for a session whose expiry has passed, {@code {-2}}).
+     * {@code {0, pttl, delayed}} or, for a session whose expiry has passed, {@code {-2}}), or a holder table's
+     * grant script in the same shape ({@code {-3}}: the request itself is refused).
      *
      * @param attemptId the attempt's id, the request id of the call
      * @return the raw reply; fails when the master did not answer
@@ -117,7 +118,7 @@ public final class Redlock {
   }
 
   /** What an attempt came to. */
-  public sealed interface Outcome permits Granted, Busy, SessionExpired, Unavailable { }
+  public sealed interface Outcome permits Granted, Busy, SessionExpired, Refused, Unavailable { }
 
   /**
    * A majority holds the settled token within the window.
@@ -148,6 +149,12 @@ public final class Redlock {
 
   /** A majority reported that the caller's session expired; every hold of the attempt was undone. */
   public record SessionExpired() implements Outcome { }
+
+  /**
+   * A majority refused the request itself (the read/write lock's upgrade: the owner holds the read side and asked
+   * for the write side); every hold of the attempt was undone.
+   */
+  public record Refused() implements Outcome { }
 
   /**
    * Neither: too many masters failed, did not answer, or answered after the window; every hold was undone.
@@ -246,6 +253,9 @@ public final class Redlock {
       long ticket = giveUp(snapshot);
       if (decision instanceof QuorumTally.Decision.Busy busy) {
         return CompletableFuture.completedFuture(new Busy(busy.remaining(), busy.delayed(), ticket));
+      }
+      if (decision instanceof QuorumTally.Decision.Refused) {
+        return CompletableFuture.completedFuture(new Refused());
       }
       return CompletableFuture.completedFuture(unavailable(decision, snapshot));
     });

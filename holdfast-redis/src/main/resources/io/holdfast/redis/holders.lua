@@ -3,13 +3,20 @@
 -- holders_release.lua, holders_renew.lua and holders_count.lua; it writes nothing by itself.
 --
 -- A primitive named N is two keys in N's hash slot (hash tag {N}), kind k = 'rw' or 'sem':
---   <prefix>:{N}:k     hash   member -> "owner token holds request"
+--   <prefix>:{N}:k     hash   member -> "owner token holds request [slot]"
 --   <prefix>:{N}:k:x   zset   member -> the holder's lease expiry (Redis ms)
 -- Members: 'w' is the writer of a read/write lock, 'r<owner>' a reader, 'p<owner>' a semaphore permit. Each
 -- holder is a lease of its own: its expiry is its zset score, timed by Redis TIME only. Redis cannot expire one
 -- field of a hash (before 7.4), so every script first drops the holders whose expiry has passed (prune), and
 -- every write sets both keys' PEXPIRE to the latest expiry left (keep_until_last): a name whose holders all
 -- released or expired has no keys at all.
+--
+-- On independent masters (redis-quorum://) a semaphore's permits are numbered slots 0..N-1, each a Redlock mutex
+-- (semaphore_slot_acquire.lua): a permit's value then carries its slot as a 5th field, and the same hash holds the
+-- slot index 'k<slot>' -> "owner token". The index is not in the expiries zset, so keep_until_last still deletes it
+-- with the last holder; a slot is taken only while its index names a live 'p<owner>' member of that token and slot
+-- (slot_holder), so an index left behind by an expired holder counts for nothing and is deleted when seen. Values
+-- without a slot (every other deployment) keep the 4-field format.
 --
 -- Owner tokens are printable ASCII without spaces (OwnerToken), tokens decimal, request ids decimal longs, so a
 -- holder's value splits on spaces unambiguously. Expiries are Redis ms (about 1.7e12), exact in Lua numbers.
@@ -26,19 +33,43 @@ local function prune(h, z, now)
   end
 end
 
--- {owner, token (string), holds (number), request} of a member, or nil.
+-- {owner, token (string), holds (number), request, slot (string, or nil without one)} of a member, or nil.
 local function holder(h, member)
   local v = redis.call('HGET', h, member)
   if not v then
     return nil
   end
-  local o, t, c, r = string.match(v, '^(%S+) (%d+) (%d+) (%S+)$')
-  return {o, t, tonumber(c), r}
+  local o, t, c, r, s = string.match(v, '^(%S+) (%d+) (%d+) (%S+) ?(%d*)$')
+  return {o, t, tonumber(c), r, s ~= '' and s or nil}
+end
+
+local function encode(e)
+  local v = e[1] .. ' ' .. e[2] .. ' ' .. e[3] .. ' ' .. e[4]
+  if e[5] then
+    v = v .. ' ' .. e[5]
+  end
+  return v
 end
 
 local function put(h, z, member, e, expiry)
-  redis.call('HSET', h, member, e[1] .. ' ' .. e[2] .. ' ' .. e[3] .. ' ' .. e[4])
+  redis.call('HSET', h, member, encode(e))
   redis.call('ZADD', z, expiry, member)
+end
+
+-- The live holder of permit slot s (a decimal string) as holder() returns it, or nil; an index field that names
+-- no live holder of that token in that slot is deleted.
+local function slot_holder(h, s)
+  local k = redis.call('HGET', h, 'k' .. s)
+  if not k then
+    return nil
+  end
+  local o, t = string.match(k, '^(%S+) (%d+)$')
+  local e = o and holder(h, 'p' .. o)
+  if e and e[2] == t and e[5] == s then
+    return e
+  end
+  redis.call('HDEL', h, 'k' .. s)
+  return nil
 end
 
 -- The keys live exactly as long as their last holder; with no holder they are gone.
@@ -51,6 +82,21 @@ local function keep_until_last(h, z, now)
   local ms = tonumber(last[2]) - now
   redis.call('PEXPIRE', h, ms)
   redis.call('PEXPIRE', z, ms)
+end
+
+-- Ends a member's last hold: drops it (with its slot's index field), tells waiters when one may now get in (a
+-- writer or a permit left, or the last holder of a read/write lock: a reader leaving while others read lets
+-- nobody new in), and keeps the keys only as long as their last holder.
+local function let_go(h, z, member, e, channel, mode, now)
+  redis.call('HDEL', h, member)
+  redis.call('ZREM', z, member)
+  if e[5] and redis.call('HGET', h, 'k' .. e[5]) == e[1] .. ' ' .. e[2] then
+    redis.call('HDEL', h, 'k' .. e[5])
+  end
+  if string.sub(member, 1, 1) ~= 'r' or redis.call('ZCARD', z) == 0 then
+    publish_release(channel, e[2], mode)
+  end
+  keep_until_last(h, z, now)
 end
 
 -- Ms until the earliest (first = true) or the latest holder's lease ends; 0 without holders.

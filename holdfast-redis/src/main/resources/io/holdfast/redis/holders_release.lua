@@ -16,8 +16,7 @@
 --
 -- Invariant: only the holder of a live hold changes it; owner and token must match. A retried release (same
 -- request id as the last change) does not take a second hold. A message goes out when a waiter may now get
--- in: a writer or a permit left, or the last holder of a read/write lock left (a reader leaving while others
--- read lets nobody new in). The keys go with the last holder.
+-- in (holders.lua's let_go). The keys go with the last holder, and a permit's slot index with its permit.
 local h, z = KEYS[1], KEYS[2]
 local member, owner, token, request, channel = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local now = redis_ms()
@@ -32,13 +31,8 @@ end
 if e[3] > 1 then
   e[3] = e[3] - 1
   e[4] = request
-  redis.call('HSET', h, member, e[1] .. ' ' .. e[2] .. ' ' .. e[3] .. ' ' .. e[4])
+  redis.call('HSET', h, member, encode(e))
   return e[3]
 end
-redis.call('HDEL', h, member)
-redis.call('ZREM', z, member)
-if string.sub(member, 1, 1) ~= 'r' or redis.call('ZCARD', z) == 0 then
-  publish_release(channel, token, ARGV[6])
-end
-keep_until_last(h, z, now)
+let_go(h, z, member, e, channel, ARGV[6], now)
 return 0

@@ -54,6 +54,19 @@ class QuorumTallyTest {
   }
 
   @Test
+  void upgradeRefused_onAMajority_decidesRefused_onAMinority_countsAsBusy() {
+    Gather.Reply<Vote> refused = new Gather.Reply<>(Vote.of(List.of(-3L)), null);
+    assertThat(refused.value().refused()).isTrue();
+    assertThat(refused.value().granted()).isFalse();
+    assertThat(QuorumTally.decide(replies(refused, refused, busy(700)))).isEqualTo(new Decision.Refused());
+    assertThat(QuorumTally.decide(replies(refused, busy(700), busy(400))))
+        .isEqualTo(new Decision.Busy(Duration.ofMillis(400), false));
+    assertThat(QuorumTally.decide(replies(refused, fresh(100), fresh(90))))
+        .isEqualTo(new Decision.Grant(100, 1, List.of(1), List.of(2)));
+    assertThat(QuorumTally.enough(replies(refused, refused, PENDING))).isTrue();
+  }
+
+  @Test
   void busyInLockDelayEverywhere_decidesDelayedBusy_andOneHeldBusyIsNotDelayed() {
     Gather.Reply<Vote> delayed = new Gather.Reply<>(Vote.of(List.of(0L, 900L, 1L)), null);
     Gather.Reply<Vote> held = new Gather.Reply<>(Vote.of(List.of(0L, 900L, 0L)), null);
@@ -107,6 +120,8 @@ class QuorumTallyTest {
         .as("the pending master could make the re-entry a majority").isFalse();
     assertThat(QuorumTally.enough(replies(existing(7, 2), existing(7, 2), PENDING))).isTrue();
     assertThat(QuorumTally.enough(replies(failed(), failed(), PENDING))).as("grant impossible").isTrue();
+    assertThat(QuorumTally.enough(replies(failed(), busy(5), PENDING)))
+        .as("the pending master could make it busy rather than unavailable").isFalse();
   }
 
   @Test

@@ -4,7 +4,6 @@ import io.holdfast.ClientFactory;
 import io.holdfast.ErrorCode;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.api.v1.Reason;
-import io.holdfast.redis.RedisTopology;
 import io.holdfast.spi.LockBackend;
 import io.holdfast.spi.ReadWriteLockBackend;
 import io.holdfast.spi.SemaphoreBackend;
@@ -20,13 +19,13 @@ import java.util.concurrent.Executors;
  * in the library's scripts (rwlock_acquire.lua, semaphore_acquire.lua, holders_*.lua) and HolderTable; the service
  * only scopes names and owners and moves messages. Redis need not answer at start-up (as for the store): the
  * backend is opened in the background, and opened again by the next call after a failed open; until then calls
- * fail with the library's UNAVAILABLE. Independent masters have neither primitive (docs/read-write-lock.md says
- * why), so a server on them refuses with INVALID_ARGUMENT before anything is sent.
+ * fail with the library's UNAVAILABLE. On independent masters (redis-quorum://) that is the library's quorum backend
+ * too (holdfast-redis QuorumHolders: holder tables granted by majority, the semaphore's permits as numbered slots),
+ * like on any topology.
  * Safe: the one mutable field is guarded by this object's monitor; the backend itself is thread-safe.
  */
 final class PrimitiveBackends implements AutoCloseable {
   private final HoldfastOptions options;
-  private final boolean quorum;
   private final ExecutorService opener = Executors.newSingleThreadExecutor(r -> {
     Thread thread = new Thread(r, "holdfast-server-primitives-open");
     thread.setDaemon(true);
@@ -36,32 +35,24 @@ final class PrimitiveBackends implements AutoCloseable {
   private boolean closed;
 
   PrimitiveBackends(ServerConfig config) {
-    this.quorum = !config.inMemory() && RedisTopology.of(config.redis()) == RedisTopology.QUORUM;
     HoldfastOptions.Builder builder = HoldfastOptions.builder().clientName("holdfast-server-primitives")
         .keyPrefix(config.keyPrefix()).operationTimeout(config.redisTimeout());
     this.options = config.inMemory() ? builder.backend("embedded:holdfast-server-" + UUID.randomUUID()).build()
         : builder.backend(config.redis().toString()).build();
-    if (!quorum) {
-      backend();
-    }
+    backend();
   }
 
-  /** The read/write lock steps; fails with INVALID_ARGUMENT on independent masters. */
+  /** The read/write lock steps. */
   CompletableFuture<ReadWriteLockBackend> readWrite() {
     return backend().thenApply(open -> open.feature(ReadWriteLockBackend.class).orElseThrow());
   }
 
-  /** The semaphore steps; fails with INVALID_ARGUMENT on independent masters. */
+  /** The semaphore steps. */
   CompletableFuture<SemaphoreBackend> semaphore() {
     return backend().thenApply(open -> open.feature(SemaphoreBackend.class).orElseThrow());
   }
 
   private synchronized CompletableFuture<LockBackend> backend() {
-    if (quorum) {
-      return CompletableFuture.failedFuture(ServiceException.badRequest("read/write locks and semaphores are not "
-          + "available on independent masters (redis-quorum://): a majority of holder tables does not keep their "
-          + "exclusion once a master restarts empty (docs/read-write-lock.md, docs/semaphore.md)"));
-    }
     if (closed) {
       return CompletableFuture.failedFuture(new ServiceException(ErrorCode.CLOSED,
           Reason.SHUTTING_DOWN, "this Holdfast server is shutting down; retry on another instance"));
