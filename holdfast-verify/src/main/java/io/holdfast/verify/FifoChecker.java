@@ -75,6 +75,10 @@ final class FifoChecker implements Checker {
       }
     }
     long answers = history.queued().stream().filter(Operation::isOk).count();
+    if (answers == 0) {
+      return new CheckResult("C7", "first in, first out (fair lock)", 0, "not judged: no busy answer named a place"
+          + " in line (through the lock service, waits happen in the service, whose answers name none)", List.of(), true);
+    }
     String summary = String.format("%d of %d grants passed a waiter in line (%d busy answers named %d places); "
         + "excused by faults that lose the line: %s", passing, history.grants().size(), answers,
         places.values().stream().mapToInt(List::size).sum(), LeaseLoss.byKind(excused));

@@ -153,9 +153,11 @@ public final class VerifyCommand implements Callable<Integer> {
           "  rwlock    the read/write lock: a quarter of the owners write, the others read; C3 checks that no"
               + " writer overlaps another holder (C4 to C6 are the mutex's and are not run).",
           "  semaphore a semaphore of 2 permits; C3 checks that at most 2 hold at once.",
-          "  fair      the lock in fair mode (--target library): C1 to C6 as for the lock, and C7"
+          "  fair      the lock in fair mode: C1 to C6 as for the lock, and C7"
               + " checks that no grant passed a waiter that stayed in line ahead of it (by the tickets Redis"
-              + " gave their places); failovers, wipes and Redis clock steps excuse it, as they lose the line."})
+              + " gave their places); failovers, wipes and Redis clock steps excuse it, as they lose the line."
+              + " With --target service C7 has nothing to judge (the service waits for its callers and its busy"
+              + " answers name no place) and says so; C1 to C6 still run."})
   String primitive;
 
   @Option(names = "--lock", paramLabel = "NAME", defaultValue = Workload.HOLDFAST, hidden = true,
@@ -242,8 +244,6 @@ public final class VerifyCommand implements Callable<Integer> {
   private Workload primitive(Workload workload) {
     try {
       Workload chosen = workload.forPrimitive(primitive);
-      require(!chosen.isFair() || target.equals("library"), "--primitive fair runs on --target library only: the"
-          + " lock service's busy answers name no place in line, which the FIFO check needs");
       return chosen;
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

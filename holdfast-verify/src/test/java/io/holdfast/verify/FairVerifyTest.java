@@ -29,16 +29,15 @@ class FairVerifyTest {
 
   @Test
   void primitiveOption_fairWhereItCannotBeChecked_refused() {
-    assertThatThrownBy(() -> parsed("--primitive", "fair", "--target", "service").config())
-        .hasMessageContaining("--primitive fair runs on --target library only");
     assertThatThrownBy(() -> parsed("--lock", "fair-barging").config()).hasMessageContaining("needs --primitive fair");
     assertThatThrownBy(() -> parsed("--primitive", "fair", "--lock", "tiny-reuses-tokens").config())
         .hasMessageContaining("not a negative control of the fair lock");
   }
 
   @Test
-  void primitiveOption_fairOnIndependentMasters_accepted() {
+  void primitiveOption_fairOnIndependentMastersAndThroughTheService_accepted() {
     assertThat(parsed("--primitive", "fair", "--topology", "quorum").config().workload().isFair()).isTrue();
+    assertThat(parsed("--primitive", "fair", "--target", "service").config().workload().isFair()).isTrue();
   }
 
   @Test

@@ -37,6 +37,20 @@ class FifoCheckerTest {
   }
 
   @Test
+  void fifo_noBusyAnswerNamedAPlace_saysNotJudged() {
+    History history = new HistoryBuilder()
+        .grant("c0w0", "L", "h", 1, 0, 1)
+        .release("c0w0", "L", "h", 1, 50, 51)
+        .grant("c1w0", "L", "a", 2, 60, 61)
+        .build();
+
+    CheckResult result = FIFO.check(history);
+
+    assertThat(result.violations()).isZero();
+    assertThat(result.summary()).startsWith("not judged: no busy answer named a place");
+  }
+
+  @Test
   void fifo_laterTicketGrantedWhileTheEarlierStaysInLine_oneViolation() {
     History history = lineOfTwo()
         .event(60, "c2w0", Type.OK, Op.ACQUIRE, "L", "b", 2, 0, "")
