@@ -92,7 +92,7 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
     waitedInBackend = !wait.isZero();
     if (request.fair()) {
       return backend.tryAcquireFair(request.name(), request.owner(), request.leaseTtl(), requestId, wait,
-          queueKeep());
+          queueKeep(wait));
     }
     return waitedInBackend
         ? backend.tryAcquire(request.name(), request.owner(), request.leaseTtl(), requestId, wait)
@@ -102,9 +102,15 @@ final class AcquireOperation implements WaitLoop.Attempts<AcquireOutcome>, WaitL
   /*
    * A fair waiter's place in line must outlast its sleep between attempts (at most the re-check interval), so it
    * lasts twice that; never past the caller's wait, so a waiter that gives up stops holding up the line by then.
+   * A backend that waits this call out itself is told how long the place may outlast the call: zero when the call
+   * covers the rest of the caller's wait (it will not come back), else twice the re-check, as between attempts.
    */
-  private Duration queueKeep() {
-    return min(loop.remainingWait(), client.options().recheckInterval().multipliedBy(2));
+  private Duration queueKeep(Duration backendWait) {
+    Duration twoRechecks = client.options().recheckInterval().multipliedBy(2);
+    if (!backendWait.isZero()) {
+      return loop.remainingWait().compareTo(backendWait) > 0 ? twoRechecks : Duration.ZERO;
+    }
+    return min(loop.remainingWait(), twoRechecks);
   }
 
   @Override

@@ -64,7 +64,9 @@ public interface LockBackend extends AutoCloseable {
    *
    * @param wait as in the plain mode: how long a backend that waits itself may wait; ignored by the others
    * @param queueKeep how long the caller's place lasts after this attempt; zero takes no place (a single try that
-   *     still does not pass anyone in line)
+   *     still does not pass anyone in line). A backend that waits itself ({@code wait} positive) keeps the place
+   *     while it waits and for at most {@code queueKeep} after the wait ends: zero means the caller will not come
+   *     back, so its place ends with the call and does not hold up the line after it gave up
    * @return the outcome; fails with {@link io.holdfast.InvalidArgumentException} on a backend without fair mode
    */
   default CompletableFuture<AcquireOutcome> tryAcquireFair(LockName name, OwnerToken owner, Duration ttl,

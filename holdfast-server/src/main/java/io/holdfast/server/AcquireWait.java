@@ -31,7 +31,8 @@ final class AcquireWait implements WaitLoop.Attempts<AcquireResult>, WaitLoop.Wa
 
   /**
    * What to acquire. {@code queueKeep} is null for the plain lock; in the fair mode it is the place's keep time the
-   * caller asked for, used when the caller waits on its own (zero wait); a waiting call keeps its place itself.
+   * caller asked for: after each attempt when the caller waits on its own (zero wait), else how long the place may
+   * outlast this call's wait (zero: the caller will not come back).
    */
   record Target(SessionRef session, LockKey lock, String owner, Duration leaseTtl, long requestId,
       Duration waitTimeout, Duration waiterHint, Duration queueKeep) {
@@ -135,14 +136,19 @@ final class AcquireWait implements WaitLoop.Attempts<AcquireResult>, WaitLoop.Wa
   }
 
   /*
-   * A waiting fair call re-attempts at least every re-check, so its place lasts twice that; it is not cut to the
-   * call's wait, because a client whose wait is longer than one call comes back with the next call.
+   * A waiting fair call re-attempts at least every re-check, so its place lasts twice that, but no longer than the
+   * call's wait plus what the caller asked the place to outlast it (queue_keep_ms): zero from a caller whose wait
+   * ends with this call, so a caller that gave up does not leave the lock free and refused to everyone for two
+   * re-checks; a caller that comes back with the next call asks for more. At least 1 ms, so an attempt at the very
+   * end of the wait still keeps its place in line (zero would take none).
    */
   private Duration queueKeep() {
     if (target.queueKeep() == null || target.waitTimeout().isZero()) {
       return target.queueKeep();
     }
-    return setting.recheck().multipliedBy(2);
+    Duration asked = loop.remainingWait().plus(target.queueKeep());
+    Duration keep = asked.compareTo(setting.recheck().multipliedBy(2)) < 0 ? asked : setting.recheck().multipliedBy(2);
+    return keep.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : keep;
   }
 
   @Override

@@ -161,6 +161,24 @@ public abstract class FairLockContractTest {
     lease.get().release();
   }
 
+  /**
+   * A waiter whose wait ran out gave up: its place ends with its wait, so it does not hold up the line. A place kept
+   * for the re-check interval after its caller gave up would leave the lock free and refused to everyone for that
+   * long (the lock service's places lasted two of its re-checks, 10 s with this suite's 5 s, after the caller's last
+   * call: the next waiter below, with 5 s, would not get the lock).
+   */
+  @Test
+  void fairTryAcquire_waiterWhoseWaitRanOut_leavesTheLineWithIt() {
+    String name = "fair/" + UUID.randomUUID();
+    Lease held = client().acquire(fair(name, Duration.ZERO));
+    assertThat(client(options().recheckInterval(Duration.ofSeconds(5))).tryAcquire(fair(name, Duration.ofMillis(300))))
+        .as("a waiter whose wait ran out while the lock was held").isEmpty();
+    held.release();
+    Optional<Lease> next = client().tryAcquire(fair(name, Duration.ofSeconds(5)));
+    assertThat(next).as("the next waiter, once the one that gave up is gone").isPresent();
+    next.get().release();
+  }
+
   @Test
   void fairAcquire_ownerHoldingTheLock_reentersPastTheLineWithSameToken() {
     String name = "fair/" + UUID.randomUUID();
