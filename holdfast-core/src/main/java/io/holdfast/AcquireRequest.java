@@ -135,8 +135,9 @@ public record AcquireRequest(
    *
    * <p>The order holds among fair requests: a plain request for the same name does not look at the line and may
    * pass it, so use one mode per lock name. A fair request with a zero wait takes no place in line but still does
-   * not pass anyone in it. Not available on independent masters ({@code redis-quorum://}): the acquire fails with
-   * {@link InvalidArgumentException} (docs/fair-lock.md says why).
+   * not pass anyone in it. On independent masters ({@code redis-quorum://}) each master keeps its own line and every
+   * waiter's place is settled over a majority of them (docs/fair-lock.md), so the same order holds; a backend
+   * without a fair mode fails the acquire with {@link InvalidArgumentException}, never serving it as a plain one.
    *
    * @param newFair true for the fair mode
    * @return a new request
