@@ -77,7 +77,8 @@ final class QuorumLockBackend implements LockBackend {
     List<QuorumMaster> masters = new ArrayList<>();
     for (RedisURI uri : spec.nodes()) {
       uri.setClientName(RedisConnections.clientName(options.clientName()));
-      masters.add(new QuorumMaster(client, uri, keys));
+      // The lane drains on Lettuce's computation threads, never on a connection's event loop (see CommandLane).
+      masters.add(new QuorumMaster(client, uri, keys, CommandLane.drainingOn(resources.eventExecutorGroup())));
     }
     QuorumLockBackend backend = new QuorumLockBackend(masters, client, resources, options, spec.safeUri());
     List<CompletableFuture<QuorumMaster.Connected>> connecting = masters.stream().map(QuorumMaster::connection)

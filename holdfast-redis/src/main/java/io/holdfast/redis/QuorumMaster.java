@@ -41,15 +41,17 @@ final class QuorumMaster implements AutoCloseable {
   private final RedisClient client;
   private final RedisURI uri;
   private final KeySpace keys;
+  private final CommandLane lane;
   private volatile Connected connected;
   private CompletableFuture<Connected> attempt;
   private long attemptNanos;
   private boolean closed;
 
-  QuorumMaster(RedisClient client, RedisURI uri, KeySpace keys) {
+  QuorumMaster(RedisClient client, RedisURI uri, KeySpace keys, CommandLane lane) {
     this.client = client;
     this.uri = uri;
     this.keys = keys;
+    this.lane = lane;
   }
 
   String address() {
@@ -62,9 +64,10 @@ final class QuorumMaster implements AutoCloseable {
 
   /**
    * Runs an operation on this master's connections, or fails at once if they are not established yet (and
-   * starts connecting). Failing rather than waiting for the connection keeps the order in which operations
-   * reach the master the order in which they were issued, which adopt.lua and undo.lua rely on: callbacks
-   * chained on one pending future would run in an unspecified order.
+   * starts connecting). The operations reach the master in the order they were issued, which adopt.lua and
+   * undo.lua rely on: each is sent through this master's {@link CommandLane} (Lettuce alone reorders commands
+   * issued from different threads), and failing rather than waiting for the connection keeps that order too
+   * (callbacks chained on one pending future would run in an unspecified order).
    *
    * @param operation the call
    * @param <T> its result
@@ -73,7 +76,7 @@ final class QuorumMaster implements AutoCloseable {
   <T> CompletableFuture<T> on(Function<Connected, CompletableFuture<T>> operation) {
     Connected current = connected;
     if (current != null) {
-      return operation.apply(current);
+      return lane.send(() -> operation.apply(current));
     }
     connection();
     return CompletableFuture.failedFuture(new RedisConnectionException("not connected to independent master "

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  *       {@code now < start + window}, on the monotonic clock, start taken before the first send.</li>
  * </ol>
  * A failed attempt sends undo.lua to every master. Adopt and undo find this attempt's grant by owner and the
- * attempt's id, not by token, so they can be sent without waiting for a slow master's acquire reply: Lettuce
- * writes commands on a connection in order and Redis runs them in order, so they run right after that acquire,
- * and a grant that was still in flight is adopted or undone before anything the caller sends later.
+ * attempt's id, not by token, so they can be sent without waiting for a slow master's acquire reply: each
+ * master's calls are issued through its {@link CommandLane} (Lettuce alone lets a command issued on the event
+ * loop overtake one issued earlier from another thread) and Redis runs them in order, so they run right after that
+ * acquire, and a grant that was still in flight is adopted or undone before anything the caller sends later.
  *
  * <p>The library draws a fresh attempt id per attempt: an attempt never ends ambiguous (it reports a grant or
  * undoes everything), so its retry after a failure is a new attempt. The lock service passes its caller's request

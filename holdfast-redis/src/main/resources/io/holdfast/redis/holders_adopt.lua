@@ -20,7 +20,8 @@
 --             here; nothing changed
 --
 -- The hold is identified by owner and request id, not by its token, so the caller can send this right behind
--- an acquire whose reply it has not seen yet: on one connection Redis runs them in order.
+-- an acquire whose reply it has not seen yet: the master's CommandLane issues them in that order, and Redis runs
+-- them in the order they were issued.
 --
 -- Invariant: the counter never decreases; afterwards it is >= the settled token, so every later grant on this
 -- master draws a larger token (adopt.lua's argument: tokens keep increasing across the quorum). No two live

@@ -17,9 +17,10 @@
 --             changed
 --
 -- The hold is found by member, owner and request id, so the caller can send this to every master right behind
--- the acquire without waiting for its reply: Redis runs the two in order on one connection, so a grant still in
--- flight is undone too. The request id is replaced by 'undone', so a second undo of the same attempt finds
--- nothing. A re-entry's lease keeps the longer expiry it got: it is still the same owner's.
+-- the acquire without waiting for its reply: the master's CommandLane issues them in that order, so Redis runs
+-- them in that order and a grant still in flight is undone too. The request id is replaced by 'undone', so a
+-- second undo of the same attempt finds nothing. A re-entry's lease keeps the longer expiry it got: it is still
+-- the same owner's.
 local h, z = KEYS[1], KEYS[2]
 local member, owner, attempt, channel, mode = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local now = redis_ms()

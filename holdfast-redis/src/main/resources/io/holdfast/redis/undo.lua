@@ -16,7 +16,8 @@
 --             grant is a session grant past its holding time (its lock-delay is not cut short); nothing changed
 --
 -- The hold is identified by owner and request id, so the caller can send this to every master right
--- behind the acquire, without waiting for its reply: Redis runs the two in order on one connection, so a
+-- behind the acquire, without waiting for its reply: each master's CommandLane issues commands to it in the
+-- order they were given (Lettuce alone does not, across threads), so Redis runs the two in that order and a
 -- grant that was still in flight is undone too. r is cleared, so a second undo of the same attempt finds
 -- nothing.
 local key = KEYS[1]

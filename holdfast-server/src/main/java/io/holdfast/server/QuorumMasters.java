@@ -1,5 +1,6 @@
 package io.holdfast.server;
 
+import io.holdfast.redis.CommandLane;
 import io.holdfast.redis.RedisDeployment;
 import java.net.URI;
 import java.time.Duration;
@@ -8,6 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /*
@@ -33,11 +36,13 @@ final class QuorumMasters implements AutoCloseable {
   private final List<RedisCalls> masters;
   private final String safeUri;
   private final Duration timeout;
+  private final ExecutorService laneThread;
 
-  private QuorumMasters(List<RedisCalls> masters, String safeUri, Duration timeout) {
+  private QuorumMasters(List<RedisCalls> masters, String safeUri, Duration timeout, ExecutorService laneThread) {
     this.masters = List.copyOf(masters);
     this.safeUri = safeUri;
     this.timeout = timeout;
+    this.laneThread = laneThread;
   }
 
   /**
@@ -55,16 +60,23 @@ final class QuorumMasters implements AutoCloseable {
       throw ServiceException.badRequest("redis-quorum:// needs at least 3 masters, was " + hosts.size());
     }
     List<RedisCalls> masters = new ArrayList<>();
+    // The masters' command lanes drain here when a call comes from a Netty thread: never a connection's event loop.
+    ExecutorService laneThread = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "holdfast-quorum-lanes");
+      thread.setDaemon(true);
+      return thread;
+    });
     try {
       for (String host : hosts) {
         masters.add(new RedisCalls(RedisLink.open(URI.create(scheme + "://" + userInfo + host), timeout, clientName),
-            keyPrefix));
+            keyPrefix, CommandLane.drainingOn(laneThread)));
       }
     } catch (RuntimeException e) {
       masters.forEach(master -> master.link().close());
+      laneThread.shutdown();
       throw e;
     }
-    return new QuorumMasters(masters, scheme + "-quorum://" + String.join(",", hosts), timeout);
+    return new QuorumMasters(masters, scheme + "-quorum://" + String.join(",", hosts), timeout, laneThread);
   }
 
   int size() {
@@ -142,5 +154,6 @@ final class QuorumMasters implements AutoCloseable {
   @Override
   public void close() {
     masters.forEach(master -> master.link().close());
+    laneThread.shutdown();
   }
 }

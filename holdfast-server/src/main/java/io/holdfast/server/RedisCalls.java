@@ -1,5 +1,6 @@
 package io.holdfast.server;
 
+import io.holdfast.redis.CommandLane;
 import io.holdfast.redis.LockScripts;
 import io.holdfast.internal.WaitForGraph;
 import io.holdfast.redis.LuaScript;
@@ -8,13 +9,16 @@ import io.lettuce.core.ScriptOutputType;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /*
  * The service's calls on one logical Redis master (RedisLink): its own session and listing scripts, and the
  * library's lock scripts (LockScripts, the only implementation of the lock rules), each turning any Redis
  * failure into the service's failure (UNAVAILABLE for transient ones). Why this is safe: each script is one
  * atomic step on one hash slot, and a step that failed either did not run or is safe to repeat (see each
- * script's header), so mapping every transient failure to "retry" never double-applies anything. Immutable.
+ * script's header), so mapping every transient failure to "retry" never double-applies anything. On an
+ * independent master every call goes through the master's CommandLane, so the Redlock steps (acquire, then undo or
+ * adopt; adopt, then release) reach it in the order they were issued, whatever thread issued them. Immutable.
  */
 final class RedisCalls {
   /** The service's own scripts (sessions and listings), each loaded once with common.lua in front. */
@@ -40,11 +44,18 @@ final class RedisCalls {
 
   private final RedisLink link;
   private final RedisKeys keys;
+  private final CommandLane lane;
   private volatile LockScripts locks;
 
   RedisCalls(RedisLink link, String keyPrefix) {
+    this(link, keyPrefix, null);
+  }
+
+  /** Calls on one independent master: each is issued through {@code lane} (null: on the caller's thread). */
+  RedisCalls(RedisLink link, String keyPrefix, CommandLane lane) {
     this.link = link;
     this.keys = new RedisKeys(keyPrefix, link.cluster());
+    this.lane = lane;
   }
 
   RedisLink link() {
@@ -60,13 +71,18 @@ final class RedisCalls {
    * (UNAVAILABLE at once while the link has not connected yet).
    */
   <T> CompletableFuture<T> lock(Function<LockScripts, CompletableFuture<T>> call, String what) {
-    CompletableFuture<T> future;
-    try {
-      future = call.apply(scripts());
-    } catch (RuntimeException e) {
-      future = CompletableFuture.failedFuture(e);
+    return mapped(issue(() -> call.apply(scripts())), what);
+  }
+
+  private <T> CompletableFuture<T> issue(Supplier<CompletableFuture<T>> call) {
+    if (lane != null) {
+      return lane.send(call);
     }
-    return mapped(future, what);
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** Bound once the link has connected: its commands and publish mode are fixed from then on. */
@@ -81,14 +97,8 @@ final class RedisCalls {
 
   /** Runs one of the service's scripts; the future fails with a ServiceException only. */
   CompletableFuture<List<Object>> run(LuaScript script, String what, List<String> keyList, List<String> args) {
-    CompletableFuture<List<Object>> call;
-    try {
-      call = script.run(link.async(), ScriptOutputType.MULTI, keyList.toArray(String[]::new),
-          args.toArray(String[]::new));
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
-    }
-    return mapped(call, what);
+    return mapped(issue(() -> script.<List<Object>>run(link.async(), ScriptOutputType.MULTI,
+        keyList.toArray(String[]::new), args.toArray(String[]::new))), what);
   }
 
   /** Maps the failure of any Redis future onto the service's failure. */
