@@ -2,8 +2,11 @@ package io.holdfast.redis;
 
 import io.holdfast.ErrorCode;
 import io.holdfast.HoldfastException;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ClientOptions.DisconnectedBehavior;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.sync.RedisScriptingCommands;
@@ -13,6 +16,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +90,28 @@ final class LettuceSetup {
 
   private static SocketOptions socketOptions(Duration timeout) {
     return SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
+  }
+
+  /**
+   * Runs {@code reload} each time Lettuce reconnects {@code connection}; call it once the connection is open (an
+   * extra reload is harmless). A server that
+   * restarted comes back with an empty script cache; loading the scripts again at once means calls find them,
+   * rather than each failing with {@code NOSCRIPT} and being re-sent with its source from its reply's callback,
+   * behind whatever was issued on the connection since.
+   *
+   * @param client the client that made the connection
+   * @param connection the connection to watch
+   * @param reload sends the {@code SCRIPT LOAD}s; runs on the connection's event loop, must not block
+   */
+  static void reloadOnReconnect(AbstractRedisClient client, Object connection, Runnable reload) {
+    client.addListener(new RedisConnectionStateListener() {
+      @Override
+      public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+        if (handler == connection) {
+          reload.run();
+        }
+      }
+    });
   }
 
   /**

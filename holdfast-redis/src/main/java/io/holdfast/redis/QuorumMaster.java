@@ -9,6 +9,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -52,6 +53,14 @@ final class QuorumMaster implements AutoCloseable {
     this.uri = uri;
     this.keys = keys;
     this.lane = lane;
+  }
+
+  /* Queued before any lock command sent after it on this connection, so that command finds the scripts loaded. */
+  private static CompletableFuture<Void> loadScripts(StatefulRedisConnection<String, String> commands) {
+    List<CompletableFuture<String>> loads = new ArrayList<>();
+    LockScripts.ALL.forEach(script -> loads.add(commands.async().scriptLoad(script.source()).toCompletableFuture()));
+    HolderScripts.ALL.forEach(script -> loads.add(commands.async().scriptLoad(script.source()).toCompletableFuture()));
+    return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new));
   }
 
   String address() {
@@ -148,9 +157,11 @@ final class QuorumMaster implements AutoCloseable {
     CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub =
         client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture();
     return commands.thenCombine(pubSub, (c, p) -> {
-      // Queued before any lock command on this connection, so the first EVALSHA finds the scripts loaded.
-      LockScripts.ALL.forEach(script -> c.async().scriptLoad(script.source()));
-      HolderScripts.ALL.forEach(script -> c.async().scriptLoad(script.source()));
+      loadScripts(c); // before any lock command on this connection, so the first EVALSHA finds the scripts loaded
+      // A master that restarted comes back without its script cache, and Lettuce reconnects to it in place. Until
+      // every script is cached again, a NOSCRIPT re-send (outside the lane) could put an undo behind the next
+      // attempt's acquire; so all of them are loaded again, through the lane, as soon as the connection is back.
+      LettuceSetup.reloadOnReconnect(client, c, () -> lane.send(() -> loadScripts(c)));
       return new Connected(c, p, new LockScripts(c.async(), keys, false), new ReleaseChannels(p, false));
     }).whenComplete((ready, failure) -> adopt(ready, failure, commands, pubSub));
   }

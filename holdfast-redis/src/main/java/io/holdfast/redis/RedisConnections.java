@@ -108,6 +108,8 @@ final class RedisConnections implements AutoCloseable {
       StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub(StringCodec.UTF8, uri);
       String version = serverVersion(commands.sync().info("server"));
       LettuceSetup.loadScripts(commands.sync(), scripts, spec.safeUri());
+      LettuceSetup.reloadOnReconnect(client, commands,
+          () -> scripts.forEach(script -> commands.async().scriptLoad(script.source())));
       return new RedisConnections(client, resources, commands, commands.async(), pubSub, false, spec.safeUri(),
           version);
     } catch (RuntimeException e) {

@@ -97,4 +97,22 @@ class RedisClientFaultIT {
         .isGreaterThan(before.fencingToken());
     after.get().release();
   }
+
+  /**
+   * A restarted server has an empty script cache. The client loads its scripts again as soon as Lettuce has
+   * reconnected, so calls find them rather than each paying a NOSCRIPT round trip and a re-send from its reply's
+   * callback (which would land behind anything issued since).
+   */
+  @Test
+  void scripts_redisRestarted_areLoadedAgainOnceReconnected(RedisServer server) {
+    Holdfast holdfast = connect(Duration.ofMillis(500), Duration.ofMillis(800));
+    holdfast.acquire("restart/scripts", Duration.ofSeconds(5)).release();
+    server.restart();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      for (LuaScript script : List.of(LockScripts.ACQUIRE, LockScripts.RELEASE, LockScripts.RENEW)) {
+        assertThat(server.command("SCRIPT", "EXISTS", script.sha1()))
+            .as("%s cached again without any lock call", script.name()).isEqualTo(List.of(1L));
+      }
+    });
+  }
 }
