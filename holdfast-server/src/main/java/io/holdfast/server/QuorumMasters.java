@@ -36,13 +36,13 @@ final class QuorumMasters implements AutoCloseable {
   private final List<RedisCalls> masters;
   private final String safeUri;
   private final Duration timeout;
-  private final ExecutorService laneThread;
+  private final ExecutorService laneThreads;
 
-  private QuorumMasters(List<RedisCalls> masters, String safeUri, Duration timeout, ExecutorService laneThread) {
+  private QuorumMasters(List<RedisCalls> masters, String safeUri, Duration timeout, ExecutorService laneThreads) {
     this.masters = List.copyOf(masters);
     this.safeUri = safeUri;
     this.timeout = timeout;
-    this.laneThread = laneThread;
+    this.laneThreads = laneThreads;
   }
 
   /**
@@ -60,23 +60,24 @@ final class QuorumMasters implements AutoCloseable {
       throw ServiceException.badRequest("redis-quorum:// needs at least 3 masters, was " + hosts.size());
     }
     List<RedisCalls> masters = new ArrayList<>();
-    // The masters' command lanes drain here when a call comes from a Netty thread: never a connection's event loop.
-    ExecutorService laneThread = Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "holdfast-quorum-lanes");
+    // The masters' command lanes drain here when a call comes from a Netty thread (never a connection's event
+    // loop); one thread per master, so one busy master's sends do not queue the others'.
+    ExecutorService laneThreads = Executors.newFixedThreadPool(hosts.size(), runnable -> {
+      Thread thread = new Thread(runnable, "holdfast-quorum-lane");
       thread.setDaemon(true);
       return thread;
     });
     try {
       for (String host : hosts) {
         masters.add(new RedisCalls(RedisLink.open(URI.create(scheme + "://" + userInfo + host), timeout, clientName),
-            keyPrefix, CommandLane.drainingOn(laneThread)));
+            keyPrefix, CommandLane.drainingOn(laneThreads)));
       }
     } catch (RuntimeException e) {
       masters.forEach(master -> master.link().close());
-      laneThread.shutdown();
+      laneThreads.shutdown();
       throw e;
     }
-    return new QuorumMasters(masters, scheme + "-quorum://" + String.join(",", hosts), timeout, laneThread);
+    return new QuorumMasters(masters, scheme + "-quorum://" + String.join(",", hosts), timeout, laneThreads);
   }
 
   int size() {
@@ -154,6 +155,6 @@ final class QuorumMasters implements AutoCloseable {
   @Override
   public void close() {
     masters.forEach(master -> master.link().close());
-    laneThread.shutdown();
+    laneThreads.shutdown();
   }
 }
