@@ -26,14 +26,19 @@ import java.util.function.Supplier;
  * Netty thread, so each write becomes a task on the connection's event loop, and the loop runs its tasks in the
  * order they were queued. The queue is drained by one thread at a time: the caller's own when it is not a Netty
  * thread and nothing is queued (no thread hop on the common path), else the lane's executor, which must not be
- * an event loop of the connection (Lettuce's computation threads, or the lock service's own thread). What this
+ * an event loop of the connection (Lettuce's computation threads, or the lock service's own threads). A drain
+ * sends at most a batch of calls before it hands the rest to the executor, so no caller is kept sending others'. What this
  * does not cover: a script that Redis no longer has cached ({@code NOSCRIPT}, after a restart that Lettuce
  * reconnected through) is re-sent with its source from the reply callback, behind whatever was queued since.
  *
- * <p>Safe: the queue is lock-free; the drain flag makes one drainer at a time, and a task queued while a drainer
- * finishes is picked up by the re-check after the flag is cleared.
+ * <p>Safe: the queue is lock-free; the drain flag makes one drainer at a time (a drainer that hands off to the
+ * executor keeps the flag set for it), and a task queued while a drainer finishes is picked up by the re-check
+ * after the flag is cleared.
  */
 public final class CommandLane {
+  /** How many calls one drain sends before it hands the rest to the executor. */
+  private static final int BATCH = 32;
+
   private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final Executor executor;
@@ -85,25 +90,36 @@ public final class CommandLane {
       if (Thread.currentThread() instanceof FastThreadLocalThread) {
         hop();
       } else {
-        drain();
+        drain(BATCH);
       }
     }
     return result;
   }
 
+  /* Hands the drain, with the flag still set, to the executor: nobody else can start draining meanwhile. */
   private void hop() {
     try {
-      executor.execute(this::drain);
+      executor.execute(() -> drain(BATCH));
     } catch (RejectedExecutionException closing) {
-      drain(); // the owner is closing: its connections fail every command, so their order no longer matters
+      drain(Integer.MAX_VALUE); // the owner is closing: its connections fail every command, order no longer matters
     }
   }
 
-  private void drain() {
+  /*
+   * Runs queued calls in order. After `budget` of them, with more queued, the rest goes to the executor in a new
+   * task: a caller that found the lane idle sends its own call and a few more, and is not kept sending everybody
+   * else's while they keep coming; the executor's threads (Lettuce's, shared with its other work) get turns too.
+   */
+  private void drain(int budget) {
+    int left = budget;
     do {
       Runnable task;
       while ((task = queue.poll()) != null) {
         task.run();
+        if (--left <= 0 && !queue.isEmpty()) {
+          hop();
+          return;
+        }
       }
       draining.set(false);
     } while (!queue.isEmpty() && draining.compareAndSet(false, true));

@@ -129,6 +129,38 @@ class CommandLaneTest {
   }
 
   @Test
+  void send_callsThatKeepComing_callerSendsOneBatchAndTheExecutorTheRestInOrder() throws Exception {
+    CommandLane lane = CommandLane.drainingOn(other);
+    Thread caller = Thread.currentThread();
+    List<Integer> order = new CopyOnWriteArrayList<>();
+    List<Boolean> onCaller = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> last = new CompletableFuture<>();
+    // Each call queues the next while the lane is draining, as callers under load do.
+    class Chain {
+      void send(int i) {
+        lane.send(() -> {
+          order.add(i);
+          onCaller.add(Thread.currentThread() == caller);
+          if (i < 499) {
+            send(i + 1);
+          } else {
+            last.complete(null);
+          }
+          return CompletableFuture.completedFuture(i);
+        });
+      }
+    }
+    new Chain().send(0);
+    long sentHere = onCaller.stream().filter(Boolean::booleanValue).count();
+    last.get(10, TimeUnit.SECONDS);
+    assertThat(sentHere).as("calls the caller sent before its send returned").isLessThanOrEqualTo(32);
+    assertThat(order).hasSize(500);
+    for (int i = 0; i < 500; i++) {
+      assertThat(order.get(i)).isEqualTo(i);
+    }
+  }
+
+  @Test
   void send_aCallThatThrows_failsItsFutureAndTheLaneGoesOn() throws Exception {
     CommandLane lane = CommandLane.drainingOn(other);
     CompletableFuture<String> broken = lane.send(() -> {
